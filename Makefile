@@ -1,0 +1,84 @@
+# BackCare: `make run` serves the demo site, `make test` runs every test.
+# Both install what they need first, so they work on a fresh clone.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+CHROMIUM := /usr/bin/chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test test-postgres lint format install assets browser demo clean
+
+help:
+	@echo "make run   - install, migrate, load demo content and serve http://$(HOST):$(PORT)"
+	@echo "make test  - install everything the tests need, then lint, check migrations and run all tests"
+
+$(VENV)/.installed: requirements.lock requirements-dev.lock
+	@python=$$(bin/find-python); \
+	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	    rm -rf $(VENV); echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); \
+	  fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Bootstrap is served from our own static files, never a CDN.
+static/vendor/.built: node_modules/.installed
+	rm -rf static/vendor
+	mkdir -p static/vendor/bootstrap/css
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/css/
+	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+	@touch $@
+
+assets: static/vendor/.built
+
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's Chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium'." >&2; exit 1; \
+	  fi; \
+	fi
+
+demo: install assets
+	@mkdir -p var
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) load_demo
+
+run: demo
+	@echo "BackCare is starting at http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: install assets browser lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache test-artifacts
+
+# The database tests (everything but the browser) against $$DATABASE_URL; .ci/run uses it.
+test-postgres: install assets
+	@[ -n "$${DATABASE_URL:-}" ] || { echo "Set DATABASE_URL to a PostgreSQL database." >&2; exit 1; }
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
