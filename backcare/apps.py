@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BackcareConfig(AppConfig):
+    name = "backcare"
+    verbose_name = "BackCare"

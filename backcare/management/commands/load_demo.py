@@ -1,0 +1,31 @@
+"""Demo content for a fresh development site. Safe to run again: it refreshes, never duplicates."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from exercises import demo as exercises_demo
+
+EDITOR_USERNAME = "editor"
+EDITOR_PASSWORD = "gentle-back-demo"  # noqa: S105 - demo only; printed by `make run`.
+
+
+class Command(BaseCommand):
+    help = "Load BackCare's demo content: exercises, classes, comments and logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        User = get_user_model()
+        editor, _ = User.objects.get_or_create(
+            username=EDITOR_USERNAME,
+            defaults={"email": "editor@backcare.example.org", "first_name": "Demo", "last_name": "Editor"},
+        )
+        editor.is_staff = editor.is_superuser = True
+        editor.set_password(EDITOR_PASSWORD)
+        editor.save()
+
+        exercises = exercises_demo.load(author=editor)
+        self.stdout.write(f"Demo exercises: {len(exercises)}.")
+        self.stdout.write(
+            self.style.SUCCESS(f"Editor login: {EDITOR_USERNAME} / {EDITOR_PASSWORD} at /admin/")
+        )

@@ -1,0 +1,20 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from exercises.sitemaps import ExerciseSitemap
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self) -> list[str]:
+        return ["home", "exercises:list", "classes:list", "privacy"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "exercises": ExerciseSitemap,
+}

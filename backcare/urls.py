@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+from .sitemaps import SITEMAPS
+
+admin.site.site_header = _("BackCare administration")
+admin.site.site_title = _("BackCare admin")
+admin.site.index_title = _("Exercises, classes and comments")
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("exercises/", include("exercises.urls")),
+    path("classes/", include("classes.urls")),
+    path("comments/", include("comments.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "backcare.views.bad_request"
+handler403 = "backcare.views.permission_denied"
+handler404 = "backcare.views.page_not_found"
+handler500 = "backcare.views.server_error"

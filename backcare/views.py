@@ -1,0 +1,53 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from exercises.models import Exercise
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        latest = Exercise.objects.published().for_listing()[:4]
+        return super().get_context_data(latest_exercises=latest, **kwargs)
+
+
+class PrivacyView(TemplateView):
+    template_name = "privacy.html"
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /comments/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    return render(request, template, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, "errors/400.html", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, "errors/403.html", 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, "errors/404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without the request context: whatever broke may be in it.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

@@ -1,0 +1,5 @@
+from django.views.generic import TemplateView
+
+
+class CourseListView(TemplateView):
+    template_name = "classes/course_list.html"
