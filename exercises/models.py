@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .markup import render_markdown
+
+
+def require_alt_text(image, alt: str, field: str = "image_alt") -> None:
+    """An image without a description is invisible to screen-reader users."""
+    if image and not (alt or "").strip():
+        raise ValidationError({field: _("Describe the picture for people who cannot see it.")})
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers are listed first.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("exercises:list") + f"?category={self.slug}"
+
+
+class ExerciseQuerySet(models.QuerySet["Exercise"]):
+    def published(self, now: datetime | None = None) -> ExerciseQuerySet:
+        """Exercises the public may read: published, with a publish date already past."""
+        return self.filter(status=Exercise.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def visible_to(self, user) -> ExerciseQuerySet:
+        """Staff also see drafts and scheduled exercises (with a banner)."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def search(self, query: str) -> ExerciseQuerySet:
+        """Every word must appear in the title, summary, starting position or a step."""
+        for word in query.split()[:10]:
+            self = self.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(starting_position__icontains=word)
+                | Q(steps__text__icontains=word)
+            )
+        return self.distinct()
+
+    def for_listing(self) -> ExerciseQuerySet:
+        return self.select_related("category").only(
+            "title",
+            "slug",
+            "summary",
+            "image",
+            "image_alt",
+            "published_at",
+            "status",
+            "category__name",
+            "category__slug",
+        )
+
+    def for_detail(self) -> ExerciseQuerySet:
+        return self.select_related("category", "author").prefetch_related("steps")
+
+
+class Exercise(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_(
+            "One or two sentences: who it helps and what it feels like. Shown in lists and search results."
+        ),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="exercises", verbose_name=_("category")
+    )
+    starting_position = models.TextField(
+        _("starting position"), help_text=_("How to get ready, before the first step.")
+    )
+    repetitions = models.CharField(
+        _("repetitions"), max_length=80, help_text=_('For example "about 20 times" or "5 slow breaths".')
+    )
+    frequency = models.CharField(
+        _("how often"), max_length=80, help_text=_('For example "morning and night".')
+    )
+    duration = models.CharField(
+        _("for how long"), max_length=120, help_text=_('For example "a few minutes, for a couple of days".')
+    )
+    cautions = models.TextField(
+        _("when to stop"),
+        help_text=_("When to stop or see a professional. One point per line."),
+    )
+    body = models.TextField(
+        _("more about it"),
+        blank=True,
+        help_text=_("Optional longer text. Markdown: *emphasis*, **bold**, lists, [links](https://…)."),
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    image = models.ImageField(_("picture"), upload_to="exercises/", blank=True)
+    image_alt = models.CharField(_("picture description"), max_length=250, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publish date"),
+        null=True,
+        blank=True,
+        help_text=_("A date in the future schedules the exercise: it appears then."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exercises",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ExerciseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("exercise")
+        verbose_name_plural = _("exercises")
+        indexes = [models.Index(fields=["status", "published_at"], name="exercise_published_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="exercise_published_has_date",
+                violation_error_message=_("A published exercise needs a publish date."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_markdown(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("exercises:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        require_alt_text(self.image, self.image_alt)
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def caution_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.cautions.splitlines() if line.strip(" -•\t")]
+
+
+class Step(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("what to do"))
+    image = models.ImageField(_("picture"), upload_to="exercises/steps/", blank=True)
+    image_alt = models.CharField(_("picture description"), max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def clean(self) -> None:
+        require_alt_text(self.image, self.image_alt)
