@@ -1,0 +1,125 @@
+"""Fixtures shared by every test: data factories and the real browser."""
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ARTIFACTS = BASE_DIR / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+AXE_SOURCE = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# The flags keep Chromium off the network: this machine reaches no public host.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded pictures go to a throw-away folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def editor(db):
+    return get_user_model().objects.create_user(
+        "ed", email="ed@backcare.example.org", password="pw", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+# --- Real browser -------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the live server's
+    # database calls happen in its own thread, so Django's guard does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request) -> Iterator:
+    """A fresh browser tab; the test fails if any page breaks the Content Security Policy."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    csp_violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])
+    try:
+        page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    finally:
+        context.close()
+    assert not csp_violations, f"The page broke its Content Security Policy: {csp_violations}"
+
+
+def run_axe(page) -> list[dict]:
+    """Run axe-core on the page as it is now and return its violations (WCAG 2.2 A and AA)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # evaluate() goes through the DevTools protocol, which the page's CSP
+        # does not govern, so the audit runs against the real policy.
+        page.evaluate(AXE_SOURCE.read_text())
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    return result["violations"]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    return json.dumps(
+        [
+            {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in violations
+        ],
+        indent=2,
+    )
+
+
+@pytest.fixture
+def axe():
+    """``axe(page)`` fails the test with a readable list when the page has any violation."""
+
+    def audit(page) -> None:
+        violations = run_axe(page)
+        assert violations == [], describe_violations(violations)
+
+    return audit
