@@ -294,6 +294,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "httpx": {"level": "WARNING"},
     },
 }
 
@@ -302,5 +303,10 @@ LOGGING = {
 EXERCISES_PER_PAGE = 12
 
 # --- Comments ---------------------------------------------------------------
+
+# Akismet reads PYTHON_AKISMET_API_KEY and PYTHON_AKISMET_BLOG_URL from the
+# environment itself (comments/spam.py); without a key every comment is held.
+AKISMET_TIMEOUT = float(os.environ.get("PYTHON_AKISMET_TIMEOUT", "3"))
+AKISMET_IS_TEST = env_bool("AKISMET_IS_TEST", False)
 
 # --- Classes ----------------------------------------------------------------

@@ -1,0 +1,201 @@
+"""Asking Akismet whether something a person wrote is spam.
+
+Used by the comments app for comments and by the classes app for enquiries to
+teachers (``comment_type="contact-form"``). Every function here takes its
+Akismet client as an argument, so tests hand it one of the library's test
+clients, or a real ``akismet.SyncClient`` pointed at a fake server on
+127.0.0.1.
+
+A check never raises for a fault on Akismet's side or the network's: it
+returns ``Verdict.UNKNOWN`` with the reason, and the caller keeps the content
+held and tries again later.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+import akismet
+import httpx
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+ALERT_CODE_HEADER = "X-akismet-alert-code"
+ALERT_MESSAGE_HEADER = "X-akismet-alert-msg"
+
+
+class Verdict(enum.StrEnum):
+    HAM = "ham"
+    SPAM = "spam"
+    DISCARD = "discard"  # blatant spam: Akismet advises dropping it unseen
+    UNKNOWN = "unknown"  # no verdict: Akismet unreachable, slow, erroring or misconfigured
+
+
+class Failure(enum.StrEnum):
+    NOT_CONFIGURED = "not-configured"
+    INVALID_KEY = "invalid-key"
+    TIMEOUT = "timeout"
+    UNREACHABLE = "unreachable"
+    SERVER_ERROR = "server-error"
+    UNEXPECTED_ANSWER = "unexpected-answer"
+    ALERT = "alert"
+
+
+KEY_PROBLEMS = frozenset({Failure.NOT_CONFIGURED, Failure.INVALID_KEY, Failure.ALERT})
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Everything Akismet is told about one piece of content, as WordPress tells it."""
+
+    user_ip: str
+    content: str
+    comment_type: str = "comment"  # "comment", "reply" or "contact-form"
+    user_agent: str = ""
+    referrer: str = ""
+    permalink: str = ""
+    author: str = ""
+    author_email: str = ""
+    author_url: str = ""
+    comment_date_gmt: datetime | None = None
+    post_modified_gmt: datetime | None = None
+    honeypot_field_name: str = ""
+    honeypot_value: str = ""
+    recheck_reason: str = ""
+
+    def as_akismet_arguments(self) -> dict[str, str | bool]:
+        arguments: dict[str, str | bool] = {
+            "comment_content": self.content,
+            "comment_type": self.comment_type,
+            "user_agent": self.user_agent,
+            "referrer": self.referrer,
+            "permalink": self.permalink,
+            "comment_author": self.author,
+            "comment_author_email": self.author_email,
+            "comment_author_url": self.author_url,
+            "blog_lang": settings.LANGUAGE_CODE.replace("-", "_"),
+            "blog_charset": "UTF-8",
+        }
+        if self.comment_date_gmt:
+            arguments["comment_date_gmt"] = self.comment_date_gmt.isoformat()
+        if self.post_modified_gmt:
+            arguments["comment_post_modified_gmt"] = self.post_modified_gmt.isoformat()
+        if self.honeypot_field_name:
+            arguments["honeypot_field_name"] = self.honeypot_field_name
+        if self.recheck_reason:
+            arguments["recheck_reason"] = self.recheck_reason
+        if getattr(settings, "AKISMET_IS_TEST", False):
+            arguments["is_test"] = True
+        return {key: value for key, value in arguments.items() if value not in ("", None)}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    verdict: Verdict
+    failure: Failure | None = None
+    detail: str = ""
+    alert_code: str = ""
+    alert_message: str = ""
+
+    @property
+    def is_key_problem(self) -> bool:
+        return self.failure in KEY_PROBLEMS
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {key: str(value) if value is not None else None for key, value in asdict(self).items()}
+
+
+@dataclass
+class AlertRecorder:
+    """An httpx response hook that keeps Akismet's alert headers, which the library drops."""
+
+    code: str = ""
+    message: str = ""
+    seen: list[str] = field(default_factory=list)
+
+    def __call__(self, response: httpx.Response) -> None:
+        self.code = response.headers.get(ALERT_CODE_HEADER, "")
+        self.message = response.headers.get(ALERT_MESSAGE_HEADER, "")
+        if self.code:
+            self.seen.append(self.code)
+
+    def reset(self) -> None:
+        self.code = self.message = ""
+
+
+def is_configured() -> bool:
+    return bool(os.environ.get("PYTHON_AKISMET_API_KEY") and akismet_blog_url())
+
+
+def akismet_blog_url() -> str:
+    return os.environ.get("PYTHON_AKISMET_BLOG_URL") or settings.SITE_URL
+
+
+def http_client(
+    *, alerts: AlertRecorder | None = None, transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
+    """The HTTP client Akismet requests go through: our timeout, and the alert-header hook."""
+    hooks = {"response": [alerts]} if alerts else {}
+    return httpx.Client(
+        headers={"User-Agent": f"BackCare | {akismet.USER_AGENT}"},
+        timeout=float(getattr(settings, "AKISMET_TIMEOUT", 3.0)),
+        event_hooks=hooks,
+        transport=transport,
+    )
+
+
+def get_client(*, alerts: AlertRecorder | None = None) -> akismet.SyncClient | None:
+    """A client for the configured key, or None when Akismet is not set up (development)."""
+    if not is_configured():
+        return None
+    config = akismet.Config(key=os.environ["PYTHON_AKISMET_API_KEY"], url=akismet_blog_url())
+    return akismet.SyncClient(config=config, http_client=http_client(alerts=alerts))
+
+
+def check(
+    submission: Submission, *, client: akismet.SyncClient | None, alerts: AlertRecorder | None = None
+) -> CheckResult:
+    """Akismet's comment-check for one submission. Never raises for Akismet's or the network's faults."""
+    if client is None:
+        return CheckResult(Verdict.UNKNOWN, Failure.NOT_CONFIGURED, "No Akismet API key is configured.")
+    if alerts:
+        alerts.reset()
+    try:
+        response = client.comment_check(submission.user_ip, **submission.as_akismet_arguments())
+    except akismet.APIKeyError as error:
+        return _failed(Failure.INVALID_KEY, error, alerts)
+    except akismet.ProtocolError as error:
+        return _failed(Failure.UNEXPECTED_ANSWER, error, alerts)
+    except akismet.RequestError as error:
+        cause = error.__cause__
+        if isinstance(cause, httpx.TimeoutException):
+            return _failed(Failure.TIMEOUT, error, alerts)
+        if isinstance(cause, httpx.HTTPStatusError):
+            return _failed(Failure.SERVER_ERROR, error, alerts)
+        return _failed(Failure.UNREACHABLE, error, alerts)
+    if alerts and alerts.code:
+        # Akismet answered, but says something is wrong with the account: keep
+        # the content held and let a human look, whatever the verdict was.
+        return _failed(Failure.ALERT, f"Akismet alert {alerts.code}: {alerts.message}", alerts)
+    verdict = {
+        akismet.CheckResponse.HAM: Verdict.HAM,
+        akismet.CheckResponse.SPAM: Verdict.SPAM,
+        akismet.CheckResponse.DISCARD: Verdict.DISCARD,
+    }[response]
+    return CheckResult(verdict)
+
+
+def _failed(failure: Failure, error: object, alerts: AlertRecorder | None) -> CheckResult:
+    logger.warning("Akismet check failed (%s): %s", failure, error)
+    return CheckResult(
+        Verdict.UNKNOWN,
+        failure,
+        str(error).strip(),
+        alert_code=alerts.code if alerts else "",
+        alert_message=alerts.message if alerts else "",
+    )
