@@ -69,9 +69,19 @@ def browser() -> Iterator:
 
 
 @pytest.fixture
-def page(browser, live_server, request) -> Iterator:
-    """A fresh browser tab; the test fails if any page breaks the Content Security Policy."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+def javascript_enabled() -> bool:
+    """Override with ``@pytest.mark.parametrize("javascript_enabled", [False])`` to browse without JS."""
+    return True
+
+
+@pytest.fixture
+def page(browser, live_server, request, javascript_enabled) -> Iterator:
+    """A fresh phone-sized browser tab; the test fails if any page breaks the Content Security Policy."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        java_script_enabled=javascript_enabled,
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     csp_violations: list[str] = []

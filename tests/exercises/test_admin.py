@@ -1,0 +1,95 @@
+import pytest
+from django.urls import reverse
+
+from exercises.models import Exercise
+from tests.factories import CategoryFactory, ExerciseFactory, StepFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def exercise_form(category, **overrides) -> dict:
+    data = {
+        "title": "Knee walking",
+        "slug": "knee-walking",
+        "category": category.pk,
+        "summary": "Eases a stiff lower back.",
+        "starting_position": "Lie on your back.",
+        "repetitions": "about 20",
+        "frequency": "morning and night",
+        "duration": "a few minutes",
+        "cautions": "Stop if it hurts.",
+        "body": "",
+        "image_alt": "",
+        "status": "published",
+        "published_at_0": "01/11/2026",
+        "published_at_1": "09:00:00",
+        "author": "",
+        "steps-TOTAL_FORMS": "2",
+        "steps-INITIAL_FORMS": "0",
+        "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "1000",
+        "steps-0-position": "1",
+        "steps-0-text": "Keep your feet still.",
+        "steps-0-image_alt": "",
+        "steps-1-position": "2",
+        "steps-1-text": "Push one knee forwards.",
+        "steps-1-image_alt": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_editor_adds_an_exercise_with_its_steps_in_order(editor_client, editor):
+    category = CategoryFactory()
+    response = editor_client.post(reverse("admin:exercises_exercise_add"), exercise_form(category))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    exercise = Exercise.objects.get(slug="knee-walking")
+    assert [s.text for s in exercise.steps.all()] == ["Keep your feet still.", "Push one knee forwards."]
+    assert exercise.author == editor
+
+
+def test_editor_changes_a_step(editor_client):
+    exercise = ExerciseFactory(slug="knee-walking")
+    step = StepFactory(exercise=exercise, position=1, text="Old text")
+    data = exercise_form(
+        exercise.category,
+        **{
+            "steps-TOTAL_FORMS": "1",
+            "steps-INITIAL_FORMS": "1",
+            "steps-0-id": str(step.pk),
+            "steps-0-exercise": str(exercise.pk),
+            "steps-0-text": "New text",
+        },
+    )
+    response = editor_client.post(reverse("admin:exercises_exercise_change", args=[exercise.pk]), data)
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert step.text == "New text"
+
+
+def test_admin_refuses_a_picture_without_a_description(editor_client):
+    from tests.exercises.test_models import picture
+
+    category = CategoryFactory()
+    data = exercise_form(category, image=picture())
+    response = editor_client.post(reverse("admin:exercises_exercise_add"), data)
+    assert response.status_code == 200
+    assert "Describe the picture for people who cannot see it." in response.content.decode()
+    assert not Exercise.objects.exists()
+
+
+def test_changelist_filters_by_status_and_searches_steps(editor_client):
+    exercise = ExerciseFactory(title="Knee walking")
+    StepFactory(exercise=exercise, text="parallel lines")
+    ExerciseFactory(title="Neck turns", draft=True)
+    url = reverse("admin:exercises_exercise_changelist")
+    assert "Knee walking" in editor_client.get(url, {"q": "parallel"}).content.decode()
+    drafts = editor_client.get(url, {"status__exact": "draft"}).content.decode()
+    assert "Neck turns" in drafts
+    assert "Knee walking" not in drafts
+
+
+def test_change_form_links_to_the_page_on_the_site(editor_client):
+    exercise = ExerciseFactory()
+    html = editor_client.get(reverse("admin:exercises_exercise_change", args=[exercise.pk])).content.decode()
+    assert "View on site" in html

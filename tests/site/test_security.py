@@ -1,0 +1,116 @@
+"""Security headers and settings that every page and every deploy must have."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ExerciseFactory
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "test-only-" + "k3y" * 20,
+    "DJANGO_ALLOWED_HOSTS": "backcare.example.org",
+    "EMAIL_HOST": "smtp.example.org",
+    "PYTHON_AKISMET_API_KEY": "test-key",
+    "PYTHON_AKISMET_BLOG_URL": "https://backcare.example.org",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def public_pages(db) -> list[str]:
+    exercise = ExerciseFactory()
+    return [
+        reverse("home"),
+        reverse("exercises:list"),
+        exercise.get_absolute_url(),
+        reverse("exercises:print", args=[exercise.slug]),
+        reverse("classes:list"),
+        reverse("privacy"),
+        "/no-such-page/",
+    ]
+
+
+def test_every_page_sends_a_content_security_policy_without_inline_allowances(client, public_pages):
+    for url in public_pages:
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "default-src 'self'" in policy, url
+        assert "script-src 'self'" in policy, url
+        assert "frame-ancestors 'none'" in policy, url
+        assert "unsafe-inline" not in policy, url
+
+
+def test_no_page_has_an_inline_script_without_the_nonce(client, public_pages):
+    """Inline scripts are allowed only with the nonce, or as data blocks browsers never run."""
+    for url in public_pages:
+        response = client.get(url)
+        html = response.content.decode()
+        for attributes in re.findall(r"<script\b([^>]*)>", html):
+            if "src=" in attributes:
+                continue
+            nonce = re.search(r'nonce="([^"]+)"', attributes)
+            is_data_block = 'type="application/ld+json"' in attributes
+            assert is_data_block or (
+                nonce and f"'nonce-{nonce.group(1)}'" in response["Content-Security-Policy"]
+            ), f"{url} has an inline script without the nonce: <script{attributes}>"
+
+
+def test_no_page_has_inline_styles_or_event_handlers(client, public_pages):
+    for url in public_pages:
+        html = client.get(url).content.decode()
+        assert not re.search(r"<style\b", html), url
+        assert not re.search(r"\sstyle=", html), url
+        assert not re.search(r"\son[a-z]+=", html), url
+
+
+def test_pages_refuse_framing_and_limit_the_referrer(client):
+    response = client.get(reverse("home"))
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_public_pages_set_no_cookies_for_an_anonymous_reader(client, public_pages):
+    for url in public_pages:
+        assert not client.get(url).cookies, url
+
+
+def test_deploy_checks_pass_under_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": ""}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_cookies_are_secure_and_hsts_is_on():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, s.SECURE_SSL_REDIRECT)"
+    )
+    result = manage("shell", "-v0", "-c", code, env=PRODUCTION_ENV)
+    assert result.stdout.split() == ["True", "True", "True", "True"], result.stderr
