@@ -20,3 +20,34 @@ def test_unknown_address_gets_the_friendly_not_found_page(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "We can’t find that page" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("handler", "status", "heading"),
+    [
+        ("bad_request", 400, "Something was wrong with that request"),
+        ("permission_denied", 403, "You can’t do that here"),
+        ("page_not_found", 404, "We can’t find that page"),
+    ],
+)
+def test_error_pages_explain_what_happened_in_the_sites_style(rf, handler, status, heading):
+    from backcare import views
+
+    response = getattr(views, handler)(rf.get("/somewhere/"), Exception("boom"))
+    html = response.content.decode()
+    assert response.status_code == status
+    assert heading in html
+    assert "site-header" in html
+
+
+def test_server_error_page_renders_without_the_request(rf):
+    from backcare import views
+
+    response = views.server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Sorry, something went wrong on our side" in response.content.decode()
+
+
+def test_privacy_page_is_linked_from_every_page(client):
+    html = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("privacy")}"' in html

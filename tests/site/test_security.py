@@ -114,3 +114,13 @@ def test_production_cookies_are_secure_and_hsts_is_on():
     )
     result = manage("shell", "-v0", "-c", code, env=PRODUCTION_ENV)
     assert result.stdout.split() == ["True", "True", "True", "True"], result.stderr
+
+
+def test_static_files_collect_with_hashed_and_compressed_names(tmp_path):
+    env = {**PRODUCTION_ENV, "DJANGO_STATIC_ROOT": str(tmp_path)}
+    result = manage("collectstatic", "--no-input", "-v0", env=env)
+    assert result.returncode == 0, result.stderr
+    css = list((tmp_path / "css").glob("site.*.css"))
+    assert css, "no hashed site.css"
+    assert list((tmp_path / "css").glob("site.*.css.br")) or list((tmp_path / "css").glob("site.*.css.gz"))
+    assert list((tmp_path / "vendor" / "bootstrap" / "css").glob("bootstrap.min.*.css"))
