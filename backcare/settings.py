@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "backcare.pagecache.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -157,6 +158,32 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "backcare"}}
+
+# Whole anonymous pages, kept in the cache above (backcare/pagecache.py).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
+PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60)
+PAGE_CACHE_URL_NAMES = [
+    "home",
+    "privacy",
+    "robots",
+    "sitemap",
+    "exercises:list",
+    "exercises:detail",
+    "exercises:print",
+    "exercises:feed",
+    "exercises:atom",
+    "classes:list",
+]
+# Cookies that make a page personal: such requests are never served from, or
+# stored in, the shared cache.
+PAGE_CACHE_PERSONAL_COOKIES = ["sessionid"]
+# Saving or deleting any of these makes every cached page stale at once.
+PAGE_CACHE_INVALIDATED_BY = [
+    "exercises.Category",
+    "exercises.Exercise",
+    "exercises.Step",
+]
 
 # --- Tasks ------------------------------------------------------------------
 

@@ -1,0 +1,154 @@
+"""Whole-page caching of anonymous pages, in the shared cache.
+
+Anonymous pages (home, exercises, classes…) are the same for every visitor
+who carries no personal cookie: they hold no CSRF token, no session data and
+no per-user markup (the comment form is protected by a signed token and an
+origin check instead; see comments/forms.py). So they can be rendered once,
+kept in the shared cache (Redis in production) and sent to everyone, with
+``Cache-Control: public``, an ``ETag`` and ``Last-Modified`` so browsers and
+nginx can revalidate with a cheap 304.
+
+Freshness: every cached page is filed under a *generation* number that lives
+in the shared cache. Saving or deleting any content model (see
+``PAGE_CACHE_INVALIDATED_BY``) bumps the generation, so the next request on
+any app server misses and renders afresh. Nothing is kept in process memory,
+so several app servers stay consistent. A small site changes rarely; wiping
+all pages on each change is simpler and safer than tracking which pages
+show which object.
+
+Personal pages are never shared: a request carrying a session or a
+remembered-details cookie bypasses the cache, and its response is marked
+``private``, as is any response a view or tag marks personal by setting
+``request.page_is_personal = True``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import get_language_from_request
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+# Headers that belong to the page and are replayed from the cache. Set-Cookie
+# is never among them: a response that sets a cookie is not cached.
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "Vary",
+)
+
+
+def current_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY, 1)
+    return generation
+
+
+def invalidate(**_signal_kwargs: object) -> None:
+    """Make every cached page stale, on every app server (connected to model signals)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        # No generation stored yet (empty or flushed cache): start from one
+        # that no page can have been filed under.
+        cache.set(GENERATION_KEY, int(time.time()), timeout=None)
+
+
+def has_personal_cookie(request: HttpRequest) -> bool:
+    return any(name in request.COOKIES for name in settings.PAGE_CACHE_PERSONAL_COOKIES)
+
+
+def is_personal(request: HttpRequest) -> bool:
+    if getattr(request, "page_is_personal", False) or has_personal_cookie(request):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def page_key(request: HttpRequest, generation: int) -> str:
+    language = get_language_from_request(request)
+    url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"pagecache:{generation}:{language}:{url}"
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous GETs of the pages in ``PAGE_CACHE_URL_NAMES`` from the shared cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.enabled = settings.PAGE_CACHE_ENABLED
+        self.url_names = frozenset(settings.PAGE_CACHE_URL_NAMES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not self.enabled or request.method not in ("GET", "HEAD") or has_personal_cookie(request):
+            return self.mark_private_if_personal(request, self.get_response(request))
+
+        generation = current_generation()
+        key = page_key(request, generation)
+        stored = cache.get(key)
+        if stored is not None:
+            return self.replay(request, stored)
+
+        response = self.get_response(request)
+        if not self.is_shareable(request, response):
+            return self.mark_private_if_personal(request, response)
+        self.make_public(response)
+        cache.set(
+            key,
+            {
+                "status": response.status_code,
+                "content": response.content,
+                "headers": {
+                    h: response[h] for h in (*KEPT_HEADERS, "ETag", "Last-Modified") if h in response
+                },
+            },
+            timeout=settings.PAGE_CACHE_SECONDS,
+        )
+        return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
+
+    def is_shareable(self, request: HttpRequest, response: HttpResponseBase) -> bool:
+        match = request.resolver_match
+        return (
+            match is not None
+            and match.view_name in self.url_names
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+            and not is_personal(request)
+        )
+
+    def make_public(self, response: HttpResponse) -> None:
+        response["ETag"] = '"' + hashlib.blake2b(response.content, digest_size=16).hexdigest() + '"'
+        response["Last-Modified"] = http_date()
+        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS)
+        patch_vary_headers(response, ["Cookie"])
+        response["X-Page-Cache"] = "miss"
+
+    def replay(self, request: HttpRequest, stored: dict) -> HttpResponseBase:
+        response = HttpResponse(stored["content"], status=stored["status"])
+        for header, value in stored["headers"].items():
+            response[header] = value
+        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS)
+        response["X-Page-Cache"] = "hit"
+        return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
+
+    def mark_private_if_personal(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if is_personal(request) and "Cache-Control" not in response:
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ["Cookie"])
+        return response

@@ -1,0 +1,90 @@
+"""Anonymous pages come from the shared cache, and are fresh again as soon as content changes."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import ExerciseFactory, StepFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exercise():
+    exercise = ExerciseFactory(title="Knee walking")
+    StepFactory(exercise=exercise, text="Keep your feet still.")
+    return exercise
+
+
+def test_anonymous_page_is_public_with_validators_and_sets_no_cookie(client, exercise):
+    response = client.get(exercise.get_absolute_url())
+    assert "public" in response["Cache-Control"]
+    assert "max-age=" in response["Cache-Control"]
+    assert response["ETag"]
+    assert response["Last-Modified"]
+    assert not response.cookies
+
+
+def test_second_anonymous_visit_is_served_from_the_cache_byte_for_byte(client, exercise):
+    first = client.get(exercise.get_absolute_url())
+    second = client.get(exercise.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert first.content == second.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_cached_page_needs_no_database_query(client, exercise, django_assert_num_queries):
+    client.get(exercise.get_absolute_url())
+    with django_assert_num_queries(0):
+        client.get(exercise.get_absolute_url())
+
+
+def test_repeated_conditional_get_answers_not_modified(client, exercise):
+    etag = client.get(exercise.get_absolute_url())["ETag"]
+    response = client.get(exercise.get_absolute_url(), headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_editing_an_exercise_shows_at_once_to_the_next_anonymous_reader(client, exercise):
+    client.get(exercise.get_absolute_url())
+    exercise.title = "Knee walking, revised"
+    exercise.save()
+    assert "Knee walking, revised" in client.get(exercise.get_absolute_url()).content.decode()
+
+
+def test_editing_a_step_shows_at_once_on_the_list_and_the_page(client, exercise):
+    client.get(exercise.get_absolute_url())
+    step = exercise.steps.get()
+    step.text = "Keep both feet flat."
+    step.save()
+    assert "Keep both feet flat." in client.get(exercise.get_absolute_url()).content.decode()
+
+
+def test_signed_in_staff_get_private_pages_that_are_never_stored(editor_client, exercise):
+    staff_view = editor_client.get(exercise.get_absolute_url())
+    assert "private" in staff_view["Cache-Control"]
+    assert "X-Page-Cache" not in staff_view
+    assert Client().get(exercise.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_a_visitor_with_a_session_bypasses_the_cache_and_gets_a_private_page(client, exercise):
+    client.get(exercise.get_absolute_url())
+    client.cookies["sessionid"] = "whatever"
+    response = client.get(exercise.get_absolute_url())
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+
+
+def test_not_found_pages_are_not_cached(client):
+    client.get("/exercises/nothing-here/")
+    ExerciseFactory(slug="nothing-here")
+    assert client.get("/exercises/nothing-here/").status_code == 200
+
+
+def test_admin_pages_are_never_cached_publicly(editor_client):
+    response = editor_client.get(reverse("admin:index"))
+    assert "public" not in response["Cache-Control"]
+    assert "X-Page-Cache" not in response
