@@ -118,6 +118,8 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 
 SQLITE_PATH = BASE_DIR / "var" / "backcare.sqlite3"
+if not os.environ.get("DATABASE_URL"):
+    SQLITE_PATH.parent.mkdir(exist_ok=True)  # var/ is not in git: a fresh clone has none.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
