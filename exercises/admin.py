@@ -1,12 +1,25 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Category, Exercise, Step
 
 
+class LabelledFileInput(forms.ClearableFileInput):
+    """Django wraps file inputs in a fieldset whose legend screen readers don't
+    announce as the input's name; a plain <label for> is what axe and people need."""
+
+    use_fieldset = False
+
+
+PICTURE_WIDGETS = {models.ImageField: {"widget": LabelledFileInput}}
+
+
 class StepInline(admin.StackedInline):
     model = Step
     extra = 1
+    formfield_overrides = PICTURE_WIDGETS
     fields = ["position", "text", "image", "image_alt"]
     verbose_name = _("step")
     verbose_name_plural = _("steps, in order (number them 1, 2, 3…)")
@@ -26,9 +39,9 @@ class ExerciseAdmin(admin.ModelAdmin):
     list_filter = ["status", "category"]
     search_fields = ["title", "summary", "steps__text"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category"]
     date_hierarchy = "published_at"
     inlines = [StepInline]
+    formfield_overrides = PICTURE_WIDGETS
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary"]}),

@@ -169,6 +169,9 @@ class Exercise(models.Model):
 
     def clean(self) -> None:
         require_alt_text(self.image, self.image_alt)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # "Published" with no date means "now", as an editor expects.
+            self.published_at = timezone.now()
 
     @property
     def is_public(self) -> bool:

@@ -93,3 +93,12 @@ def test_change_form_links_to_the_page_on_the_site(editor_client):
     exercise = ExerciseFactory()
     html = editor_client.get(reverse("admin:exercises_exercise_change", args=[exercise.pk])).content.decode()
     assert "View on site" in html
+
+
+def test_publishing_without_a_date_publishes_now(editor_client, client):
+    category = CategoryFactory()
+    data = exercise_form(category, published_at_0="", published_at_1="")
+    response = editor_client.post(reverse("admin:exercises_exercise_add"), data)
+    assert response.status_code == 302
+    exercise = Exercise.objects.get(slug="knee-walking")
+    assert exercise.is_public

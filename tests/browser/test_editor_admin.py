@@ -1,0 +1,43 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from tests.factories import CategoryFactory
+
+
+@pytest.fixture
+def editor_account(transactional_db):
+    CategoryFactory(name="Lower back", slug="lower-back")
+    return get_user_model().objects.create_superuser(
+        "editor", "editor@backcare.example.org", "gentle-back-demo"
+    )
+
+
+def log_in(page, username: str, password: str) -> None:
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_editor_writes_an_exercise_with_steps_and_reads_it_on_the_site(page, editor_account, axe):
+    log_in(page, "editor", "gentle-back-demo")
+    page.goto(reverse("admin:exercises_exercise_add"))
+    axe(page)
+    page.get_by_label("Title:").fill("Lying knee rolls")
+    page.get_by_label("Category:").select_option(label="Lower back")
+    page.get_by_label("Summary:").fill("A soft twist for the lower back.")
+    page.get_by_label("Starting position:").fill("Lie on your back, knees bent.")
+    page.get_by_label("Repetitions:").fill("5 each side")
+    page.get_by_label("How often:").fill("once a day")
+    page.get_by_label("For how long:").fill("two minutes")
+    page.get_by_label("When to stop:").fill("Stop if it hurts.")
+    page.locator("#id_steps-0-position").fill("1")
+    page.locator("#id_steps-0-text").fill("Let the knees sway to the right.")
+    page.get_by_label("Status:").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "was added successfully" in page.locator(".messagelist").inner_text()
+
+    page.goto(reverse("exercises:detail", args=["lying-knee-rolls"]))
+    assert page.get_by_role("heading", level=1).inner_text() == "Lying knee rolls"
+    assert page.get_by_text("Let the knees sway to the right.").is_visible()
