@@ -94,7 +94,8 @@ class CourseAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
-        courses = super().get_queryset(request).with_dates()
+        # Default ordering is dropped from GROUP BY queries, so say it again.
+        courses = super().get_queryset(request).with_dates().order_by(*Course._meta.ordering)
         return courses if is_editor(request.user) else courses.taught_by(request.user)
 
     def get_list_filter(self, request: HttpRequest) -> list:
