@@ -56,10 +56,11 @@ class SessionFormSet(BaseInlineFormSet):
             raise ValidationError(problem)
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(admin.StackedInline):
+    # Stacked, not tabular: every field keeps its own label, for screen readers and narrow phones.
     model = Session
     formset = SessionFormSet
-    fields = ["date", "start_time", "end_time", "is_cancelled", "cancellation_reason"]
+    fields = [("date", "start_time", "end_time"), ("is_cancelled", "cancellation_reason")]
     extra = 1
     verbose_name_plural = _("Sessions (tick “cancelled” and give a reason to cancel one)")
 
