@@ -339,3 +339,7 @@ AKISMET_TIMEOUT = float(os.environ.get("PYTHON_AKISMET_TIMEOUT", "3"))
 AKISMET_IS_TEST = env_bool("AKISMET_IS_TEST", False)
 
 # --- Classes ----------------------------------------------------------------
+
+# Enquiries to teachers one address may send per window (seconds) before it is asked to wait.
+CLASSES_ENQUIRY_RATE_LIMIT = env_int("CLASSES_ENQUIRY_RATE_LIMIT", 5)
+CLASSES_ENQUIRY_RATE_WINDOW = 3600

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from classes.sitemaps import CourseSitemap, TeacherSitemap
 from exercises.sitemaps import ExerciseSitemap
 
 
@@ -17,4 +18,6 @@ class StaticSitemap(Sitemap):
 SITEMAPS = {
     "pages": StaticSitemap,
     "exercises": ExerciseSitemap,
+    "courses": CourseSitemap,
+    "teachers": TeacherSitemap,
 }

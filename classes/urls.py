@@ -6,4 +6,10 @@ app_name = "classes"
 
 urlpatterns = [
     path("", views.CourseListView.as_view(), name="list"),
+    path("calendar.ics", views.calendar_feed, name="feed"),
+    path("teachers/<slug:slug>/", views.TeacherDetailView.as_view(), name="teacher"),
+    path("teachers/<slug:slug>/enquire/", views.enquiry, name="enquiry"),
+    path("teachers/<slug:slug>/enquire/sent/", views.EnquirySentView.as_view(), name="enquiry_sent"),
+    path("<slug:slug>/", views.CourseDetailView.as_view(), name="course"),
+    path("<slug:slug>/calendar.ics", views.course_calendar, name="calendar"),
 ]

@@ -1,5 +1,191 @@
-from django.views.generic import TemplateView
+"""Public pages for courses and teachers.
+
+The list, course, teacher and calendar pages read nothing from the request but
+the URL and the filter query string: no session, no user, no CSRF token. Every
+anonymous visitor gets the same bytes, so a shared cache can keep them. Only
+the enquiry form (its own page) uses CSRF.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .calendar import calendar_bytes
+from .forms import CourseFilterForm, EnquiryForm
+from .models import Course, Teacher, Venue
+from .structured_data import course_data
+from .tasks import deliver_enquiry
 
 
-class CourseListView(TemplateView):
+def group_by_start(courses: list[Course]) -> list[tuple[str, list[Course]]]:
+    """Courses already running first, then the rest under the month they start in.
+
+    ``courses`` come from ``upcoming()``, so they are in that order already.
+    """
+
+    def heading(course: Course) -> str:
+        if course.first_date < course.next_date:
+            return _("Running now")
+        return date_format(course.first_date, "F Y")
+
+    return [(title, list(group)) for title, group in groupby(courses, key=heading)]
+
+
+class CourseListView(ListView):
     template_name = "classes/course_list.html"
+    context_object_name = "courses"
+
+    def get_queryset(self) -> QuerySet[Course]:
+        upcoming = Course.objects.published().upcoming()
+        towns = (
+            Venue.objects.filter(is_online=False, courses__in=upcoming.values("pk"))
+            .order_by("town")
+            .values_list("town", flat=True)
+            .distinct()
+        )
+        teachers = (
+            Teacher.objects.filter(courses__in=upcoming.values("pk"))
+            .order_by("name")
+            .values_list("slug", "name")
+            .distinct()
+        )
+        self.form = CourseFilterForm(self.request.GET or None, towns=list(towns), teachers=list(teachers))
+        self.form.is_valid()
+        return self.form.filter(upcoming.for_listing())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.form
+        # Only read when nothing matches, to suggest a teacher to ask.
+        context["teachers"] = Teacher.objects.only("name", "slug")
+        context["groups"] = group_by_start(list(context["courses"]))
+        return context
+
+
+class CourseDetailView(DetailView):
+    template_name = "classes/course_detail.html"
+    context_object_name = "course"
+
+    def get_queryset(self) -> QuerySet[Course]:
+        return Course.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        canonical_url = settings.SITE_URL + self.object.get_absolute_url()
+        return super().get_context_data(
+            canonical_url=canonical_url,
+            structured_data=course_data(self.object, url=canonical_url, site_url=settings.SITE_URL),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class TeacherDetailView(DetailView):
+    template_name = "classes/teacher_detail.html"
+    context_object_name = "teacher"
+    model = Teacher
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        today = timezone.localdate()
+        courses = list(self.object.courses.published().upcoming(today).for_listing())
+        starting = [course for course in courses if course.first_date > today]
+        return super().get_context_data(
+            courses=courses,
+            next_start=starting[0].first_date if starting else None,
+            today=today,
+            **kwargs,
+        )
+
+
+def _ics_response(content: bytes, filename: str, *, attachment: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@require_GET
+def course_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    course = get_object_or_404(
+        Course.objects.published().select_related("venue").prefetch_related("sessions"), slug=slug
+    )
+    content = calendar_bytes([course], name=course.title, uid=f"course-{course.pk}")
+    return _ics_response(content, f"{course.slug}.ics", attachment=True)
+
+
+@require_GET
+def calendar_feed(request: HttpRequest) -> HttpResponse:
+    courses = Course.objects.published().upcoming().select_related("venue").prefetch_related("sessions")
+    content = calendar_bytes(courses, name=_("BackCare yoga for backs classes"), uid="classes")
+    return _ics_response(content, "backcare-classes.ics", attachment=False)
+
+
+# --- Enquiries ----------------------------------------------------------------
+
+
+def client_ip(request: HttpRequest) -> str:
+    # Behind the proxy, nginx puts the visitor's address in REMOTE_ADDR (deploy/nginx.conf).
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def take_enquiry_allowance(ip: str) -> bool:
+    """Count one enquiry from this address; False once it has sent its hourly allowance.
+
+    The count lives in the shared cache, so every app server sees the same one.
+    """
+    key = f"classes:enquiries:{ip}"
+    window = settings.CLASSES_ENQUIRY_RATE_WINDOW
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= settings.CLASSES_ENQUIRY_RATE_LIMIT
+
+
+def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
+    """The enquiry form: what someone types is kept on every error, and saved before it is sent."""
+    teacher = get_object_or_404(Teacher, slug=slug)
+    form = EnquiryForm(request.POST or None, teacher=teacher)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if take_enquiry_allowance(client_ip(request)):
+            saved = form.save(commit=False)
+            saved.teacher = teacher
+            saved.ip_address = client_ip(request) or None
+            saved.user_agent = request.headers.get("User-Agent", "")[:400]
+            saved.referrer = request.headers.get("Referer", "")[:400]
+            with transaction.atomic():
+                saved.save()
+                transaction.on_commit(lambda: deliver_enquiry.enqueue(saved.pk))
+            return redirect("classes:enquiry_sent", slug=teacher.slug)
+        status = 429
+    return render(
+        request,
+        "classes/enquiry_form.html",
+        {"teacher": teacher, "form": form, "rate_limited": status == 429},
+        status=status,
+    )
+
+
+class EnquirySentView(TemplateView):
+    """The same thanks whatever happens next: a spammer learns nothing from it."""
+
+    template_name = "classes/enquiry_sent.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        teacher = get_object_or_404(Teacher, slug=self.kwargs["slug"])
+        return super().get_context_data(teacher=teacher, **kwargs)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from classes import demo as classes_demo
 from exercises import demo as exercises_demo
 
 EDITOR_USERNAME = "editor"
@@ -26,6 +27,17 @@ class Command(BaseCommand):
 
         exercises = exercises_demo.load(author=editor)
         self.stdout.write(f"Demo exercises: {len(exercises)}.")
+        classes = classes_demo.load()
+        self.stdout.write(
+            f"Demo classes: {len(classes['courses'])} courses, {len(classes['teachers'])} teachers, "
+            f"{len(classes['venues'])} venues."
+        )
         self.stdout.write(
             self.style.SUCCESS(f"Editor login: {EDITOR_USERNAME} / {EDITOR_PASSWORD} at /admin/")
+        )
+        username, password = classes["teacher_login"]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Teacher login: {username} / {password} at /admin/ (sees only their own courses)"
+            )
         )

@@ -1,0 +1,303 @@
+"""The admin where teachers keep their own courses current, and editors see everything.
+
+A login is an *editor* here when it is a superuser or holds the
+``classes.manage_all_courses`` permission. Anyone else (the "Teachers" group)
+works only on the courses whose teachers include their own profile: every other
+course is "not found" to them, whichever admin address they try.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .forms import RepeatCourseForm
+from .models import Course, Enquiry, Session, Teacher, Venue, publishing_problem
+
+
+def is_editor(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm("classes.manage_all_courses"))
+
+
+class NotFoundForOthersMixin:
+    """Objects outside a login's queryset are "not found", not a redirect that confirms they exist."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("Not found."))
+        return obj
+
+
+class SessionFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        dates = [
+            form.cleaned_data["date"]
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and not form.cleaned_data.get("is_cancelled")
+            and form.cleaned_data.get("date")
+        ]
+        if problem := publishing_problem(self.instance.is_published, dates):
+            raise ValidationError(problem)
+
+
+class SessionInline(admin.StackedInline):
+    # Stacked, not tabular: every field keeps its own label, for screen readers and narrow phones.
+    model = Session
+    formset = SessionFormSet
+    fields = [("date", "start_time", "end_time"), ("is_cancelled", "cancellation_reason")]
+    extra = 1
+    verbose_name_plural = _("Sessions (tick “cancelled” and give a reason to cancel one)")
+
+
+@admin.register(Course)
+class CourseAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
+    list_display = ["title", "next_session", "places_left", "booking_status", "is_published"]
+    list_display_links = ["title"]
+    list_editable = ["places_left", "booking_status"]
+    search_fields = ["title", "venue__name", "venue__town"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["venue", "teachers"]
+    inlines = [SessionInline]
+    actions = ["repeat_course"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "teachers", "description", "level", "language"]}),
+        (_("When and where"), {"fields": ["venue", "weekday", "start_time", "end_time"]}),
+        (
+            _("Places and booking"),
+            {
+                "fields": [
+                    "price",
+                    "concessions",
+                    "capacity",
+                    "places_left",
+                    "booking_status",
+                    "how_to_book",
+                    "is_published",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
+        # Default ordering is dropped from GROUP BY queries, so say it again.
+        courses = super().get_queryset(request).with_dates().order_by(*Course._meta.ordering)
+        return courses if is_editor(request.user) else courses.taught_by(request.user)
+
+    def get_list_filter(self, request: HttpRequest) -> list:
+        filters = ["booking_status", "is_published", "language"]
+        return [*filters, "teachers"] if is_editor(request.user) else filters
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        if not is_editor(request.user) and lookup.startswith("teachers"):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Course | None = None) -> list[str]:
+        # A teacher's courses are theirs: the teachers field is not even in their form, so
+        # a forged value in a POST has nothing to bind to.
+        return [] if is_editor(request.user) else ["teachers"]
+
+    def get_autocomplete_fields(self, request: HttpRequest) -> list[str]:
+        return self.autocomplete_fields if is_editor(request.user) else ["venue"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Course | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Course | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Course | None = None) -> bool:
+        return super().has_view_permission(request, obj) and self._may_manage(request, obj)
+
+    def _may_manage(self, request: HttpRequest, obj: Course | None) -> bool:
+        if obj is None or obj.pk is None or is_editor(request.user):
+            return True
+        return Course.objects.taught_by(request.user).filter(pk=obj.pk).exists()
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if not is_editor(request.user) and not change:
+            profile = getattr(request.user, "teacher_profile", None)
+            if profile is None:
+                raise PermissionDenied(_("Your login is not linked to a teacher profile."))
+            form.instance.teachers.add(profile)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        if not super().has_add_permission(request):
+            return False
+        return is_editor(request.user) or hasattr(request.user, "teacher_profile")
+
+    @admin.display(description=_("next session"), ordering="next_date")
+    def next_session(self, course: Course) -> str:
+        return date_format(course.next_date, "D j M Y") if course.next_date else "—"
+
+    # --- Repeat this course --------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/repeat/",
+                self.admin_site.admin_view(self.repeat_view),
+                name="classes_course_repeat",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description=_("Repeat this course from a new start date"), permissions=["add"])
+    def repeat_course(self, request: HttpRequest, queryset: QuerySet[Course]) -> HttpResponse | None:
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one course to repeat."), messages.WARNING)
+            return None
+        return redirect("admin:classes_course_repeat", queryset.get().pk)
+
+    def repeat_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        course = self.get_object(request, unquote(object_id))
+        if not (self.has_add_permission(request) and self.has_view_permission(request, course)):
+            raise PermissionDenied
+        form = RepeatCourseForm(request.POST or None, course=course)
+        if request.method == "POST" and form.is_valid():
+            draft = course.repeat(
+                start=form.cleaned_data["start"],
+                weeks=form.cleaned_data["weeks"],
+                skip=form.cleaned_data["skip"],
+            )
+            self.log_addition(request, draft, [{"added": {}}])
+            first = draft.sessions.first()
+            self.message_user(
+                request,
+                _(
+                    "“%(title)s” is copied as a draft with %(count)s weekly sessions from %(first)s. "
+                    "Check the dates, then tick “show on the site”."
+                )
+                % {
+                    "title": draft.title,
+                    "count": draft.sessions.count(),
+                    "first": date_format(first.date, "l j F Y"),
+                },
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:classes_course_change", args=[draft.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Repeat “%(title)s”") % {"title": course.title},
+            "opts": self.opts,
+            "original": course,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/classes/course/repeat.html", context)
+
+
+@admin.register(Teacher)
+class TeacherAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
+    list_display = ["name", "organisation", "user"]
+    search_fields = ["name", "organisation"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "organisation", "bio", "qualifications"]}),
+        (_("Photo"), {"fields": ["photo", "photo_alt"]}),
+        (
+            _("How readers can reach you"),
+            {
+                "description": _(
+                    "Readers can always write to you through the enquiry form on the site, "
+                    "which does not show your e-mail address. Tick what else to show."
+                ),
+                "fields": ["email", "show_email", "phone", "show_phone", "website", "show_website"],
+            },
+        ),
+        (_("Login"), {"fields": ["user"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Teacher]:
+        teachers = super().get_queryset(request)
+        return teachers if is_editor(request.user) else teachers.filter(user=request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Teacher | None = None) -> list[str]:
+        return [] if is_editor(request.user) else ["user", "slug"]
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Teacher | None = None) -> dict:
+        return self.prepopulated_fields if is_editor(request.user) else {}
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and is_editor(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Teacher | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and is_editor(request.user)
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "town", "is_online", "step_free_access", "chairs_available"]
+    list_filter = ["town", "is_online", "step_free_access"]
+    search_fields = ["name", "town", "postcode"]
+    fieldsets = [
+        (None, {"fields": ["name", "is_online", "address", "town", "postcode"]}),
+        (_("Map"), {"fields": ["latitude", "longitude"], "classes": ["collapse"]}),
+        (
+            _("Access"),
+            {
+                "fields": [
+                    "step_free_access",
+                    "parking",
+                    "accessible_toilet",
+                    "mats_provided",
+                    "chairs_available",
+                    "accessibility_notes",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Enquiry)
+class EnquiryAdmin(admin.ModelAdmin):
+    """For editors: every enquiry with its spam verdict, and a way to resend one that failed."""
+
+    list_display = ["created_at", "name", "teacher", "verdict", "sent_at", "send_attempts"]
+    list_filter = ["verdict", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "email", "message"]
+    readonly_fields = [field.name for field in Enquiry._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Enquiry | None = None) -> bool:
+        return False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_editor(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Enquiry | None = None) -> bool:
+        return is_editor(request.user)
+
+    @admin.action(description=_("Send to the teacher again"), permissions=["view"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Enquiry]) -> None:
+        from .tasks import deliver_enquiry
+
+        count = 0
+        for enquiry in queryset.filter(sent_at__isnull=True):
+            deliver_enquiry.enqueue(enquiry.pk, force=True)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d enquiry queued to send.", "%(count)d enquiries queued to send.", count)
+            % {"count": count},
+        )

@@ -1,0 +1,103 @@
+"""Checking an enquiry with Akismet and e-mailing it to the teacher.
+
+The enquiry is already saved when these run (see ``classes.views.EnquiryView``),
+so nothing here can lose it: a failed check still sends it, marked as
+unchecked, and a failed send leaves it unsent with the error, to be retried.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import akismet
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comments import spam
+
+from .models import Enquiry
+
+logger = logging.getLogger(__name__)
+
+UNCHECKED_MARKER = "[not spam-checked]"
+
+
+def check_enquiry(
+    enquiry: Enquiry, *, client: akismet.SyncClient | None, alerts: spam.AlertRecorder | None = None
+) -> Enquiry.Verdict:
+    """Ask Akismet about the enquiry and record its verdict (UNKNOWN when it could not say)."""
+    submission = spam.Submission(
+        user_ip=enquiry.ip_address or "",
+        content=enquiry.message,
+        comment_type="contact-form",
+        user_agent=enquiry.user_agent,
+        referrer=enquiry.referrer,
+        permalink=settings.SITE_URL + enquiry.teacher.get_absolute_url(),
+        author=enquiry.name,
+        author_email=enquiry.email,
+        comment_date_gmt=enquiry.created_at,
+    )
+    result = spam.check(submission, client=client, alerts=alerts)
+    enquiry.verdict = Enquiry.Verdict(str(result.verdict))
+    enquiry.check_detail = (str(result.failure or "") + " " + result.detail).strip()[:300]
+    enquiry.save(update_fields=["verdict", "check_detail"])
+    return enquiry.verdict
+
+
+def send_enquiry(enquiry: Enquiry) -> None:
+    """E-mail the enquiry to the teacher, with Reply-To set to the person who wrote it.
+
+    Raises whatever the mail backend raises, after recording the attempt.
+    """
+    subject = _("BackCare enquiry from %(name)s") % {"name": enquiry.name}
+    if enquiry.verdict == Enquiry.Verdict.UNKNOWN:
+        subject = f"{UNCHECKED_MARKER} {subject}"
+    lines = [
+        _("%(name)s wrote to you through the BackCare website:") % {"name": enquiry.name},
+        "",
+        enquiry.message,
+        "",
+        "—",
+        _("Name: %(name)s") % {"name": enquiry.name},
+        _("E-mail: %(email)s (reply to this message to answer)") % {"email": enquiry.email},
+    ]
+    if enquiry.phone:
+        lines.append(_("Phone: %(phone)s") % {"phone": enquiry.phone})
+    if enquiry.course:
+        lines.append(
+            _("About: %(title)s %(url)s")
+            % {"title": enquiry.course.title, "url": settings.SITE_URL + enquiry.course.get_absolute_url()}
+        )
+    if enquiry.verdict == Enquiry.Verdict.UNKNOWN:
+        lines += ["", _("The spam filter could not check this message, so it is sent to you unchecked.")]
+    message = EmailMessage(
+        subject=subject,
+        body="\n".join(lines),
+        to=[enquiry.teacher.email],
+        reply_to=[enquiry.email],
+    )
+    enquiry.send_attempts += 1
+    try:
+        message.send()
+    except Exception as error:
+        enquiry.last_error = f"{type(error).__name__}: {error}"[:300]
+        enquiry.save(update_fields=["send_attempts", "last_error"])
+        logger.exception("Could not send enquiry %s to teacher %s", enquiry.pk, enquiry.teacher_id)
+        raise
+    enquiry.sent_at = timezone.now()
+    enquiry.last_error = ""
+    enquiry.save(update_fields=["send_attempts", "last_error", "sent_at"])
+
+
+def deliver(
+    enquiry: Enquiry, *, client: akismet.SyncClient | None, alerts: spam.AlertRecorder | None = None
+) -> bool:
+    """Check the enquiry if it has not been checked, then send it unless it is spam. True if sent."""
+    if enquiry.verdict == Enquiry.Verdict.PENDING:
+        check_enquiry(enquiry, client=client, alerts=alerts)
+    if enquiry.sent_at or not enquiry.should_send:
+        return False
+    send_enquiry(enquiry)
+    return True

@@ -1,0 +1,85 @@
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from tests.classes.factories import TeacherFactory, VenueFactory, teacher_login, weekly_course
+
+# The Teachers group comes from a data migration; restore it for every test that flushes the database.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def long_date(day) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def test_teacher_moves_one_session_and_cancels_another_and_readers_see_both(page, live_server, axe):
+    _user, teacher = teacher_login("gwen", name="Gwen Teacher")
+    today = timezone.localdate()
+    course = weekly_course(today + timedelta(days=7), weeks=4, teachers=[teacher], title="Gentle backs")
+    first, second = course.sessions.all()[:2]
+    moved_to = first.date + timedelta(days=1)
+
+    page.goto(reverse("admin:login") + "?next=" + reverse("admin:classes_course_changelist"))
+    page.get_by_label("Username").fill("gwen")
+    page.get_by_label("Password").fill("pw")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Gentle backs").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Change course")
+    axe(page)
+
+    page.locator("input[name='sessions-0-date']").fill(moved_to.strftime("%d/%m/%Y"))
+    page.locator("input[name='sessions-1-is_cancelled']").check()
+    page.locator("input[name='sessions-1-cancellation_reason']").fill("Hall booked for an election")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(course.get_absolute_url())
+    dates = page.locator(".session-list")
+    expect(dates).to_contain_text(long_date(moved_to))
+    expect(dates.locator("del")).to_have_text(re.compile(re.escape(long_date(second.date))))
+    expect(dates).to_contain_text("Cancelled: Hall booked for an election")
+    axe(page)
+
+
+def test_reader_filters_by_town_and_downloads_the_calendar(page, live_server, axe):
+    today = timezone.localdate()
+    teacher = TeacherFactory(name="Siân Teacher", bio="I teach in Borth.")
+    weekly_course(
+        today + timedelta(days=3), weeks=3, title="Aber backs", venue=VenueFactory(town="Aberystwyth")
+    )
+    borth = weekly_course(
+        today + timedelta(days=4),
+        weeks=3,
+        title="Borth backs",
+        venue=VenueFactory(town="Borth"),
+        teachers=[teacher],
+    )
+
+    page.goto(reverse("classes:list"))
+    axe(page)
+    page.get_by_label("Town").select_option("Borth")
+    page.get_by_role("button", name="Show classes").click()
+    expect(page.get_by_role("status")).to_contain_text("1 course matches.")
+    expect(page.get_by_role("link", name="Aber backs")).to_have_count(0)
+    page.get_by_role("link", name="Borth backs").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Borth backs")
+    axe(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Add to calendar").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{borth.slug}.ics"
+    calendar = Calendar.from_ical(Path(download.path()).read_bytes())
+    assert len(calendar.events) == 3
+    assert {str(event["SUMMARY"]) for event in calendar.events} == {"Borth backs"}
+
+    page.get_by_role("link", name="Siân Teacher", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Siân Teacher")
+    expect(page.get_by_text(f"Next course starts on {long_date(today + timedelta(days=4))}.")).to_be_visible()
+    axe(page)
