@@ -176,6 +176,10 @@ PAGE_CACHE_URL_NAMES = [
     "exercises:feed",
     "exercises:atom",
     "classes:list",
+    "classes:course",
+    "classes:teacher",
+    "classes:calendar",
+    "classes:feed",
 ]
 # Cookies that make a page personal: such requests are never served from, or
 # stored in, the shared cache.
@@ -185,6 +189,10 @@ PAGE_CACHE_INVALIDATED_BY = [
     "exercises.Category",
     "exercises.Exercise",
     "exercises.Step",
+    "classes.Teacher",
+    "classes.Venue",
+    "classes.Course",
+    "classes.Session",
 ]
 
 # --- Tasks ------------------------------------------------------------------

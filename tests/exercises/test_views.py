@@ -1,9 +1,12 @@
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from tests.classes.factories import weekly_course
 from tests.factories import CategoryFactory, ExerciseFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +201,10 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(client):
 def test_detail_page_query_count_does_not_grow_with_steps(client, django_assert_num_queries, steps):
     exercise = ExerciseFactory()
     StepFactory.create_batch(steps, exercise=exercise)
-    with django_assert_num_queries(2):
+    for _ in range(3):
+        weekly_course(timezone.localdate() + timedelta(days=3))
+    # The exercise with its author, its steps, the next courses and their teachers.
+    with django_assert_num_queries(4):
         response = client.get(exercise.get_absolute_url())
     assert response.status_code == 200
 
