@@ -63,3 +63,9 @@ def render_comments(context: template.Context, target) -> dict:
 
 def _has_own(node: threads.Node) -> bool:
     return node.own or any(_has_own(child) for child in node.children)
+
+
+@register.simple_tag
+def comments_keep_ip_days() -> int:
+    """How long IP addresses are kept, for the privacy page."""
+    return settings.COMMENTS_KEEP_IP_DAYS

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from comments import demo as comments_demo
 from exercises import demo as exercises_demo
 
 EDITOR_USERNAME = "editor"
@@ -26,6 +27,9 @@ class Command(BaseCommand):
 
         exercises = exercises_demo.load(author=editor)
         self.stdout.write(f"Demo exercises: {len(exercises)}.")
+        knee_walking = next(exercise for exercise in exercises if exercise.slug == "knee-walking")
+        comments = comments_demo.load(knee_walking)
+        self.stdout.write(f"Demo comments on {knee_walking}: {len(comments)}.")
         self.stdout.write(
             self.style.SUCCESS(f"Editor login: {EDITOR_USERNAME} / {EDITOR_PASSWORD} at /admin/")
         )
