@@ -57,12 +57,15 @@ def comment_data(target, **overrides) -> dict[str, str]:
 def post_comment(client, django_capture_on_commit_callbacks):
     """Post the comment form as a browser on this site would, running on-commit tasks."""
 
-    def post(target, *, headers: dict[str, str] | None = None, **overrides):
+    def post(target, *, headers: dict[str, str] | None = None, remote_addr: str = "127.0.0.1", **overrides):
         sent_headers = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin", **(headers or {})}
         sent_headers = {key: value for key, value in sent_headers.items() if value is not None}
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(
-                reverse("comments:post"), comment_data(target, **overrides), headers=sent_headers
+                reverse("comments:post"),
+                comment_data(target, **overrides),
+                headers=sent_headers,
+                REMOTE_ADDR=remote_addr,
             )
 
     return post
@@ -91,3 +94,9 @@ def akismet_via(monkeypatch, configured_akismet):
         monkeypatch.setattr(tasks, "akismet_client", lambda: real_client(transport))
 
     return use
+
+
+@pytest.fixture
+def akismet_sync_client(configured_akismet, akismet_sync_class):
+    """The akismet pytest plugin's test client; it reads its key from the environment."""
+    return akismet_sync_class()
