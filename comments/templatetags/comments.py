@@ -14,10 +14,6 @@ from ..views import SESSION_KEY
 
 register = template.Library()
 
-# Longer than any URL a person types; a "word" past this is shown as text,
-# not scanned for a link, which keeps urlize's cost linear on hostile input.
-MAX_LINKABLE_WORD = 500
-
 
 @register.filter(is_safe=True)
 def comment_text(text: str) -> SafeString:
