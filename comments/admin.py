@@ -31,6 +31,26 @@ class BlatantSpamFilter(admin.SimpleListFilter):
         return queryset.moderation_queue()
 
 
+class VerdictFilter(admin.SimpleListFilter):
+    title = _("Akismet verdict")
+    parameter_name = "verdict"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("ham", _("Not spam")),
+            ("spam", _("Spam")),
+            ("discard", _("Blatant spam")),
+            ("none", _("No verdict yet")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(spam_verdict="")
+        if self.value():
+            return queryset.filter(spam_verdict=self.value())
+        return queryset
+
+
 class CommentEventInline(admin.TabularInline):
     model = CommentEvent
     fields = ["at", "kind", "actor", "detail"]
@@ -53,7 +73,7 @@ class CommentEventInline(admin.TabularInline):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["summary", "name", "status", "on_page", "submitted_at", "spam_verdict", "held_reason"]
-    list_filter = ["status", BlatantSpamFilter, "spam_verdict", "content_type", "submitted_at"]
+    list_filter = ["status", BlatantSpamFilter, VerdictFilter, "content_type", "submitted_at"]
     search_fields = ["name", "email", "text", "=ip"]
     date_hierarchy = "submitted_at"
     list_per_page = 50
