@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Outermost of ours on the way out: marks pages personalised by the
+    # comments tag (saved details, a held comment) as private.
+    "comments.middleware.PrivateWhenPersonalisedMiddleware",
 ]
 
 ROOT_URLCONF = "backcare.urls"
@@ -183,12 +186,14 @@ PAGE_CACHE_URL_NAMES = [
 ]
 # Cookies that make a page personal: such requests are never served from, or
 # stored in, the shared cache.
-PAGE_CACHE_PERSONAL_COOKIES = ["sessionid"]
+PAGE_CACHE_PERSONAL_COOKIES = ["sessionid", "comment_author"]
 # Saving or deleting any of these makes every cached page stale at once.
 PAGE_CACHE_INVALIDATED_BY = [
     "exercises.Category",
     "exercises.Exercise",
     "exercises.Step",
+    "comments.Comment",
+    "comments.CommentSettings",
     "classes.Teacher",
     "classes.Venue",
     "classes.Course",
@@ -345,6 +350,41 @@ EXERCISES_PER_PAGE = 12
 # environment itself (comments/spam.py); without a key every comment is held.
 AKISMET_TIMEOUT = float(os.environ.get("PYTHON_AKISMET_TIMEOUT", "3"))
 AKISMET_IS_TEST = env_bool("AKISMET_IS_TEST", False)
+
+# Who gets an e-mail for each held comment (name, address pairs or addresses).
+COMMENTS_MODERATORS = env_list("COMMENTS_MODERATORS", MANAGERS)
+# Send the page's author each approved comment, when the page exposes
+# ``comments_author_email``.
+COMMENTS_NOTIFY_AUTHOR = env_bool("COMMENTS_NOTIFY_AUTHOR", True)
+# Close comments this many days after a page's publication (None: never).
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0) or None
+# Local rules that hold a comment Akismet calls ham.
+COMMENTS_HOLD_FIRST_TIME = env_bool("COMMENTS_HOLD_FIRST_TIME", True)
+COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", 2)
+COMMENTS_MODERATION_WORDS = env_list("COMMENTS_MODERATION_WORDS", [])
+# The signed form token (comments/tokens.py explains the window).
+COMMENTS_FORM_MIN_SECONDS = env_int("COMMENTS_FORM_MIN_SECONDS", 3)
+COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE", 2 * 24 * 3600)
+COMMENTS_FORM_TOKEN_WINDOW = env_int("COMMENTS_FORM_TOKEN_WINDOW", 600)
+COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
+# How many proxies in front of gunicorn append to X-Forwarded-For (nginx: 1).
+# 0 trusts only REMOTE_ADDR; see comments/views.py client_ip().
+COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0 if DEBUG else 1)
+COMMENTS_PER_PAGE = 50
+# Re-checks after Akismet gave no verdict.
+COMMENTS_RECHECK_MINUTES = 20
+COMMENTS_RECHECK_KEY_PROBLEM_HOURS = 6
+COMMENTS_RECHECK_BATCH = 100
+COMMENTS_RECHECK_GIVE_UP_DAYS = 15
+# Retention (comments/management/commands/purge_comment_data.py).
+COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 60)
+COMMENTS_KEEP_SPAM_DAYS = 15
+COMMENTS_KEEP_DISCARD_DAYS = 1
+# "Save my name, e-mail and website in this browser."
+COMMENTS_AUTHOR_COOKIE = "comment_author"  # also in PAGE_CACHE_PERSONAL_COOKIES
+COMMENTS_AUTHOR_COOKIE_DAYS = 365
+# Unsubscribe links in reply e-mails stay valid this long.
+COMMENTS_UNSUBSCRIBE_MAX_AGE_DAYS = 90
 
 # --- Classes ----------------------------------------------------------------
 

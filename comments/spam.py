@@ -17,7 +17,7 @@ import enum
 import logging
 import os
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import akismet
 import httpx
@@ -82,9 +82,9 @@ class Submission:
             "blog_charset": "UTF-8",
         }
         if self.comment_date_gmt:
-            arguments["comment_date_gmt"] = self.comment_date_gmt.isoformat()
+            arguments["comment_date_gmt"] = _gmt(self.comment_date_gmt)
         if self.post_modified_gmt:
-            arguments["comment_post_modified_gmt"] = self.post_modified_gmt.isoformat()
+            arguments["comment_post_modified_gmt"] = _gmt(self.post_modified_gmt)
         if self.honeypot_field_name:
             arguments["honeypot_field_name"] = self.honeypot_field_name
         if self.recheck_reason:
@@ -92,6 +92,11 @@ class Submission:
         if getattr(settings, "AKISMET_IS_TEST", False):
             arguments["is_test"] = True
         return {key: value for key, value in arguments.items() if value not in ("", None)}
+
+
+def _gmt(moment: datetime) -> str:
+    """ISO 8601 in UTC, as the field names say: an aware local time would carry +01:00 in summer."""
+    return moment.astimezone(UTC).isoformat() if moment.tzinfo is not None else moment.isoformat()
 
 
 @dataclass(frozen=True)
@@ -149,12 +154,24 @@ def http_client(
     )
 
 
-def get_client(*, alerts: AlertRecorder | None = None) -> akismet.SyncClient | None:
-    """A client for the configured key, or None when Akismet is not set up (development)."""
+def get_client(
+    *, alerts: AlertRecorder | None = None, transport: httpx.BaseTransport | None = None
+) -> akismet.SyncClient | None:
+    """A client for the configured key, or None when Akismet is not set up (development).
+
+    The caller owns the client's connections: close them with ``close(client)``.
+    """
     if not is_configured():
         return None
     config = akismet.Config(key=os.environ["PYTHON_AKISMET_API_KEY"], url=akismet_blog_url())
-    return akismet.SyncClient(config=config, http_client=http_client(alerts=alerts))
+    return akismet.SyncClient(config=config, http_client=http_client(alerts=alerts, transport=transport))
+
+
+def close(client: akismet.SyncClient | None) -> None:
+    """Close the HTTP connections of a client made by ``get_client``."""
+    http = getattr(client, "_http_client", None)
+    if isinstance(http, httpx.Client):
+        http.close()
 
 
 def check(
@@ -172,12 +189,7 @@ def check(
     except akismet.ProtocolError as error:
         return _failed(Failure.UNEXPECTED_ANSWER, error, alerts)
     except akismet.RequestError as error:
-        cause = error.__cause__
-        if isinstance(cause, httpx.TimeoutException):
-            return _failed(Failure.TIMEOUT, error, alerts)
-        if isinstance(cause, httpx.HTTPStatusError):
-            return _failed(Failure.SERVER_ERROR, error, alerts)
-        return _failed(Failure.UNREACHABLE, error, alerts)
+        return _failed(_request_failure(error), error, alerts)
     if alerts and alerts.code:
         # Akismet answered, but says something is wrong with the account: keep
         # the content held and let a human look, whatever the verdict was.
@@ -199,3 +211,72 @@ def _failed(failure: Failure, error: object, alerts: AlertRecorder | None) -> Ch
         alert_code=alerts.code if alerts else "",
         alert_message=alerts.message if alerts else "",
     )
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """The outcome of telling Akismet it was wrong (submit-spam / submit-ham)."""
+
+    sent: bool
+    failure: Failure | None = None
+    detail: str = ""
+
+    @property
+    def is_key_problem(self) -> bool:
+        return self.failure in KEY_PROBLEMS
+
+
+def submit_spam(submission: Submission, *, client: akismet.SyncClient | None) -> ReportResult:
+    """Tell Akismet this content is spam it missed. Never raises for Akismet's or the network's faults."""
+    return _submit("submit_spam", submission, client)
+
+
+def submit_ham(submission: Submission, *, client: akismet.SyncClient | None) -> ReportResult:
+    """Tell Akismet this content is genuine though it was called spam (a false positive)."""
+    return _submit("submit_ham", submission, client)
+
+
+def _submit(method: str, submission: Submission, client: akismet.SyncClient | None) -> ReportResult:
+    if client is None:
+        return ReportResult(False, Failure.NOT_CONFIGURED, "No Akismet API key is configured.")
+    arguments = submission.as_akismet_arguments()
+    # recheck_reason belongs to comment-check only.
+    arguments.pop("recheck_reason", None)
+    try:
+        getattr(client, method)(submission.user_ip, **arguments)
+    except akismet.APIKeyError as error:
+        failure, detail = Failure.INVALID_KEY, error
+    except akismet.ProtocolError as error:
+        failure, detail = Failure.UNEXPECTED_ANSWER, error
+    except akismet.RequestError as error:
+        failure, detail = _request_failure(error), error
+    else:
+        return ReportResult(True)
+    logger.warning("Akismet %s failed (%s): %s", method, failure, detail)
+    return ReportResult(False, failure, str(detail).strip())
+
+
+def verify_key(*, client: akismet.SyncClient | None) -> CheckResult:
+    """Whether Akismet accepts the configured key and site address: HAM for yes."""
+    if client is None:
+        return CheckResult(Verdict.UNKNOWN, Failure.NOT_CONFIGURED, "No Akismet API key is configured.")
+    try:
+        valid = client.verify_key()
+    except akismet.ProtocolError as error:
+        return _failed(Failure.UNEXPECTED_ANSWER, error, None)
+    except akismet.RequestError as error:
+        return _failed(_request_failure(error), error, None)
+    if not valid:
+        return CheckResult(
+            Verdict.UNKNOWN, Failure.INVALID_KEY, "Akismet says the key or site address is invalid."
+        )
+    return CheckResult(Verdict.HAM)
+
+
+def _request_failure(error: akismet.RequestError) -> Failure:
+    cause = error.__cause__
+    if isinstance(cause, httpx.TimeoutException):
+        return Failure.TIMEOUT
+    if isinstance(cause, httpx.HTTPStatusError):
+        return Failure.SERVER_ERROR
+    return Failure.UNREACHABLE

@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "comments"
 
-urlpatterns = []
+urlpatterns = [
+    path("post/", views.post_comment, name="post"),
+    path("reply/<int:pk>/", views.reply, name="reply"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

@@ -182,6 +182,11 @@ class Exercise(models.Model):
         )
 
     @property
+    def comments_author_email(self) -> str:
+        """Where the comments app sends approved comments on this exercise."""
+        return self.author.email if self.author else ""
+
+    @property
     def caution_list(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.cautions.splitlines() if line.strip(" -•\t")]
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from classes import demo as classes_demo
+from comments import demo as comments_demo
 from exercises import demo as exercises_demo
 
 EDITOR_USERNAME = "editor"
@@ -32,6 +33,9 @@ class Command(BaseCommand):
             f"Demo classes: {len(classes['courses'])} courses, {len(classes['teachers'])} teachers, "
             f"{len(classes['venues'])} venues."
         )
+        knee_walking = next(exercise for exercise in exercises if exercise.slug == "knee-walking")
+        comments = comments_demo.load(knee_walking)
+        self.stdout.write(f"Demo comments on {knee_walking}: {len(comments)}.")
         self.stdout.write(
             self.style.SUCCESS(f"Editor login: {EDITOR_USERNAME} / {EDITOR_PASSWORD} at /admin/")
         )

@@ -1,0 +1,212 @@
+"""The moderation queue: counts, filters, Approve / Spam / Not spam / Trash, and each comment's history."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.template.defaultfilters import truncatechars
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import moderation, status, targets
+from .models import Comment, CommentEvent, CommentSettings
+
+
+class BlatantSpamFilter(admin.SimpleListFilter):
+    """Blatant spam (Akismet's "discard") stays out of the queue unless asked for."""
+
+    title = _("blatant spam")
+    parameter_name = "blatant"
+
+    def lookups(self, request, model_admin):
+        return [("include", _("Include blatant spam")), ("only", _("Only blatant spam"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "only":
+            return queryset.filter(is_discard=True)
+        if self.value() == "include":
+            return queryset
+        return queryset.moderation_queue()
+
+
+class VerdictFilter(admin.SimpleListFilter):
+    title = _("Akismet verdict")
+    parameter_name = "verdict"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("ham", _("Not spam")),
+            ("spam", _("Spam")),
+            ("discard", _("Blatant spam")),
+            ("none", _("No verdict yet")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(spam_verdict="")
+        if self.value():
+            return queryset.filter(spam_verdict=self.value())
+        return queryset
+
+
+class CommentEventInline(admin.TabularInline):
+    model = CommentEvent
+    fields = ["at", "kind", "actor", "detail"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["at", "pk"]
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["summary", "name", "status", "on_page", "submitted_at", "spam_verdict", "held_reason"]
+    list_filter = ["status", BlatantSpamFilter, VerdictFilter, "content_type", "submitted_at"]
+    search_fields = ["name", "email", "text", "=ip"]
+    date_hierarchy = "submitted_at"
+    list_per_page = 50
+    actions = ["approve", "mark_spam", "mark_not_spam", "trash"]
+    inlines = [CommentEventInline]
+    readonly_fields = [
+        "on_page",
+        "parent",
+        "email",
+        "ip",
+        "user_agent",
+        "referrer",
+        "permalink",
+        "submitted_at",
+        "spam_verdict",
+        "checked_at",
+        "held_reason",
+        "is_discard",
+        "next_check_at",
+        "check_attempts",
+        "first_failure_reason",
+        "last_failure_reason",
+        "pending_report",
+        "report_attempts",
+        "next_report_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["on_page", "parent", "status", "name", "email", "url", "text", "subscribed"]}),
+        (
+            _("Spam check"),
+            {
+                "fields": [
+                    "spam_verdict",
+                    "checked_at",
+                    "held_reason",
+                    "is_discard",
+                    "check_attempts",
+                    "next_check_at",
+                    "first_failure_reason",
+                    "last_failure_reason",
+                    "pending_report",
+                    "report_attempts",
+                    "next_report_at",
+                ]
+            },
+        ),
+        (
+            _("Sent with the comment"),
+            {"fields": ["submitted_at", "ip", "user_agent", "referrer", "permalink"]},
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["comments/admin.css"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
+        return super().get_queryset(request).prefetch_related("target")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        counts = dict(
+            Comment.objects.moderation_queue().values_list("status").annotate(n=Count("pk")).order_by()
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "status_counts": [
+                (value, label, counts.get(value, 0)) for value, label in Comment.Status.choices
+            ],
+            "akismet_warnings": status.warnings(),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def save_model(self, request, obj: Comment, form, change: bool) -> None:
+        """Editing a comment's text is allowed; a status change goes through the same decisions as the actions."""
+        if change and "status" in form.changed_data:
+            new_status = obj.status
+            obj.status = form.initial["status"]
+            super().save_model(request, obj, form, change)
+            decide = {
+                Comment.Status.APPROVED: moderation.approve,
+                Comment.Status.SPAM: moderation.mark_spam,
+                Comment.Status.TRASH: moderation.trash,
+            }.get(new_status)
+            if decide:
+                decide([obj], actor=request.user)
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("comment"))
+    def summary(self, obj: Comment) -> str:
+        return truncatechars(obj.text, 80)
+
+    @admin.display(description=_("on the page"))
+    def on_page(self, obj: Comment) -> str:
+        target = obj.target
+        if target is None:
+            return _("(page deleted)")
+        url = targets.url(target)
+        return format_html('<a href="{}">{}</a>', url, target) if url else str(target)
+
+    def _report(self, request: HttpRequest, count: int, singular: str, plural: str) -> None:
+        self.message_user(request, ngettext(singular, plural, count) % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        count = moderation.approve(queryset, actor=request.user)
+        self._report(request, count, "%(count)d comment approved.", "%(count)d comments approved.")
+
+    @admin.action(description=_("Spam (and tell Akismet)"), permissions=["change"])
+    def mark_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        count = moderation.mark_spam(queryset, actor=request.user)
+        self._report(
+            request, count, "%(count)d comment marked as spam.", "%(count)d comments marked as spam."
+        )
+
+    @admin.action(description=_("Not spam (tell Akismet, then approve)"), permissions=["change"])
+    def mark_not_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        count = moderation.mark_not_spam(queryset, actor=request.user)
+        self._report(
+            request, count, "%(count)d comment marked as not spam.", "%(count)d comments marked as not spam."
+        )
+
+    @admin.action(description=_("Trash"), permissions=["change"])
+    def trash(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        count = moderation.trash(queryset, actor=request.user)
+        self._report(
+            request, count, "%(count)d comment moved to trash.", "%(count)d comments moved to trash."
+        )
+
+
+@admin.register(CommentSettings)
+class CommentSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "content_type", "object_id", "closed"]
+    list_filter = ["closed", "content_type"]

@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from comments import privacy
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonymise the comments sent with an e-mail address: name, e-mail and website removed, IP truncated."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("email")
+
+    def handle(self, *args, email: str, **options) -> None:
+        count = privacy.erase(email)
+        self.stdout.write(f"Anonymised {count} comment(s) sent with {email}.")

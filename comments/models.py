@@ -1,0 +1,240 @@
+"""Reader comments on any object, and the audit trail of what happened to each.
+
+The app knows no other app of ours: a comment points at its target through a
+content type and an id. What it needs from a target it reads through
+duck-typed attributes, each optional: see ``comments/targets.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_DEPTH = 3
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def for_object(self, obj: models.Model) -> CommentQuerySet:
+        content_type = ContentType.objects.get_for_model(obj)
+        return self.filter(content_type=content_type, object_id=str(obj.pk))
+
+    def approved(self) -> CommentQuerySet:
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def held(self) -> CommentQuerySet:
+        return self.filter(status=Comment.Status.PENDING)
+
+    def moderation_queue(self) -> CommentQuerySet:
+        """What a moderator looks at by default: everything but blatant spam."""
+        return self.exclude(is_discard=True)
+
+    def due_for_recheck(self, now: datetime) -> CommentQuerySet:
+        return self.filter(
+            status=Comment.Status.PENDING, next_check_at__isnull=False, next_check_at__lte=now
+        ).order_by("next_check_at", "pk")
+
+    def due_for_report(self, now: datetime) -> CommentQuerySet:
+        return (
+            self.exclude(pending_report="").filter(next_report_at__lte=now).order_by("next_report_at", "pk")
+        )
+
+    def by_email(self, email: str) -> CommentQuerySet:
+        return self.filter(email__iexact=email.strip())
+
+    def top_level_with_visible_threads(self) -> CommentQuerySet:
+        """Top-level comments that are approved, or hidden but with an approved reply below them.
+
+        A hidden comment with approved replies is shown as "removed" so that
+        one moderation decision never takes other people's replies with it.
+        """
+        has_approved_reply = Comment.objects.filter(status=Comment.Status.APPROVED, root__isnull=False)
+        return self.filter(parent__isnull=True).filter(
+            Q(status=Comment.Status.APPROVED) | Q(pk__in=has_approved_reply.values("root_id"))
+        )
+
+    def visible_replies(self, root_ids: list[int]) -> CommentQuerySet:
+        approved_replies = Comment.objects.filter(status=Comment.Status.APPROVED, parent__isnull=False)
+        return self.filter(root_id__in=root_ids).filter(
+            Q(status=Comment.Status.APPROVED) | Q(pk__in=approved_replies.values("parent_id"))
+        )
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        TRASH = "trash", _("Trash")
+
+    class Report(models.TextChoices):
+        NONE = "", _("Nothing to report")
+        SPAM = "spam", _("Spam")
+        HAM = "ham", _("Not spam")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("type of page"))
+    object_id = models.CharField(_("page id"), max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    # PROTECT: deleting a comment must never take other people's replies with it.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    root = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    name = models.CharField(_("name"), max_length=245)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    url = models.URLField(_("website"), max_length=200, blank=True)
+    text = models.TextField(_("comment"))
+    subscribed = models.BooleanField(_("e-mail on replies"), default=False)
+
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.TextField(_("browser"), blank=True)
+    referrer = models.TextField(_("came from"), blank=True)
+    permalink = models.TextField(_("page address"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+
+    spam_verdict = models.CharField(_("Akismet verdict"), max_length=10, blank=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    held_reason = models.CharField(_("held because"), max_length=200, blank=True)
+    is_discard = models.BooleanField(_("blatant spam"), default=False)
+    next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)
+    check_attempts = models.PositiveSmallIntegerField(_("checks tried"), default=0)
+    first_failure_reason = models.CharField(_("first failed check"), max_length=300, blank=True)
+    last_failure_reason = models.CharField(_("last failed check"), max_length=300, blank=True)
+
+    pending_report = models.CharField(
+        _("report to Akismet"), max_length=4, choices=Report, default=Report.NONE, blank=True
+    )
+    report_attempts = models.PositiveSmallIntegerField(default=0)
+    next_report_at = models.DateTimeField(null=True, blank=True)
+
+    moderators_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approval_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "status"], name="comment_target_idx"),
+            models.Index(fields=["status", "next_check_at"], name="comment_recheck_idx"),
+            models.Index(fields=["email"], name="comment_email_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(depth__gte=1, depth__lte=MAX_DEPTH), name="comment_depth_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, depth=1) | Q(parent__isnull=False, depth__gt=1),
+                name="comment_depth_matches_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.text[:50]}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.parent_id and self._state.adding:
+            self.depth = self.parent.depth + 1
+            self.root_id = self.parent.root_id or self.parent_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.target_url}#comment-{self.pk}"
+
+    @property
+    def target_url(self) -> str:
+        target = self.target
+        return target.get_absolute_url() if target is not None else ""
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def can_have_replies(self) -> bool:
+        return self.is_approved and self.depth < MAX_DEPTH
+
+    def gave_up_rechecking(self, now: datetime) -> bool:
+        return now - self.submitted_at >= timedelta(days=settings.COMMENTS_RECHECK_GIVE_UP_DAYS)
+
+
+class CommentEvent(models.Model):
+    """One line of a comment's history: checked, held, approved, reported, and by whom."""
+
+    class Kind(models.TextChoices):
+        POSTED = "posted", _("Posted")
+        CHECKED = "checked", _("Checked with Akismet")
+        RECHECKED = "rechecked", _("Re-checked with Akismet")
+        CHECK_FAILED = "check-failed", _("Akismet check failed")
+        TOO_FAST = "too-fast", _("Sent too fast: treated as spam")
+        HELD = "held", _("Held for moderation")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Marked as spam")
+        NOT_SPAM = "not-spam", _("Marked as not spam")
+        TRASH = "trash", _("Moved to trash")
+        REPORTED = "reported", _("Reported to Akismet")
+        REPORT_FAILED = "report-failed", _("Report to Akismet failed")
+        GAVE_UP = "gave-up", _("Re-checks stopped: waiting for a person")
+        NOTIFIED = "notified", _("E-mail sent")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed from replies")
+        ERASED = "erased", _("Personal data erased")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Kind)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("comment history entry")
+        verbose_name_plural = _("comment history")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class CommentSettings(models.Model):
+    """Per-page comment settings: an editor can close comments on one page."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("type of page"))
+    object_id = models.CharField(_("page id"), max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    closed = models.BooleanField(_("comments closed"), default=False)
+
+    class Meta:
+        verbose_name = _("comment settings for a page")
+        verbose_name_plural = _("comment settings for pages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="comment_settings_one_per_page"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type} {self.object_id}: {'closed' if self.closed else 'open'}"

@@ -1,0 +1,11 @@
+from django import template
+
+from .. import status
+
+register = template.Library()
+
+
+@register.inclusion_tag("comments/admin/banner.html")
+def akismet_banner() -> dict:
+    """Warnings about the spam check, for the admin index (templates/admin/index.html)."""
+    return {"akismet_warnings": status.warnings()}

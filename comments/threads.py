@@ -1,0 +1,87 @@
+"""The comments shown under a page: one page of threads, built with a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import models
+
+from .models import Comment
+
+SHOWN_FIELDS = ("pk", "parent_id", "root_id", "depth", "status", "name", "url", "text", "submitted_at")
+
+
+@dataclass
+class Node:
+    comment: Comment
+    own: bool = False  # the reader's own comment, shown to them while it waits
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def is_visible(self) -> bool:
+        return self.comment.is_approved or self.own
+
+    @property
+    def is_removed(self) -> bool:
+        """A hidden comment kept as a placeholder because approved replies hang from it."""
+        return not self.is_visible
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.own and not self.comment.is_approved
+
+
+@dataclass
+class Threads:
+    page: Page
+    nodes: list[Node]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.nodes
+
+
+def build(
+    target: models.Model, *, page_number: object = 1, own_ids: list[int] | tuple[int, ...] = ()
+) -> Threads:
+    """Approved threads (oldest first, replies nested), plus the reader's own waiting comments.
+
+    Three queries (count, top-level page, replies), and one more only for a
+    reader with comments of their own in the session.
+    """
+    on_page = Comment.objects.for_object(target)
+    roots = on_page.top_level_with_visible_threads().only(*SHOWN_FIELDS).order_by("submitted_at", "pk")
+    page = Paginator(roots, settings.COMMENTS_PER_PAGE).get_page(page_number)
+    top = [Node(comment) for comment in page.object_list]
+    by_id = {node.comment.pk: node for node in top}
+    if top:
+        replies = (
+            on_page.visible_replies(list(by_id)).only(*SHOWN_FIELDS).order_by("depth", "submitted_at", "pk")
+        )
+        for reply in replies:
+            _attach(by_id, Node(reply))
+    if own_ids:
+        waiting = on_page.filter(pk__in=own_ids).exclude(
+            status__in=[Comment.Status.APPROVED, Comment.Status.TRASH]
+        )
+        for comment in waiting.only(*SHOWN_FIELDS).order_by("depth", "submitted_at", "pk"):
+            node = Node(comment, own=True)
+            if comment.parent_id is None:
+                # Shown on whichever page the reader is on, so the redirect
+                # after posting always lands on it.
+                top.append(node)
+                by_id[comment.pk] = node
+            else:
+                _attach(by_id, node)
+    for node in by_id.values():
+        node.children.sort(key=lambda child: (child.comment.submitted_at, child.comment.pk))
+    return Threads(page=page, nodes=top)
+
+
+def _attach(by_id: dict[int, Node], node: Node) -> None:
+    parent = by_id.get(node.comment.parent_id)
+    if parent is not None:
+        parent.children.append(node)
+        by_id[node.comment.pk] = node

@@ -1,0 +1,119 @@
+"""Signed values the comments app hands out: the form token, unsubscribe links, saved details.
+
+The form token, and why it is not a CSRF token
+----------------------------------------------
+Pages with a comment form are meant to be kept in a shared cache (one copy
+served to every anonymous reader), so the form may carry nothing that differs
+between readers: no CSRF token, no cookie. Instead it carries this token, the
+same for everyone who loads the page within one ``COMMENTS_FORM_TOKEN_WINDOW``
+(10 minutes): it binds the page (content type and id) and the *start* of the
+window the page was rendered in, signed with our secret key and a salt of its
+own. Cross-site posts are stopped by the view's Origin / Sec-Fetch-Site check
+(``comments/views.py``); the token stops posts aimed at another page, replays
+of tokens older than ``COMMENTS_FORM_MAX_AGE`` and forged ones.
+
+Rounding the time *down* makes the "too fast" test one-sided: the token claims
+the page is older than it really is, so a person can never look too fast
+(they would have to post within 3 seconds of the window's start, which nobody
+typing a comment does). It still catches a robot that posts within seconds
+of a fresh window, and the cost of the rounding is only that robots which wait
+are left to the honeypot and Akismet. A post that is too fast is saved as spam
+(not refused), so even a false positive can be rescued with "Not spam".
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+
+FORM_SALT = "comments.form-token"
+UNSUBSCRIBE_SALT = "comments.unsubscribe"
+AUTHOR_COOKIE_SALT = "comments.author-cookie"
+
+
+def now_seconds() -> int:
+    return int(time.time())
+
+
+@dataclass(frozen=True)
+class FormToken:
+    content_type_id: int
+    object_id: str
+    issued: int
+
+    def age(self, now: int | None = None) -> int:
+        return (now if now is not None else now_seconds()) - self.issued
+
+    @property
+    def is_too_fast(self) -> bool:
+        return self.age() < settings.COMMENTS_FORM_MIN_SECONDS
+
+    @property
+    def is_expired(self) -> bool:
+        return self.age() > settings.COMMENTS_FORM_MAX_AGE
+
+    def target(self) -> models.Model | None:
+        """The page the token was issued for, or None if it is gone."""
+        try:
+            content_type = ContentType.objects.get_for_id(self.content_type_id)
+            return content_type.get_object_for_this_type(pk=self.object_id)
+        except (ObjectDoesNotExist, ValueError, AttributeError):
+            return None
+
+
+def issue_form_token(target: models.Model, *, now: int | None = None) -> str:
+    window = settings.COMMENTS_FORM_TOKEN_WINDOW
+    moment = now if now is not None else now_seconds()
+    issued = moment - moment % window
+    content_type = ContentType.objects.get_for_model(target)
+    payload = f"{content_type.pk}:{target.pk}:{issued}"
+    return signing.Signer(salt=FORM_SALT).sign(payload)
+
+
+def read_form_token(token: str) -> FormToken | None:
+    """The token's content, or None if it was not made by us (tampered, truncated, another salt)."""
+    try:
+        payload = signing.Signer(salt=FORM_SALT).unsign(token)
+        content_type_id, object_id, issued = payload.split(":")
+        return FormToken(int(content_type_id), object_id, int(issued))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def unsubscribe_token(comment_id: int) -> str:
+    return signing.dumps({"c": comment_id}, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token: str) -> int | None:
+    """The comment id from a valid, unexpired unsubscribe token, or None."""
+    max_age = settings.COMMENTS_UNSUBSCRIBE_MAX_AGE_DAYS * 24 * 3600
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=max_age)
+    except signing.BadSignature:  # also SignatureExpired, its subclass
+        return None
+    comment_id = data.get("c") if isinstance(data, dict) else None
+    return comment_id if isinstance(comment_id, int) else None
+
+
+def author_cookie_value(*, name: str, email: str, url: str) -> str:
+    return signing.dumps({"name": name, "email": email, "url": url}, salt=AUTHOR_COOKIE_SALT, compress=True)
+
+
+def read_author_cookie(value: str | None) -> dict[str, Any]:
+    """Saved name, e-mail and website, or {} when absent or not ours."""
+    if not value:
+        return {}
+    try:
+        data = signing.loads(value, salt=AUTHOR_COOKIE_SALT)
+    except signing.BadSignature:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: str(data.get(key, ""))[:254] for key in ("name", "email", "url")}
