@@ -14,9 +14,6 @@ from tests.factories import ExerciseFactory
 # then reports them unclosed at garbage collection, in whichever test is
 # running. It happens with the admin login alone, without any comments code,
 # so it is ignored here, for that one message only.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Exception ignored in. <sqlite3.Connection:pytest.PytestUnraisableExceptionWarning"
-)
 
 
 @pytest.fixture(autouse=True)
