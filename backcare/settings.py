@@ -314,6 +314,9 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+# How many proxies in front of gunicorn append to X-Forwarded-For (nginx: 1);
+# 0 trusts only REMOTE_ADDR. See client_ip() in comments/spam.py.
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0 if DEBUG else 1)
 if env_bool("DJANGO_BEHIND_PROXY", not DEBUG):
     # gunicorn sits behind nginx, which sets this header (deploy/nginx.conf).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -367,9 +370,6 @@ COMMENTS_FORM_MIN_SECONDS = env_int("COMMENTS_FORM_MIN_SECONDS", 3)
 COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE", 2 * 24 * 3600)
 COMMENTS_FORM_TOKEN_WINDOW = env_int("COMMENTS_FORM_TOKEN_WINDOW", 600)
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
-# How many proxies in front of gunicorn append to X-Forwarded-For (nginx: 1).
-# 0 trusts only REMOTE_ADDR; see comments/views.py client_ip().
-COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0 if DEBUG else 1)
 COMMENTS_PER_PAGE = 50
 # Re-checks after Akismet gave no verdict.
 COMMENTS_RECHECK_MINUTES = 20

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from comments import spam
+
 from .calendar import calendar_bytes
 from .forms import CourseFilterForm, EnquiryForm
 from .models import Course, Teacher, Venue
@@ -135,11 +137,6 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 # --- Enquiries ----------------------------------------------------------------
 
 
-def client_ip(request: HttpRequest) -> str:
-    # Behind the proxy, nginx puts the visitor's address in REMOTE_ADDR (deploy/nginx.conf).
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def take_enquiry_allowance(ip: str) -> bool:
     """Count one enquiry from this address; False once it has sent its hourly allowance.
 
@@ -162,10 +159,10 @@ def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
     form = EnquiryForm(request.POST or None, teacher=teacher)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if take_enquiry_allowance(client_ip(request)):
+        if take_enquiry_allowance(spam.client_ip(request) or "unknown"):
             saved = form.save(commit=False)
             saved.teacher = teacher
-            saved.ip_address = client_ip(request) or None
+            saved.ip_address = spam.client_ip(request)
             saved.user_agent = request.headers.get("User-Agent", "")[:400]
             saved.referrer = request.headers.get("Referer", "")[:400]
             with transaction.atomic():

@@ -14,6 +14,7 @@ held and tries again later.
 from __future__ import annotations
 
 import enum
+import ipaddress
 import logging
 import os
 from dataclasses import asdict, dataclass, field
@@ -22,6 +23,7 @@ from datetime import UTC, datetime
 import akismet
 import httpx
 from django.conf import settings
+from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +133,27 @@ class AlertRecorder:
 
     def reset(self) -> None:
         self.code = self.message = ""
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The visitor's address, for Akismet, flood control and rate limits.
+
+    Behind ``TRUSTED_PROXIES`` proxies (nginx in production: 1) the
+    address is the entry that many places from the right of X-Forwarded-For,
+    the one our own proxy added; entries further left are whatever the client
+    claimed and are never trusted. With 0, REMOTE_ADDR.
+    """
+    trusted = settings.TRUSTED_PROXIES
+    candidate = request.META.get("REMOTE_ADDR", "")
+    if trusted:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= trusted:
+            candidate = forwarded[-trusted]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
 def is_configured() -> bool:

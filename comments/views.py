@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -15,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import flood, targets, tokens
+from . import flood, spam, targets, tokens
 from .forms import CommentForm
 from .models import Comment, CommentEvent
 from .pipeline import record
@@ -23,27 +22,6 @@ from .tasks import enqueue_check
 
 SESSION_KEY = "comments_mine"
 REMEMBERED_FIELDS = ("name", "email", "url")
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The commenter's address, for Akismet and flood control.
-
-    Behind ``COMMENTS_TRUSTED_PROXIES`` proxies (nginx in production: 1) the
-    address is the entry that many places from the right of X-Forwarded-For,
-    the one our own proxy added; entries further left are whatever the client
-    claimed and are never trusted. With 0, REMOTE_ADDR.
-    """
-    trusted = settings.COMMENTS_TRUSTED_PROXIES
-    candidate = request.META.get("REMOTE_ADDR", "")
-    if trusted:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= trusted:
-            candidate = forwarded[-trusted]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
 
 
 def is_same_origin(request: HttpRequest) -> bool:
@@ -133,7 +111,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
                 errors=[("", form.errors["token"][0])],
             )
         return _form_page(request, form, target=form.target, parent=form.parent_comment)
-    if not flood.take_slot(ip=client_ip(request), email=form.cleaned_data["email"]):
+    if not flood.take_slot(ip=spam.client_ip(request), email=form.cleaned_data["email"]):
         message = _(
             "You sent a comment just a moment ago. Please wait a few seconds, then press “Post comment” again: "
             "your text is still here."
@@ -145,7 +123,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
 
     with transaction.atomic():
         comment = form.save(
-            ip=client_ip(request),
+            ip=spam.client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
             referrer=request.headers.get("Referer", ""),
             permalink=request.build_absolute_uri(targets.url(form.target)),

@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-
 # The Teachers group comes from a data migration; keep it across flushes.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
