@@ -11,11 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Course, Session, Teacher, Venue
+from .permissions import teachers_group
 
 TEACHER_USERNAME = "teacher"
 TEACHER_PASSWORD = "gentle-teacher-demo"  # noqa: S105 - demo only; printed by `make run`.
@@ -209,7 +210,7 @@ def load() -> dict[str, Any]:
     user.is_superuser = False
     user.set_password(TEACHER_PASSWORD)
     user.save()
-    user.groups.add(Group.objects.get(name="Teachers"))
+    user.groups.add(teachers_group(group_model=Group, permission_model=Permission))
     Teacher.objects.filter(user=user).exclude(slug="gwen-demo").update(user=None)
     teachers["gwen-demo"].user = user
     teachers["gwen-demo"].save(update_fields=["user"])

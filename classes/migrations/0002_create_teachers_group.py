@@ -1,19 +1,9 @@
-"""The "Teachers" group: what a teacher's login may do in the admin.
-
-The admin narrows these to the teacher's own courses and profile
-(classes/admin.py). Venues are view-only: editors keep them accurate.
-"""
+"""Create the "Teachers" group (classes/permissions.py says what it may do)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Teachers"
-PERMISSIONS = {
-    "course": ["view", "add", "change", "delete"],
-    "session": ["view", "add", "change", "delete"],
-    "teacher": ["view", "change"],
-    "venue": ["view"],
-}
+from classes.permissions import TEACHERS_GROUP, teachers_group
 
 
 def create_group(apps, schema_editor):
@@ -23,19 +13,17 @@ def create_group(apps, schema_editor):
     create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
     app_config.models_module = None
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.using(schema_editor.connection.alias).get_or_create(name=GROUP)
-    codenames = [f"{action}_{model}" for model, actions in PERMISSIONS.items() for action in actions]
-    group.permissions.set(
-        Permission.objects.using(schema_editor.connection.alias).filter(
-            content_type__app_label="classes", codename__in=codenames
-        )
+    teachers_group(
+        group_model=apps.get_model("auth", "Group"),
+        permission_model=apps.get_model("auth", "Permission"),
+        using=schema_editor.connection.alias,
     )
 
 
 def delete_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias).filter(name=GROUP).delete()
+    apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias).filter(
+        name=TEACHERS_GROUP
+    ).delete()
 
 
 class Migration(migrations.Migration):

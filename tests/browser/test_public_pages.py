@@ -7,12 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-# The Teachers group comes from a data migration; keep it across flushes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
 
 @pytest.fixture
-def demo_exercises():
+def demo_exercises(transactional_db):
     """The whole demo: exercises with comments, courses and teachers, as `make run` shows them."""
     call_command("load_demo", stdout=io.StringIO())
 
