@@ -314,7 +314,7 @@ def table(results: dict) -> str:
             note += f" ({r['accepted']} accepted, {r['rejected']} rejected)"
         rows.append(
             f"| {r['target']}{note} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | "
-            f"{r['p99_ms']:.2f} | {r['app_cpu_ms_per_request']:.2f} | {r['server_cpu_ms_per_request']:.2f} | "
+            f"{r['p99_ms']:.2f} | {r['app_cpu_ms_per_request']:.3f} | {r['server_cpu_ms_per_request']:.3f} | "
             f"{r['worker_rss_mb']:.0f} |"
         )
     return "\n".join(rows)
@@ -364,6 +364,10 @@ def main() -> None:
                 continue
         elif not check_target(target, notes):
             continue
+        load = Path("/proc/loadavg").read_text().split()[0]
+        notes.append(
+            f"{target.key}: 1-minute load average {load} before the run (other work on the machine)."
+        )
         print(f"bench: {target.title} …", flush=True)
         results[target.key] = measure(target, post_env)
         r = results[target.key]
