@@ -1,0 +1,413 @@
+"""Run wrk against each target of the stack bench/run started, and write the table.
+
+Not run by hand: bench/run starts the servers and passes their ports and
+process ids in the environment (BENCH_*). Every target is measured with the
+same wrk settings; while wrk runs, the server processes' CPU time and peak
+memory are read from /proc.
+
+To measure another page, add a Target to TARGETS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from comment_form import MIN_FORM_AGE, build_comment_post
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+ENV = os.environ
+TMP = Path(ENV["BENCH_TMP"])
+THREADS, CONNECTIONS, DURATION = ENV["BENCH_THREADS"], ENV["BENCH_CONNECTIONS"], ENV["BENCH_DURATION"]
+WARMUP = ENV.get("BENCH_WARMUP", "2")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE = "/exercises/knee-walking/"
+
+WEB = f"http://127.0.0.1:{ENV['BENCH_WEB_PORT']}"
+WEB_NOCACHE = f"http://127.0.0.1:{ENV['BENCH_WEB_NOCACHE_PORT']}"
+NGINX = f"http://127.0.0.1:{ENV['BENCH_NGINX_PORT']}"
+STATIC = f"http://127.0.0.1:{ENV['BENCH_STATIC_PORT']}"
+
+
+@dataclass
+class Target:
+    key: str
+    title: str
+    url: str
+    app: str  # which gunicorn serves it: "web" (page cache on) or "web_nocache"
+    expect: dict[str, str] = field(default_factory=dict)  # headers a warm request must carry
+    post: bool = False
+
+
+TARGETS = [
+    Target("uncached", "exercise page, rendered (PAGE_CACHE=0), gunicorn", WEB_NOCACHE + PAGE, "web_nocache"),
+    Target(
+        "app_cache",
+        "exercise page from the app's cache (Redis), gunicorn",
+        WEB + PAGE,
+        "web",
+        {"X-Page-Cache": "hit"},
+    ),
+    Target(
+        "nginx_cache",
+        "exercise page through nginx's micro-cache",
+        NGINX + PAGE,
+        "web",
+        {"X-Cache-Status": "HIT"},
+    ),
+    Target("nginx_static", "exercise page as a static file, nginx", STATIC + "/knee-walking.html", "web"),
+    Target(
+        "classes",
+        "/classes/ with 50 courses, rendered (PAGE_CACHE=0)",
+        WEB_NOCACHE + "/classes/",
+        "web_nocache",
+    ),
+    Target(
+        "classes_cached",
+        "/classes/ through nginx's micro-cache",
+        NGINX + "/classes/",
+        "web",
+        {"X-Cache-Status": "HIT"},
+    ),
+    Target("comment_post", "comment POST through nginx (fake Akismet)", NGINX + PAGE, "web", post=True),
+]
+
+GOALS = {
+    "uncached": (
+        "≥ 400 req/s",
+        lambda r: r["uncached"]["rps"] >= 400,
+        lambda r: f"{r['uncached']['rps']:.0f} req/s",
+    ),
+    "app_cache": (
+        "≥ 20 % of nginx static",
+        lambda r: ratio(r, "app_cache") >= 0.20,
+        lambda r: f"{ratio(r, 'app_cache'):.1%}",
+    ),
+    "nginx_cache": (
+        "≥ 80 % of nginx static",
+        lambda r: ratio(r, "nginx_cache") >= 0.80,
+        lambda r: f"{ratio(r, 'nginx_cache'):.1%}",
+    ),
+    "comment_post": (
+        "p95 < 150 ms",
+        lambda r: r["comment_post"]["p95_ms"] < 150,
+        lambda r: f"p95 {r['comment_post']['p95_ms']:.1f} ms",
+    ),
+    "rss": ("each web worker < 120 MB", lambda r: max_rss(r) < 120, lambda r: f"max {max_rss(r):.0f} MB"),
+}
+
+
+def ratio(results: dict, key: str) -> float:
+    return results[key]["rps"] / results["nginx_static"]["rps"]
+
+
+def max_rss(results: dict) -> float:
+    return max(r["worker_rss_mb"] for r in results.values() if r.get("worker_rss_mb"))
+
+
+# --- /proc --------------------------------------------------------------------
+
+
+def stat_fields(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()  # fields from the 3rd (state) on
+
+
+def all_parents() -> dict[int, int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := stat_fields(int(entry.name))):
+            parents[int(entry.name)] = int(fields[1])
+    return parents
+
+
+def tree(root: int, parents: dict[int, int]) -> list[int]:
+    pids, frontier = [root], [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        pids += children
+        frontier = children
+    return pids
+
+
+def cpu_ticks(pids: list[int]) -> dict[int, int]:
+    """utime+stime, plus the time of children already reaped (cutime+cstime)."""
+    ticks = {}
+    for pid in pids:
+        if fields := stat_fields(pid):
+            ticks[pid] = sum(int(fields[i]) for i in (11, 12, 13, 14))
+    return ticks
+
+
+def vm_hwm_mb(pid: int) -> float:
+    try:
+        match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    except OSError:
+        return 0.0
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+def postgres_backends() -> list[int]:
+    """The PostgreSQL server processes serving the benchmark's database."""
+    name = ENV["BENCH_DB_NAME"].encode()
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if name in (entry / "cmdline").read_bytes():
+                    pids.append(int(entry.name))
+            except OSError:
+                pass
+    return pids
+
+
+def server_groups() -> dict[str, list[int]]:
+    parents = all_parents()
+    groups = {
+        name: tree(int(ENV[var]), parents)
+        for name, var in (
+            ("web", "BENCH_WEB_PID"),
+            ("web_nocache", "BENCH_WEB_NOCACHE_PID"),
+            ("nginx", "BENCH_NGINX_PID"),
+            ("redis", "BENCH_REDIS_PID"),
+            ("worker", "BENCH_WORKER_PID"),
+        )
+    }
+    groups["postgres"] = postgres_backends()
+    return groups
+
+
+# --- one run ------------------------------------------------------------------
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - our loopback URLs
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our loopback URLs
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def wrk(
+    url: str, duration: str, script: str, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
+    command = [
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{duration}s",
+        "--timeout",
+        "5s",
+        "--latency",
+        "-s",
+        str(BENCH_DIR / script),
+        url,
+    ]
+    env = {**ENV, "BENCH_LUA_DIR": str(BENCH_DIR), **(extra_env or {})}
+    process = subprocess.Popen(  # noqa: S603 - our own wrk command line
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    return process, " ".join(command)
+
+
+def measure(target: Target, post_env: dict[str, str] | None) -> dict:
+    script = "post.lua" if target.post else "report.lua"
+    warm, _ = wrk(target.url, WARMUP, script, post_env)
+    warm.communicate(timeout=int(WARMUP) + 30)
+
+    groups = server_groups()
+    before = {name: cpu_ticks(pids) for name, pids in groups.items()}
+    started = time.monotonic()
+    process, command = wrk(target.url, DURATION, script, post_env)
+    peak_rss: dict[int, float] = {}
+    while process.poll() is None:
+        for pid in server_groups()[target.app][1:]:  # the workers, not the master
+            peak_rss[pid] = max(peak_rss.get(pid, 0.0), vm_hwm_mb(pid))
+        time.sleep(0.5)
+    output = process.stdout.read()
+    elapsed = time.monotonic() - started
+    after_groups = server_groups()
+    line = next((row for row in output.splitlines() if row.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no result for {target.key}:\n{output}")
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    cpu_ms = {}
+    for name, pids in after_groups.items():
+        after = cpu_ticks(pids)
+        start = before.get(name, {})
+        ticks = sum(value - start.get(pid, 0) for pid, value in after.items())
+        cpu_ms[name] = ticks * 1000 / CLK_TCK
+    requests = max(data["requests"], 1)
+    return {
+        "target": target.title,
+        "url": target.url,
+        "command": command,
+        "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "requests": data["requests"],
+        "p50_ms": data["p50_us"] / 1000,
+        "p95_ms": data["p95_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "errors": data["errors"],
+        "accepted": data["accepted"],
+        "rejected": data["rejected"],
+        "app_cpu_ms_per_request": cpu_ms[target.app] / requests,
+        "server_cpu_ms_per_request": sum(cpu_ms.values()) / requests,
+        "cpu_ms": cpu_ms,
+        "worker_rss_mb": max(peak_rss.values(), default=0.0),
+        "elapsed_s": elapsed,
+        "wrk_output": output,
+    }
+
+
+def prepare_post(notes: list[str]) -> dict[str, str] | None:
+    status, _, body = fetch(NGINX + PAGE)
+    post = build_comment_post(body.decode(), NGINX + PAGE) if status == 200 else None
+    if post is None:
+        notes.append("comment POST: skipped, the exercise page has no comment form yet (comments branch).")
+        return None
+    post_file = TMP / "comment-post.txt"
+    post_file.write_text(post.as_wrk_file())
+    time.sleep(MIN_FORM_AGE)
+    return {"BENCH_POST_FILE": str(post_file)}
+
+
+def check_target(target: Target, notes: list[str]) -> bool:
+    fetch(target.url)
+    status, headers, _ = fetch(target.url)
+    if status != 200:
+        notes.append(f"{target.key}: skipped, {target.url} answered {status}.")
+        return False
+    for name, value in target.expect.items():
+        if headers.get(name) != value:
+            notes.append(f"{target.key}: a warm request had {name}: {headers.get(name)!r}, not {value!r}.")
+    return True
+
+
+# --- report -------------------------------------------------------------------
+
+
+def table(results: dict) -> str:
+    rows = [
+        "| target | req/s | p50 ms | p95 ms | p99 ms | app CPU ms/req | server CPU ms/req | worker peak RSS MB |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in results.values():
+        errors = sum(r["errors"].values())
+        note = f" ({errors} errors)" if errors else ""
+        if r["accepted"] or r["rejected"]:
+            note += f" ({r['accepted']} accepted, {r['rejected']} rejected)"
+        rows.append(
+            f"| {r['target']}{note} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | "
+            f"{r['p99_ms']:.2f} | {r['app_cpu_ms_per_request']:.3f} | {r['server_cpu_ms_per_request']:.3f} | "
+            f"{r['worker_rss_mb']:.0f} |"
+        )
+    return "\n".join(rows)
+
+
+def goals(results: dict) -> str:
+    rows = ["| goal | target | measured | met |", "|---|---|---|---|"]
+    for key, (wanted, met, shown) in GOALS.items():
+        needed = {
+            "app_cache": ["app_cache", "nginx_static"],
+            "nginx_cache": ["nginx_cache", "nginx_static"],
+            "rss": [],
+        }.get(key, [key])
+        if not all(k in results for k in needed) or not results:
+            rows.append(f"| {key} | {wanted} | not measured | – |")
+            continue
+        rows.append(f"| {key} | {wanted} | {shown(results)} | {'yes' if met(results) else '**no**'} |")
+    return "\n".join(rows)
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            row.split(":", 1)[1].strip()
+            for row in Path("/proc/cpuinfo").read_text().splitlines()
+            if row.startswith("model name")
+        ),
+        "unknown CPU",
+    )
+    return f"{len(os.sched_getaffinity(0))} cores ({cpu})"
+
+
+def main() -> None:
+    notes: list[str] = [
+        f"data set: {name}: {value}"
+        for name, value in json.loads((TMP / "data-notes.json").read_text()).items()
+    ]
+    only = set(filter(None, ENV.get("BENCH_TARGETS", "").split(",")))
+    results = {}
+    for target in TARGETS:
+        if only and target.key not in only:
+            continue
+        post_env = None
+        if target.post:
+            post_env = prepare_post(notes)
+            if post_env is None:
+                continue
+        elif not check_target(target, notes):
+            continue
+        load = Path("/proc/loadavg").read_text().split()[0]
+        notes.append(
+            f"{target.key}: 1-minute load average {load} before the run (other work on the machine)."
+        )
+        print(f"bench: {target.title} …", flush=True)
+        results[target.key] = measure(target, post_env)
+        r = results[target.key]
+        print(
+            f"bench:   {r['rps']:,.0f} req/s, p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, "
+            f"server CPU {r['server_cpu_ms_per_request']:.2f} ms/req",
+            flush=True,
+        )
+    notes.append(f"fake Akismet answered {fetch(ENV['BENCH_AKISMET_URL'] + '/stats')[2].decode()} calls.")
+
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
+    summary = "\n".join(
+        [
+            f"Run {stamp} on {machine()}; wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}s per target "
+            f"(after a {WARMUP} s warm-up); gunicorn {ENV['GUNICORN_WORKERS']} workers × "
+            f"{ENV['GUNICORN_THREADS']} threads (gthread); nginx {ENV['BENCH_NGINX_WORKERS']} workers.",
+            "",
+            table(results),
+            "",
+            "Goals:",
+            "",
+            goals(results),
+            "",
+            *[f"- {note}" for note in notes],
+            "",
+        ]
+    )
+    results_dir = BENCH_DIR / "results"
+    results_dir.mkdir(exist_ok=True)
+    (results_dir / f"{stamp}.json").write_text(json.dumps({"results": results, "notes": notes}, indent=2))
+    (results_dir / "summary.md").write_text(summary)
+    performance = ROOT / "docs" / "performance.md"
+    if performance.exists() and ENV.get("BENCH_WRITE_DOCS", "1") == "1":
+        text = performance.read_text()
+        begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+        if begin in text and end in text:
+            head, rest = text.split(begin, 1)
+            performance.write_text(f"{head}{begin}\n{summary}{end}{rest.split(end, 1)[1]}")
+    print("\n" + summary)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""The production stack for tests: Redis, PostgreSQL, gunicorn and nginx on 127.0.0.1.
+
+These tests start real servers with production settings (``DJANGO_DEBUG=0``)
+on free loopback ports. Redis and nginx are started here from Debian's
+binaries; PostgreSQL is the machine's server (``DEPLOY_TEST_PG_ADMIN_URL``, by
+default the ``backcare`` role on 127.0.0.1:5432), in which each test session
+creates a throwaway database. A missing binary or an unreachable PostgreSQL
+fails the tests with what to do: they are skipped only when asked for, with
+``-m "not deploy"``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_ADMIN_URL = os.environ.get(
+    "DEPLOY_TEST_PG_ADMIN_URL", "postgresql://backcare:backcare@127.0.0.1:5432/postgres"
+)
+# Variables of the test process that must not leak into the servers' settings.
+DROPPED = ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "PAGE_CACHE", "TASKS_BACKEND")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "deploy: the production stack on loopback (gunicorn, nginx, Redis, PostgreSQL)"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def require_binary(name: str, package: str) -> str:
+    path = shutil.which(name) or next(
+        (p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.access(p, os.X_OK)), None
+    )
+    if path is None:
+        pytest.fail(
+            f"{name} is not installed: the deploy tests need Debian's {package} "
+            f"(apt-get install {package}; .ci/run installs it).",
+            pytrace=False,
+        )
+    return path
+
+
+def spawn(command: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start a server in the background, its output going to ``log``."""
+    with log.open("w") as out:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{url}: the server exited:\n{log.read_text()[-3000:]}", pytrace=False)
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail(f"{url} did not answer in {timeout} s:\n{log.read_text()[-3000:]}", pytrace=False)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def orm(env: dict[str, str], code: str) -> str:
+    """Run Python with Django set up under ``env`` in another process (as another app server would)."""
+    return manage(env, "shell", "--no-imports", "-c", code).stdout
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    binary = require_binary("redis-server", "redis-server")
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    log = folder / "redis.log"
+    process = spawn(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+         "--dir", str(folder)],
+        log,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop(process)
+                pytest.fail(f"redis-server did not start:\n{log.read_text()}", pytrace=False)
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    stop(process)
+
+
+def admin_connection() -> psycopg.Connection:
+    try:
+        return psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {PG_ADMIN_URL} ({error}). The deploy tests need it: "
+            "start it with `pg_ctlcluster 15 main start` and create the backcare role "
+            "(.ci/run does both), or point DEPLOY_TEST_PG_ADMIN_URL at a role with CREATEDB.",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def make_postgres_database() -> Iterator[Callable[[], str]]:
+    """``make_postgres_database()`` creates an empty database and returns its URL; all are dropped at the end."""
+    names: list[str] = []
+
+    def make() -> str:
+        name = f"deploy_test_{secrets.token_hex(4)}"
+        with admin_connection() as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        names.append(name)
+        return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+    yield make
+    if names:
+        with admin_connection() as connection:
+            for name in names:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def production_env(tmp_path_factory, redis_url) -> dict[str, str]:
+    """The environment of a production server (everything but DATABASE_URL), static files collected."""
+    folder = tmp_path_factory.mktemp("production")
+    env = {key: value for key, value in os.environ.items() if key not in DROPPED}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_STATIC_ROOT=str(folder / "static"),
+        DJANGO_MEDIA_ROOT=str(folder / "media"),
+        DJANGO_LOG_LEVEL="WARNING",
+        REDIS_URL=redis_url,
+        TASKS_BACKEND="database",
+        # Nothing these servers do may leave loopback: any outside HTTP fails at once.
+        HTTPS_PROXY="http://127.0.0.1:9",
+        HTTP_PROXY="http://127.0.0.1:9",
+        NO_PROXY="127.0.0.1,localhost",
+        GUNICORN_WORKERS="2",
+        GUNICORN_THREADS="2",
+        GUNICORN_ACCESSLOG="",
+        GUNICORN_LOGLEVEL="warning",
+    )
+    manage({**env, "DATABASE_URL": f"sqlite:///{folder / 'unused.sqlite3'}"}, "collectstatic", "--no-input")
+    return env
+
+
+@pytest.fixture(scope="session")
+def postgres_env(production_env, make_postgres_database) -> dict[str, str]:
+    """Production settings on a fresh, migrated PostgreSQL database with one published exercise."""
+    env = {**production_env, "DATABASE_URL": make_postgres_database()}
+    manage(env, "migrate", "--no-input", "-v0")
+    orm(
+        env,
+        "from exercises.models import Category, Exercise\n"
+        "category = Category.objects.create(name='Gentle start', slug='gentle-start')\n"
+        "Exercise.objects.create(title='Knee walking', slug='knee-walking', category=category,\n"
+        "    summary='Walk on your knees.', starting_position='Kneel on a soft mat.',\n"
+        "    repetitions='about 20 steps', frequency='morning and night', duration='a few minutes',\n"
+        "    cautions='Stop if it hurts.', status='published')\n",
+    )
+    return env
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def get(self, path: str, **kwargs) -> httpx.Response:
+        return httpx.get(self.url + path, timeout=10, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def start_gunicorn(tmp_path_factory) -> Iterator[Callable[..., Server]]:
+    """``start_gunicorn(env)`` runs deploy/gunicorn.conf.py on a free port; stopped at the end."""
+    started: list[Server] = []
+
+    def start(env: dict[str, str]) -> Server:
+        port = free_port()
+        log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+        process = spawn(
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
+            log,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        )
+        server = Server(f"http://127.0.0.1:{port}", process, log)
+        started.append(server)
+        wait_for(server.url + "/robots.txt", process, log)
+        return server
+
+    yield start
+    for server in started:
+        stop(server.process)
+
+
+@pytest.fixture(scope="session")
+def server_a(start_gunicorn, postgres_env) -> Server:
+    return start_gunicorn(postgres_env)
+
+
+@pytest.fixture(scope="session")
+def server_b(start_gunicorn, postgres_env) -> Server:
+    return start_gunicorn(postgres_env)
