@@ -8,11 +8,10 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test test-postgres lint format install assets browser demo clean
+.PHONY: help run test test-postgres lint format install assets system demo clean bench
 
 help:
 	@echo "make run   - install, migrate, load demo content and serve http://$(HOST):$(PORT)"
@@ -43,15 +42,9 @@ static/vendor/.built: node_modules/.installed
 
 assets: static/vendor/.built
 
-browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's Chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium'." >&2; exit 1; \
-	  fi; \
-	fi
+# Chromium, nginx, Redis and a running PostgreSQL with the backcare role (see the script).
+system:
+	bin/system-deps
 
 demo: install assets
 	@mkdir -p var
@@ -70,7 +63,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: install assets browser lint
+test: install assets system lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -78,7 +71,11 @@ clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache test-artifacts
 
 # The database tests (everything but the browser) against $$DATABASE_URL; .ci/run uses it.
-test-postgres: install assets
+test-postgres: install assets system
 	@[ -n "$${DATABASE_URL:-}" ] || { echo "Set DATABASE_URL to a PostgreSQL database." >&2; exit 1; }
 	$(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not browser and not deploy" $(PYTEST_ARGS)
+
+# The benchmarks of docs/performance.md (loopback only; a few minutes).
+bench: install assets system
+	bench/run

@@ -16,11 +16,11 @@ so several app servers stay consistent. A small site changes rarely; wiping
 all pages on each change is simpler and safer than tracking which pages
 show which object.
 
-Personal pages are never shared: a request carrying a session or a
-remembered-details cookie bypasses the cache; a signed-in user's page is
-marked ``private``; and a response something else marked ``private`` (the
-comments app does, for a page showing the reader's own held comment or
-their saved details) is never stored. Public pages say ``Vary: Cookie``, so
+Personal pages are never shared: a request carrying a session, a message
+or a saved-details cookie, or from a signed-in user, bypasses the cache and
+gets a ``private`` response; and a response something else marked
+``private`` (the comments app does, for a page showing the reader's own
+held comment or their saved details) is never stored. Public pages say ``Vary: Cookie``, so
 no other cache hands a cookie-holder's page to someone else either.
 """
 
@@ -74,7 +74,9 @@ def has_personal_cookie(request: HttpRequest) -> bool:
     return any(name in request.COOKIES for name in settings.PAGE_CACHE_PERSONAL_COOKIES)
 
 
-def is_signed_in(request: HttpRequest) -> bool:
+def is_personal(request: HttpRequest) -> bool:
+    if has_personal_cookie(request):
+        return True
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated)
 
@@ -95,7 +97,7 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not self.enabled or request.method not in ("GET", "HEAD") or has_personal_cookie(request):
-            return self.mark_private_if_signed_in(request, self.get_response(request))
+            return self.mark_private_if_personal(request, self.get_response(request))
 
         generation = current_generation()
         key = page_key(request, generation)
@@ -105,7 +107,7 @@ class PublicPageCacheMiddleware:
 
         response = self.get_response(request)
         if not self.is_shareable(request, response):
-            return self.mark_private_if_signed_in(request, response)
+            return self.mark_private_if_personal(request, response)
         self.make_public(response)
         cache.set(
             key,
@@ -129,7 +131,7 @@ class PublicPageCacheMiddleware:
             and not response.streaming
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
-            and not is_signed_in(request)
+            and not is_personal(request)
         )
 
     def make_public(self, response: HttpResponse) -> None:
@@ -147,10 +149,10 @@ class PublicPageCacheMiddleware:
         response["X-Page-Cache"] = "hit"
         return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
 
-    def mark_private_if_signed_in(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-        """Staff pages carry draft banners and admin links. Other personal content
-        (a reader's own held comment) is marked private where it is rendered."""
-        if is_signed_in(request) and "Cache-Control" not in response:
+    def mark_private_if_personal(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        """Signed-in pages carry draft banners; a session or saved details may fill
+        in a form or show a held comment: never let a shared cache keep them."""
+        if is_personal(request) and "Cache-Control" not in response:
             patch_cache_control(response, private=True, no_cache=True)
             patch_vary_headers(response, ["Cookie"])
         return response

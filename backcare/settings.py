@@ -146,6 +146,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     "DATABASE_POOL", not DEBUG
 ):
     DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": env_int("DATABASE_POOL_MAX", 8)}}
+    # The pool discards broken connections itself; a health check would cost
+    # a database round trip on every request (22 % of a page view, bench/).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -186,7 +189,7 @@ PAGE_CACHE_URL_NAMES = [
 ]
 # Cookies that make a page personal: such requests are never served from, or
 # stored in, the shared cache.
-PAGE_CACHE_PERSONAL_COOKIES = ["sessionid", "comment_author"]
+PAGE_CACHE_PERSONAL_COOKIES = ["sessionid", "messages", "comment_author"]
 # Saving or deleting any of these makes every cached page stale at once.
 PAGE_CACHE_INVALIDATED_BY = [
     "exercises.Category",
@@ -318,7 +321,7 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 # 0 trusts only REMOTE_ADDR. See client_ip() in comments/spam.py.
 TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0 if DEBUG else 1)
 if env_bool("DJANGO_BEHIND_PROXY", not DEBUG):
-    # gunicorn sits behind nginx, which sets this header (deploy/nginx.conf).
+    # gunicorn sits behind nginx, which sets this header (deploy/nginx/backcare.conf).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -353,6 +356,8 @@ EXERCISES_PER_PAGE = 12
 # environment itself (comments/spam.py); without a key every comment is held.
 AKISMET_TIMEOUT = float(os.environ.get("PYTHON_AKISMET_TIMEOUT", "3"))
 AKISMET_IS_TEST = env_bool("AKISMET_IS_TEST", False)
+# Another address for Akismet's API (a fake on 127.0.0.1 in benchmarks); empty: Akismet itself.
+AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "")
 
 # Who gets an e-mail for each held comment (name, address pairs or addresses).
 COMMENTS_MODERATORS = env_list("COMMENTS_MODERATORS", MANAGERS)

@@ -20,8 +20,13 @@ def _key(kind: str, value: str) -> str:
 
 
 def take_slot(*, ip: str | None, email: str) -> bool:
-    """True when this person may post now; False when they posted moments ago."""
+    """True when this person may post now; False when they posted moments ago.
+
+    ``COMMENTS_FLOOD_SECONDS = 0`` turns flood control off (benchmarks, load tests).
+    """
     seconds = settings.COMMENTS_FLOOD_SECONDS
+    if seconds <= 0:
+        return True
     allowed = True
     for kind, value in (("ip", ip or ""), ("email", email)):
         if value and not cache.add(_key(kind, value), 1, timeout=seconds):

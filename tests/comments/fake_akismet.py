@@ -115,16 +115,11 @@ class FakeAkismet:
         return Handler
 
 
-class LocalTransport(httpx.HTTPTransport):
+class LocalTransport(spam.RedirectTransport):
     """Sends requests for Akismet's fixed host to a port on 127.0.0.1."""
 
     def __init__(self, port: int) -> None:
-        super().__init__()
-        self.port = port
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=self.port)
-        return super().handle_request(request)
+        super().__init__(f"http://127.0.0.1:{port}")
 
 
 def closed_port() -> int:

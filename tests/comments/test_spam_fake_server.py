@@ -222,3 +222,18 @@ def test_verify_key_reports_an_invalid_key(configured_akismet, fake_akismet):
     fake_akismet.answer("invalid")
     with real_client(fake_akismet.transport()) as (client, _alerts):
         assert spam.verify_key(client=client).failure == spam.Failure.INVALID_KEY
+
+
+def test_the_akismet_api_url_setting_sends_checks_to_another_server(
+    fake_akismet_server, settings, monkeypatch
+):
+    monkeypatch.setenv("PYTHON_AKISMET_API_KEY", "test-key")
+    settings.AKISMET_API_URL = f"http://127.0.0.1:{fake_akismet_server.port}"
+    fake_akismet_server.spam()
+    client = spam.get_client()
+    try:
+        result = spam.check(spam.Submission(user_ip="203.0.113.9", content="Cheap pills"), client=client)
+    finally:
+        spam.close(client)
+    assert result.verdict == spam.Verdict.SPAM
+    assert fake_akismet_server.last.fields["comment_content"] == "Cheap pills"

@@ -34,12 +34,6 @@ PG_ADMIN_URL = os.environ.get(
 DROPPED = ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "PAGE_CACHE", "TASKS_BACKEND")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "deploy: the production stack on loopback (gunicorn, nginx, Redis, PostgreSQL)"
-    )
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

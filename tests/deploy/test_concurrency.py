@@ -1,4 +1,5 @@
-"""16 writers at once lose nothing and never see "database is locked", on SQLite and on PostgreSQL."""
+"""16 writers posting 2,000 comments at once lose none and never see "database is locked",
+on SQLite (IMMEDIATE transactions, WAL, busy timeout) and on PostgreSQL."""
 
 import subprocess
 import sys
@@ -21,7 +22,8 @@ def database_env(request, production_env, make_postgres_database, tmp_path) -> d
         url = f"sqlite:///{tmp_path / 'concurrency.sqlite3'}"
     else:
         url = make_postgres_database()
-    env = {**production_env, "DATABASE_URL": url}
+    # Every writer posts from one address, as fast as it can: lift the flood guard.
+    env = {**production_env, "DATABASE_URL": url, "COMMENTS_FLOOD_SECONDS": "0"}
     manage(env, "migrate", "--no-input", "-v0")
     orm(
         env,
@@ -34,7 +36,9 @@ def database_env(request, production_env, make_postgres_database, tmp_path) -> d
     return env
 
 
-def test_sixteen_concurrent_writers_lose_no_row_and_never_find_the_database_locked(database_env, tmp_path):
+def test_sixteen_concurrent_writers_lose_no_comment_and_never_find_the_database_locked(
+    database_env, tmp_path
+):
     go = tmp_path / "go"
     writers = [
         subprocess.Popen(
@@ -65,8 +69,5 @@ def test_sixteen_concurrent_writers_lose_no_row_and_never_find_the_database_lock
     elapsed = time.monotonic() - started
 
     assert failures == [], "\n---\n".join(failures)
-    stored = orm(
-        database_env,
-        "from exercises.models import Step\nprint(Step.objects.filter(exercise__slug='cat-and-cow').count())",
-    )
-    assert int(stored) == TOTAL, f"{TOTAL - int(stored)} of {TOTAL} rows lost (in {elapsed:.1f} s)"
+    stored = orm(database_env, "from comments.models import Comment\nprint(Comment.objects.count())")
+    assert int(stored) == TOTAL, f"{TOTAL - int(stored)} of {TOTAL} comments lost (in {elapsed:.1f} s)"

@@ -3,14 +3,12 @@
     python tests/deploy/writer.py EXERCISE_SLUG COUNT GO_FILE
 
 With the settings of the environment (the project's SQLite options, or
-PostgreSQL), it sets Django up, says "ready", waits until GO_FILE exists so
-all writers start together, then adds COUNT steps to the exercise, each in
-its own transaction that first reads and then writes (the pattern that
-raises "database is locked" under SQLite's default DEFERRED transactions).
-
-HOOK(comments): after the merge, write_one() becomes a POST of a comment to
-the comment endpoint of a gunicorn started on the same settings (see
-test_concurrency.py), and the count becomes Comment.objects.count().
+PostgreSQL), it sets Django up, reads the comment form from the exercise page
+as a browser would, says "ready", waits until GO_FILE exists so all writers
+start together, then posts COUNT comments through the real comment view: the
+form and its guards, the save as pending, the audit row and the queued spam
+check, each post in its own transactions. Any answer but the redirect to the
+new comment ends the writer with an error.
 """
 
 import os
@@ -18,32 +16,39 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backcare.settings")
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
-from django.db import transaction  # noqa: E402
+from comment_form import build_comment_post  # noqa: E402
+from django.test import Client  # noqa: E402
 
-from exercises.models import Exercise, Step  # noqa: E402
-
-
-def write_one(exercise: Exercise, n: int) -> None:
-    with transaction.atomic():
-        position = Step.objects.filter(exercise=exercise).count()
-        Step.objects.create(exercise=exercise, position=position, text=f"Writer {os.getpid()}, step {n}")
+from exercises.models import Exercise  # noqa: E402
 
 
 def main() -> None:
     slug, count, go_file = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
-    exercise = Exercise.objects.get(slug=slug)
+    url = Exercise.objects.get(slug=slug).get_absolute_url()
+    client = Client(HTTP_HOST="127.0.0.1")
+    page = client.get(url, secure=True)
+    post = build_comment_post(page.content.decode(), f"https://127.0.0.1{url}")
+    if post is None:
+        sys.exit(f"no comment form on {url} ({page.status_code})")
+    headers = {**post.headers, "Origin": "https://127.0.0.1", "User-Agent": f"writer {os.getpid()}"}
     print("ready", flush=True)
     while not go_file.exists():
         time.sleep(0.01)
     for n in range(count):
-        write_one(exercise, n)
+        body = post.body.replace("{n}", f"{os.getpid()}-{n}")
+        response = client.post(
+            post.path, body, content_type="application/x-www-form-urlencoded", headers=headers, secure=True
+        )
+        if response.status_code != 302:
+            sys.exit(f"post {n} answered {response.status_code}: {response.content.decode()[:500]}")
 
 
 if __name__ == "__main__":
