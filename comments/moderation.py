@@ -61,17 +61,20 @@ def _decide(
     return changed
 
 
-def approve(comments: Iterable[Comment], *, actor: AbstractBaseUser | None) -> int:
-    """Publish. If Akismet had called it spam, that is a false positive worth reporting."""
+def _publish(comments: Iterable[Comment], *, kind: str, actor: AbstractBaseUser | None) -> int:
+    """Approve; if Akismet had called a comment spam, that false positive is worth reporting."""
     changed = 0
     for comment in comments:
-        report = Comment.Report.HAM if comment.spam_verdict in AKISMET_SAID_SPAM else ""
         if comment.status == Comment.Status.APPROVED:
             continue
-        changed += _decide(
-            [comment], status=Comment.Status.APPROVED, kind=Kind.APPROVED, actor=actor, report=report
-        )
+        report = Comment.Report.HAM if comment.spam_verdict in AKISMET_SAID_SPAM else ""
+        changed += _decide([comment], status=Comment.Status.APPROVED, kind=kind, actor=actor, report=report)
     return changed
+
+
+def approve(comments: Iterable[Comment], *, actor: AbstractBaseUser | None) -> int:
+    """Publish."""
+    return _publish(comments, kind=Kind.APPROVED, actor=actor)
 
 
 def mark_spam(comments: Iterable[Comment], *, actor: AbstractBaseUser | None) -> int:
@@ -87,15 +90,7 @@ def mark_spam(comments: Iterable[Comment], *, actor: AbstractBaseUser | None) ->
 
 def mark_not_spam(comments: Iterable[Comment], *, actor: AbstractBaseUser | None) -> int:
     """Rescue from spam: tell Akismet it was wrong (when it said spam), then publish."""
-    changed = 0
-    for comment in comments:
-        report = Comment.Report.HAM if comment.spam_verdict in AKISMET_SAID_SPAM else ""
-        if comment.status == Comment.Status.APPROVED:
-            continue
-        changed += _decide(
-            [comment], status=Comment.Status.APPROVED, kind=Kind.NOT_SPAM, actor=actor, report=report
-        )
-    return changed
+    return _publish(comments, kind=Kind.NOT_SPAM, actor=actor)
 
 
 def trash(comments: Iterable[Comment], *, actor: AbstractBaseUser | None) -> int:
