@@ -1,9 +1,16 @@
 """Anonymous pages come from the shared cache, and are fresh again as soon as content changes."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
+from comments import moderation
+from tests.classes.factories import weekly_course
+from tests.comments.factories import CommentFactory
 from tests.factories import ExerciseFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +95,39 @@ def test_admin_pages_are_never_cached_publicly(editor_client):
     response = editor_client.get(reverse("admin:index"))
     assert "public" not in response["Cache-Control"]
     assert "X-Page-Cache" not in response
+
+
+def test_approving_a_comment_shows_it_at_once_to_the_next_anonymous_reader(client, exercise, editor):
+    held = CommentFactory(on=exercise, pending=True, text="Does this help sciatica?")
+    assert "Does this help sciatica?" not in client.get(exercise.get_absolute_url()).content.decode()
+    moderation.approve([held], actor=editor)
+    assert "Does this help sciatica?" in client.get(exercise.get_absolute_url()).content.decode()
+
+
+def test_trashing_a_comment_removes_it_at_once_from_the_cached_page(client, exercise, editor):
+    comment = CommentFactory(on=exercise, text="Buy cheap mats here")
+    assert "Buy cheap mats here" in client.get(exercise.get_absolute_url()).content.decode()
+    moderation.trash([comment], actor=editor)
+    assert "Buy cheap mats here" not in client.get(exercise.get_absolute_url()).content.decode()
+
+
+def test_moving_a_session_shows_the_new_date_at_once_on_the_course_page(client):
+    start = timezone.localdate() + timedelta(days=7)
+    course = weekly_course(start, weeks=3)
+    session = course.sessions.order_by("date").first()
+    client.get(course.get_absolute_url())
+    session.date = start + timedelta(days=1)
+    session.save()
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert date_format(session.date, "j F Y") in html
+    assert client.get(course.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_cancelling_a_session_shows_at_once_in_the_course_calendar(client):
+    course = weekly_course(timezone.localdate() + timedelta(days=7), weeks=2)
+    client.get(reverse("classes:calendar", args=[course.slug]))
+    session = course.sessions.order_by("date").first()
+    session.is_cancelled = True
+    session.cancellation_reason = "Bank holiday"
+    session.save()
+    assert "STATUS:CANCELLED" in client.get(reverse("classes:calendar", args=[course.slug])).content.decode()
