@@ -396,3 +396,6 @@ COMMENTS_UNSUBSCRIBE_MAX_AGE_DAYS = 90
 # Enquiries to teachers one address may send per window (seconds) before it is asked to wait.
 CLASSES_ENQUIRY_RATE_LIMIT = env_int("CLASSES_ENQUIRY_RATE_LIMIT", 5)
 CLASSES_ENQUIRY_RATE_WINDOW = 3600
+# Retention (classes/privacy.py, `manage.py purge_enquiry_data`).
+CLASSES_ENQUIRY_KEEP_IP_DAYS = env_int("CLASSES_ENQUIRY_KEEP_IP_DAYS", 60)
+CLASSES_ENQUIRY_KEEP_DAYS = env_int("CLASSES_ENQUIRY_KEEP_DAYS", 365)

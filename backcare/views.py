@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +18,13 @@ class HomeView(TemplateView):
 
 class PrivacyView(TemplateView):
     template_name = "privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            enquiry_keep_ip_days=settings.CLASSES_ENQUIRY_KEEP_IP_DAYS,
+            enquiry_keep_days=settings.CLASSES_ENQUIRY_KEEP_DAYS,
+            **kwargs,
+        )
 
 
 @require_GET

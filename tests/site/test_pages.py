@@ -51,3 +51,10 @@ def test_server_error_page_renders_without_the_request(rf):
 def test_privacy_page_is_linked_from_every_page(client):
     html = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("privacy")}"' in html
+
+
+def test_privacy_page_says_how_long_enquiries_are_kept(client, settings):
+    settings.CLASSES_ENQUIRY_KEEP_DAYS = 200
+    html = client.get(reverse("privacy")).content.decode()
+    assert "Messages to teachers" in html
+    assert "once delivered: 200 days, then deleted." in html
