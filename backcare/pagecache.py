@@ -8,10 +8,11 @@ kept in the shared cache (Redis in production) and sent to everyone, with
 ``Cache-Control: public``, an ``ETag`` and ``Last-Modified`` so browsers and
 nginx can revalidate with a cheap 304.
 
-Freshness: every cached page is filed under a *generation* number that lives
-in the shared cache. Saving or deleting any content model (see
+Freshness: every cached page carries the *generation* number it was rendered
+in; the current number lives in the shared cache and is read in the same
+round trip as the page. Saving or deleting any content model (see
 ``PAGE_CACHE_INVALIDATED_BY``) bumps the generation, so the next request on
-any app server misses and renders afresh. Nothing is kept in process memory,
+any app server finds its page stale and renders afresh. Nothing is kept in process memory,
 so several app servers stay consistent. A small site changes rarely; wiping
 all pages on each change is simpler and safer than tracking which pages
 show which object.
@@ -52,12 +53,22 @@ KEPT_HEADERS = (
 )
 
 
-def current_generation() -> int:
+def current_generation(known: int | None = None) -> int:
+    """The generation pages are filed under now (``known``: already read from the cache)."""
+    if known is not None:
+        return known
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, fresh_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
     return generation
+
+
+def fresh_generation() -> int:
+    """A starting number no surviving page can carry, should the counter itself be
+    lost (a flushed or evicting cache): nanoseconds since the epoch, always ahead
+    of what edits could have counted up to, and never the same twice."""
+    return time.time_ns()
 
 
 def invalidate(**_signal_kwargs: object) -> None:
@@ -65,9 +76,7 @@ def invalidate(**_signal_kwargs: object) -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        # No generation stored yet (empty or flushed cache): start from one
-        # that no page can have been filed under.
-        cache.set(GENERATION_KEY, int(time.time()), timeout=None)
+        cache.set(GENERATION_KEY, fresh_generation(), timeout=None)
 
 
 def has_personal_cookie(request: HttpRequest) -> bool:
@@ -81,10 +90,10 @@ def is_personal(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-def page_key(request: HttpRequest, generation: int) -> str:
+def page_key(request: HttpRequest) -> str:
     language = get_language_from_request(request)
     url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"pagecache:{generation}:{language}:{url}"
+    return f"pagecache:{language}:{url}"
 
 
 class PublicPageCacheMiddleware:
@@ -99,10 +108,13 @@ class PublicPageCacheMiddleware:
         if not self.enabled or request.method not in ("GET", "HEAD") or has_personal_cookie(request):
             return self.mark_private_if_personal(request, self.get_response(request))
 
-        generation = current_generation()
-        key = page_key(request, generation)
-        stored = cache.get(key)
-        if stored is not None:
+        # One round trip for both: the page keeps the generation it was
+        # rendered in, and counts only if that is still the current one.
+        key = page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = current_generation(found.get(GENERATION_KEY))
+        stored = found.get(key)
+        if stored is not None and stored.get("generation") == generation:
             return self.replay(request, stored)
 
         response = self.get_response(request)
@@ -112,6 +124,7 @@ class PublicPageCacheMiddleware:
         cache.set(
             key,
             {
+                "generation": generation,
                 "status": response.status_code,
                 "content": response.content,
                 "headers": {

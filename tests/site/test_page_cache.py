@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from comments import moderation
+from exercises.models import Exercise
 from tests.classes.factories import weekly_course
 from tests.comments.factories import CommentFactory
 from tests.factories import ExerciseFactory, StepFactory
@@ -131,3 +132,16 @@ def test_cancelling_a_session_shows_at_once_in_the_course_calendar(client):
     session.cancellation_reason = "Bank holiday"
     session.save()
     assert "STATUS:CANCELLED" in client.get(reverse("classes:calendar", args=[course.slug])).content.decode()
+
+
+def test_a_page_outlives_a_lost_generation_counter_without_being_served_stale(client, exercise):
+    from django.core.cache import cache
+
+    from backcare.pagecache import GENERATION_KEY
+
+    cache.clear()  # the first visit below seeds the counter
+    client.get(exercise.get_absolute_url())
+    cache.delete(GENERATION_KEY)  # evicted, or flushed on its own
+    exercise.title = "Knee walking, after the flush"
+    Exercise.objects.filter(pk=exercise.pk).update(title=exercise.title)  # no signal: only the lost counter
+    assert "after the flush" in client.get(exercise.get_absolute_url()).content.decode()
