@@ -8,14 +8,25 @@ kept in the shared cache (Redis in production) and sent to everyone, with
 ``Cache-Control: public``, an ``ETag`` and ``Last-Modified`` so browsers and
 nginx can revalidate with a cheap 304.
 
-Freshness: every cached page carries the *generation* number it was rendered
-in; the current number lives in the shared cache and is read in the same
-round trip as the page. Saving or deleting any content model (see
-``PAGE_CACHE_INVALIDATED_BY``) bumps the generation, so the next request on
-any app server finds its page stale and renders afresh. Nothing is kept in process memory,
-so several app servers stay consistent. A small site changes rarely; wiping
-all pages on each change is simpler and safer than tracking which pages
-show which object.
+Which pages, and the key: ``PAGE_CACHE_PAGES`` names each cached view, the
+query parameters it reads and the *scopes* it depends on. The key is the
+host (checked against ``ALLOWED_HOSTS`` first), the language, the path and
+only those parameters, in canonical order; a request with any other
+parameter is answered by Django without being stored, so made-up query
+strings cannot fill the cache. Every entry has a TTL (``PAGE_CACHE_SECONDS``).
+
+Freshness: every cached page carries the *generation* numbers it was
+rendered under: the site-wide one, one per scope it depends on (``exercises``,
+``classes``, ``comments``) and one for its own path. They are read in the
+same round trip as the page, and the page counts only while all still match.
+A change bumps only the generations of what it touches (``PAGE_CACHE_SCOPES_OF``
+for content models; an approved comment bumps its page's path), and only
+after its transaction commits (``transaction.on_commit``): a reader who
+renders while the change is still uncommitted stores the old page under the
+old numbers, which the bump then retires. A save nothing public shows (a
+pending or spam comment, a verdict on it, an audit row, a re-check time)
+bumps nothing. Nothing is kept in process memory, so several app servers
+stay consistent.
 
 Personal pages are never shared: a request carrying a session, a message
 or a saved-details cookie, or from a signed-in user, bypasses the cache and
@@ -23,25 +34,38 @@ gets a ``private`` response; and a response something else marked
 ``private`` (the comments app does, for a page showing the reader's own
 held comment or their saved details) is never stored. Public pages say ``Vary: Cookie``, so
 no other cache hands a cookie-holder's page to someone else either.
+
+``backcare/wsgi.py`` answers hits before Django (``serve_hit``); this
+middleware answers the rest and stores what it renders.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_request
 
 logger = logging.getLogger(__name__)
 
+# The site-wide generation: every page depends on it (``invalidate()`` bumps it).
 GENERATION_KEY = "pagecache:generation"
+SCOPE_PREFIX = "pagecache:scope:"
+PATH_PREFIX = "pagecache:path:"
+PAGE_PREFIX = "pagecache:page:"
 # Headers that belong to the page and are replayed from the cache. Set-Cookie
 # is never among them: a response that sets a cookie is not cached.
 KEPT_HEADERS = (
@@ -53,30 +77,138 @@ KEPT_HEADERS = (
 )
 
 
-def current_generation(known: int | None = None) -> int:
-    """The generation pages are filed under now (``known``: already read from the cache)."""
-    if known is not None:
-        return known
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, fresh_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+# --- Which page, under which key and generations --------------------------------
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """Where a request's page lives in the cache, and the generations it depends on.
+
+    ``key`` is None when the request carries a query parameter the view does
+    not read: such a page is rendered but never stored.
+    """
+
+    key: str | None
+    generation_keys: tuple[str, ...]
+
+
+def scope_key(scope: str) -> str:
+    return SCOPE_PREFIX + scope
+
+
+def path_key(path: str) -> str:
+    """The generation of one page path (all its query strings, hosts and languages)."""
+    return PATH_PREFIX + hashlib.sha256(path.encode()).hexdigest()
+
+
+def cached_page(request: HttpRequest) -> CachedPage | None:
+    """The cache entry for this GET, or None if its view is not one ``PAGE_CACHE_PAGES`` names.
+
+    Raises ``DisallowedHost`` for a Host not in ``ALLOWED_HOSTS``, as Django would.
+    """
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    spec = settings.PAGE_CACHE_PAGES.get(match.view_name)
+    if spec is None:
+        return None
+    params = spec.get("params", ())
+    generation_keys = (
+        GENERATION_KEY,
+        *(scope_key(scope) for scope in spec.get("scopes", ())),
+        path_key(request.path),
+    )
+    if any(name not in params for name in request.GET):
+        return CachedPage(None, generation_keys)
+    query = urlencode([(name, value) for name in sorted(params) for value in request.GET.getlist(name)])
+    identity = "\n".join((request.get_host(), get_language_from_request(request), request.path, query))
+    return CachedPage(PAGE_PREFIX + hashlib.sha256(identity.encode()).hexdigest(), generation_keys)
 
 
 def fresh_generation() -> int:
-    """A starting number no surviving page can carry, should the counter itself be
+    """A starting number no surviving page can carry, should a counter itself be
     lost (a flushed or evicting cache): nanoseconds since the epoch, always ahead
     of what edits could have counted up to, and never the same twice."""
     return time.time_ns()
 
 
+def generations(page: CachedPage, found: dict) -> tuple[int, ...]:
+    """The current generations of ``page``, from ``found`` (one ``get_many`` with the page).
+
+    A counter that is missing (never set, evicted, expired) starts afresh,
+    before the page is rendered, so a bump during the render still retires it.
+    """
+    missing = [key for key in page.generation_keys if found.get(key) is None]
+    if missing:
+        for key in missing:
+            timeout = settings.PAGE_CACHE_SECONDS if key.startswith(PATH_PREFIX) else None
+            cache.add(key, fresh_generation(), timeout=timeout)
+        found = {**found, **cache.get_many(missing)}
+    return tuple(found.get(key) for key in page.generation_keys)
+
+
+def current_generation() -> int:
+    """The site-wide generation (started if missing)."""
+    page = CachedPage(None, (GENERATION_KEY,))
+    return generations(page, cache.get_many([GENERATION_KEY]))[0]
+
+
+# --- Invalidation ----------------------------------------------------------------------
+
+
+def bump(keys: Iterable[str]) -> None:
+    """Retire every page filed under these generations, on every app server.
+
+    A counter that no longer exists retires nothing: a page can only match a
+    counter that is there (see ``generations``).
+    """
+    for key in keys:
+        with contextlib.suppress(ValueError):
+            cache.incr(key)
+
+
+def invalidate_after_commit(*, scopes: Iterable[str] = (), paths: Iterable[str] = ()) -> None:
+    """Retire the pages of these scopes and paths once the current transaction commits.
+
+    Never before: a reader rendering from the old rows meanwhile would store
+    the old page under the new numbers, and keep showing it.
+    """
+    keys = [scope_key(scope) for scope in scopes] + [path_key(path) for path in paths if path]
+    if keys:
+        transaction.on_commit(partial(bump, keys))
+
+
 def invalidate(**_signal_kwargs: object) -> None:
-    """Make every cached page stale, on every app server (connected to model signals)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, fresh_generation(), timeout=None)
+    """Retire every cached page, after commit (a deploy hook, or a change of unknown reach)."""
+    transaction.on_commit(partial(bump, [GENERATION_KEY]))
+
+
+def content_changed(*, label: str, **_signal_kwargs: object) -> None:
+    """A content model listed in ``PAGE_CACHE_SCOPES_OF`` was saved, deleted or re-linked."""
+    invalidate_after_commit(scopes=settings.PAGE_CACHE_SCOPES_OF[label])
+
+
+def comment_saved(instance: object, **_signal_kwargs: object) -> None:
+    """A comment was saved: its page changes only if a reader could see the difference."""
+    if instance.shows_change_to_readers():
+        _invalidate_comment_page(instance)
+
+
+def comment_deleted(instance: object, **_signal_kwargs: object) -> None:
+    if instance.was_public():
+        _invalidate_comment_page(instance)
+
+
+def _invalidate_comment_page(comment: object) -> None:
+    def retire_its_page() -> None:  # the page's address costs a query: looked up after commit
+        if url := comment.target_url:
+            bump([path_key(url)])
+
+    transaction.on_commit(retire_its_page)
+
+
+# --- Who gets a shared page ---------------------------------------------------------
 
 
 def has_personal_cookie(request: HttpRequest) -> bool:
@@ -90,41 +222,60 @@ def is_personal(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-def page_key(request: HttpRequest) -> str:
-    language = get_language_from_request(request)
-    url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"pagecache:{language}:{url}"
+def replay(request: HttpRequest, stored: dict) -> HttpResponse:
+    """A stored page as a response (or a 304), with the headers it was stored with."""
+    response = HttpResponse(stored["content"], status=stored["status"])
+    for header, value in stored["headers"].items():
+        response[header] = value
+    patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS)
+    response["X-Page-Cache"] = "hit"
+    return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
+
+
+def lookup(request: HttpRequest) -> tuple[CachedPage | None, dict | None, tuple[int, ...]]:
+    """The request's cache entry, its stored page if still fresh, and the current generations.
+
+    One cache round trip in the usual case.
+    """
+    page = cached_page(request)
+    if page is None:
+        return None, None, ()
+    keys = [*page.generation_keys] if page.key is None else [page.key, *page.generation_keys]
+    found = cache.get_many(keys)
+    current = generations(page, found)
+    stored = found.get(page.key) if page.key else None
+    if stored is not None and tuple(stored.get("generations", ())) != current:
+        stored = None
+    return page, stored, current
 
 
 class PublicPageCacheMiddleware:
-    """Serve anonymous GETs of the pages in ``PAGE_CACHE_URL_NAMES`` from the shared cache."""
+    """Serve anonymous GETs of the pages in ``PAGE_CACHE_PAGES`` from the shared cache."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.enabled = settings.PAGE_CACHE_ENABLED
-        self.url_names = frozenset(settings.PAGE_CACHE_URL_NAMES)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not self.enabled or request.method not in ("GET", "HEAD") or has_personal_cookie(request):
             return self.mark_private_if_personal(request, self.get_response(request))
 
-        # One round trip for both: the page keeps the generation it was
-        # rendered in, and counts only if that is still the current one.
-        key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = current_generation(found.get(GENERATION_KEY))
-        stored = found.get(key)
-        if stored is not None and stored.get("generation") == generation:
-            return self.replay(request, stored)
+        page, stored, current = lookup(request)
+        if stored is not None:
+            return replay(request, stored)
 
         response = self.get_response(request)
-        if not self.is_shareable(request, response):
+        if page is None or not self.is_shareable(request, response):
             return self.mark_private_if_personal(request, response)
+        if page.key is None:  # a query string the view does not read: not stored
+            patch_vary_headers(response, ["Cookie"])
+            response["X-Page-Cache"] = "bypass"
+            return response
         self.make_public(response)
         cache.set(
-            key,
+            page.key,
             {
-                "generation": generation,
+                "generations": current,
                 "status": response.status_code,
                 "content": response.content,
                 "headers": {
@@ -136,11 +287,8 @@ class PublicPageCacheMiddleware:
         return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
 
     def is_shareable(self, request: HttpRequest, response: HttpResponseBase) -> bool:
-        match = request.resolver_match
         return (
-            match is not None
-            and match.view_name in self.url_names
-            and response.status_code == 200
+            response.status_code == 200
             and not response.streaming
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
@@ -154,14 +302,6 @@ class PublicPageCacheMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response["X-Page-Cache"] = "miss"
 
-    def replay(self, request: HttpRequest, stored: dict) -> HttpResponseBase:
-        response = HttpResponse(stored["content"], status=stored["status"])
-        for header, value in stored["headers"].items():
-            response[header] = value
-        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS)
-        response["X-Page-Cache"] = "hit"
-        return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
-
     def mark_private_if_personal(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """Signed-in pages carry draft banners; a session or saved details may fill
         in a form or show a held comment: never let a shared cache keep them."""
@@ -169,3 +309,56 @@ class PublicPageCacheMiddleware:
             patch_cache_control(response, private=True, no_cache=True)
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+# --- Hits before Django ------------------------------------------------------------
+
+
+class ServeHitsBeforeDjango:
+    """A WSGI layer in front of Django that answers anonymous GETs of cached pages.
+
+    A hit through Django costs its handler and middleware on top of the one
+    cache round trip; here it costs the round trip, the same checks and the
+    same headers: the Host must be allowed, a personal cookie sends the
+    request on to Django, ``SecurityMiddleware`` adds its headers (and its
+    HTTPS redirect, if due, is left to Django), and ``If-None-Match`` gets a
+    304. Anything else (a miss, a POST, a personal or unknown request) goes
+    to Django unchanged, where ``PublicPageCacheMiddleware`` renders and stores it.
+    """
+
+    def __init__(self, django_app: Callable) -> None:
+        from django.middleware.security import SecurityMiddleware
+
+        self.django_app = django_app
+        self.enabled = settings.PAGE_CACHE_ENABLED
+        self.personal_cookies = tuple(settings.PAGE_CACHE_PERSONAL_COOKIES)
+        self.security = SecurityMiddleware(lambda request: HttpResponse())
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        response = self.hit(environ) if self.enabled else None
+        if response is None:
+            return self.django_app(environ, start_response)
+        status = f"{response.status_code} {response.reason_phrase}"
+        start_response(status, list(response.items()))
+        return response
+
+    def hit(self, environ: dict) -> HttpResponseBase | None:
+        """The cached answer to this request, or None when Django must answer it."""
+        from django.core.exceptions import DisallowedHost
+        from django.core.handlers.wsgi import WSGIRequest
+
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return None
+        cookies = environ.get("HTTP_COOKIE", "")
+        if cookies and any(name in cookies for name in self.personal_cookies):
+            return None  # maybe personal: Django parses the cookies properly and decides
+        request = WSGIRequest(environ)
+        try:
+            if self.security.process_request(request) is not None:
+                return None  # the HTTPS redirect: Django sends it
+            _page, stored, _current = lookup(request)
+        except DisallowedHost:
+            return None  # Django answers 400, and logs it as usual
+        if stored is None:
+            return None
+        return self.security.process_response(request, replay(request, stored))

@@ -172,37 +172,45 @@ else:
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60)
-PAGE_CACHE_URL_NAMES = [
-    "home",
-    "privacy",
-    "robots",
-    "sitemap",
-    "exercises:list",
-    "exercises:detail",
-    "exercises:print",
-    "exercises:feed",
-    "exercises:atom",
-    "classes:list",
-    "classes:course",
-    "classes:teacher",
-    "classes:calendar",
-    "classes:feed",
-]
+# The cached pages: for each view, the query parameters it reads (the only
+# ones in its cache key; any other parameter means "render, don't store") and
+# the scopes of content it shows. Every page also depends on its own path
+# (an approved comment retires the page it sits on) and the site-wide generation.
+EXERCISES = ("exercises",)
+CLASSES = ("classes",)
+PAGE_CACHE_PAGES: dict[str, dict[str, tuple[str, ...]]] = {
+    "home": {"scopes": ("exercises", "classes")},
+    "privacy": {},
+    "robots": {},
+    "sitemap": {"scopes": ("exercises", "classes")},
+    "exercises:list": {"params": ("category", "page", "q"), "scopes": EXERCISES},
+    # The upcoming-courses box and the comments (open or closed) are on it too.
+    "exercises:detail": {"params": ("comments_page",), "scopes": ("exercises", "classes", "comments")},
+    "exercises:print": {"scopes": EXERCISES},
+    "exercises:feed": {"scopes": EXERCISES},
+    "exercises:atom": {"scopes": EXERCISES},
+    "classes:list": {"params": ("language", "teacher", "town", "weekday"), "scopes": CLASSES},
+    "classes:course": {"scopes": CLASSES},
+    "classes:teacher": {"scopes": CLASSES},
+    "classes:calendar": {"scopes": CLASSES},
+    "classes:feed": {"scopes": CLASSES},
+}
 # Cookies that make a page personal: such requests are never served from, or
 # stored in, the shared cache.
 PAGE_CACHE_PERSONAL_COOKIES = ["sessionid", "messages", "comment_author"]
-# Saving or deleting any of these makes every cached page stale at once.
-PAGE_CACHE_INVALIDATED_BY = [
-    "exercises.Category",
-    "exercises.Exercise",
-    "exercises.Step",
-    "comments.Comment",
-    "comments.CommentSettings",
-    "classes.Teacher",
-    "classes.Venue",
-    "classes.Course",
-    "classes.Session",
-]
+# Saving or deleting one of these retires the pages of these scopes, after
+# commit. Comments are wired on their own: only a change a reader can see
+# retires the page the comment is on (backcare/pagecache.py).
+PAGE_CACHE_SCOPES_OF: dict[str, tuple[str, ...]] = {
+    "exercises.Category": EXERCISES,
+    "exercises.Exercise": EXERCISES,
+    "exercises.Step": EXERCISES,
+    "comments.CommentSettings": ("comments",),
+    "classes.Teacher": CLASSES,
+    "classes.Venue": CLASSES,
+    "classes.Course": CLASSES,
+    "classes.Session": CLASSES,
+}
 
 # --- Tasks ------------------------------------------------------------------
 

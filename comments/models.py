@@ -204,6 +204,36 @@ class Comment(models.Model):
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
 
+    # What a reader of the page sees of a comment: these fields, and only while it is approved.
+    PUBLIC_FIELDS = ("status", "parent_id", "name", "url", "text", "submitted_at", "badge")
+
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: list[str], values: list[object], **kwargs: object
+    ) -> Comment:
+        comment = super().from_db(db, field_names, values, **kwargs)
+        comment._public_when_loaded = comment._public_state()
+        return comment
+
+    def _public_state(self) -> tuple[object, ...] | None:
+        """What readers see of this comment now, None if it is not shown; no query (deferred fields count as unknown)."""
+        if self.__dict__.get("status") != self.Status.APPROVED:
+            return None
+        return tuple(self.__dict__.get(name, models.DEFERRED) for name in self.PUBLIC_FIELDS)
+
+    def shows_change_to_readers(self) -> bool:
+        """Whether the last save changed what readers of its page see (for caches).
+
+        A pending or spam comment, a verdict or a re-check time on it, or the
+        moderation fields of an approved one change nothing they see.
+        """
+        before = getattr(self, "_public_when_loaded", None)
+        self._public_when_loaded = now = self._public_state()
+        return before != now
+
+    def was_public(self) -> bool:
+        return self._public_state() is not None
+
     def reply_refusal(self, *, comments_open: bool) -> str:
         """Why nobody may reply to this comment now, or "" when they may.
 
