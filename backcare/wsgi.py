@@ -4,4 +4,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backcare.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Cached pages are answered before Django's handler and middleware (backcare/pagecache.py).
+from backcare.pagecache import ServeHitsBeforeDjango  # noqa: E402 - needs the settings above
+
+application = ServeHitsBeforeDjango(django_application)
