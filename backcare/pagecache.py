@@ -55,9 +55,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
-from django.utils.translation import get_language_from_request
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_from_request
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,7 @@ GENERATION_KEY = "pagecache:generation"
 SCOPE_PREFIX = "pagecache:scope:"
 PATH_PREFIX = "pagecache:path:"
 PAGE_PREFIX = "pagecache:page:"
+FRAGMENT_PREFIX = "pagecache:fragment:"
 # Headers that belong to the page and are replayed from the cache. Set-Cookie
 # is never among them: a response that sets a cookie is not cached.
 KEPT_HEADERS = (
@@ -152,6 +155,24 @@ def current_generation() -> int:
     """The site-wide generation (started if missing)."""
     page = CachedPage(None, (GENERATION_KEY,))
     return generations(page, cache.get_many([GENERATION_KEY]))[0]
+
+
+def cached_fragment(name: str, scopes: Iterable[str], render: Callable[[], str]) -> str:
+    """A part of pages shared between them, rendered once per generation of ``scopes``, language and day.
+
+    One cache round trip when it is fresh; a cache that cannot be read or
+    written means rendering it, as if nothing were cached.
+    """
+    key = f"{FRAGMENT_PREFIX}{name}:{get_language()}:{timezone.localdate().isoformat()}"
+    fragment = CachedPage(key, (GENERATION_KEY, *(scope_key(scope) for scope in scopes)))
+    found = cache.get_many([key, *fragment.generation_keys])
+    current = generations(fragment, found)
+    stored = found.get(key)
+    if stored is not None and tuple(stored[0]) == current:
+        return mark_safe(stored[1])  # noqa: S308 - rendered by our template, stored as it was
+    html = render()
+    cache.set(key, (current, str(html)), timeout=settings.PAGE_CACHE_SECONDS)
+    return html
 
 
 # --- Invalidation ----------------------------------------------------------------------

@@ -50,6 +50,19 @@ class Node:
 
 
 @dataclass
+class Row:
+    """One comment in the thread as a flat list, in reading order (see ``Threads.rows``).
+
+    ``closes``: how many reply lists end after this comment (one per thread
+    level it is the last of), so a template can close them without recursion.
+    """
+
+    node: Node
+    closes: range = range(0)
+    html: str = ""  # the comment's own markup, filled in by whoever renders the thread
+
+
+@dataclass
 class Threads:
     page: Page
     nodes: list[Node]
@@ -57,6 +70,22 @@ class Threads:
     @property
     def is_empty(self) -> bool:
         return not self.nodes
+
+    @property
+    def rows(self) -> list[Row]:
+        """The threads flattened, depth first: one loop renders them without recursive includes."""
+        rows: list[Row] = []
+        stack = [(node, False) for node in reversed(self.nodes)]
+        while stack:
+            node, closing = stack.pop()
+            if closing:
+                rows[-1].closes = range(len(rows[-1].closes) + 1)
+                continue
+            rows.append(Row(node))
+            if node.children:
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(node.children))
+        return rows
 
 
 def build(

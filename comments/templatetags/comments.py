@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from .. import targets, text, threads, tokens
 from ..forms import CommentForm
@@ -14,10 +19,73 @@ from ..views import SESSION_KEY, initial_details
 register = template.Library()
 
 
+# Texts longer than this are converted on each render rather than kept.
+REMEMBERED_TEXT_LENGTH = 4000
+
+
 @register.filter(is_safe=True)
 def comment_text(value: str) -> SafeString:
-    """Plain text as safe HTML: escaped, paragraphs, links that show their real host (``comments/text.py``)."""
+    """Plain text as safe HTML: escaped, paragraphs, links that show their real host (``comments/text.py``).
+
+    Converted once per text and process: a comment's text is its own version,
+    so an edit simply makes a new entry.
+    """
+    if len(value) > REMEMBERED_TEXT_LENGTH:
+        return text.to_html(value)
+    return _remembered_html(value)
+
+
+@lru_cache(maxsize=2048)
+def _remembered_html(value: str) -> SafeString:
     return text.to_html(value)
+
+
+def comment_html(node: threads.Node) -> SafeString:
+    """One comment's markup (the ``<li>`` left open for its replies), rendered once per version.
+
+    The version is everything the markup shows: the public fields, whether the
+    reader sees it as their own, removed or open to replies, and the language.
+    """
+    comment = node.comment
+    if len(comment.text) > REMEMBERED_TEXT_LENGTH:
+        return _render_comment(node)
+    version = (
+        comment.pk,
+        comment.name,
+        comment.url,
+        comment.text,
+        comment.submitted_at,
+        comment.badge,
+        node.awaiting_approval,
+        node.is_removed,
+        node.can_reply,
+        get_language(),
+    )
+    html = _comment_html.get(version)
+    if html is None:
+        html = _render_comment(node)
+        with _comment_html_lock:
+            _comment_html[version] = html
+            if len(_comment_html) > REMEMBERED_COMMENTS:
+                del _comment_html[next(iter(_comment_html))]  # the oldest
+    return html
+
+
+REMEMBERED_COMMENTS = 2048
+_comment_html: dict[tuple, SafeString] = {}
+_comment_html_lock = threading.Lock()
+
+
+def _render_comment(node: threads.Node) -> SafeString:
+    return render_to_string("comments/comment_body.html", {"node": node, "comment": node.comment})
+
+
+@lru_cache(maxsize=256)
+def _shared_form_html(token: str, language: str | None) -> SafeString:
+    """The empty comment form, the same for every reader in one token window (the token
+    names the page and the window), so rendered once per window and process."""
+    form = CommentForm(initial={"token": token})
+    return render_to_string("comments/comment_form.html", {"form": form})
 
 
 @register.filter(is_safe=True)
@@ -36,16 +104,25 @@ def render_comments(context: template.Context, target) -> dict:
     )
     if any(_has_own(node) for node in result.nodes):
         request.comments_personalised = True
-    form = None
+    rows = result.rows
+    for row in rows:
+        row.html = comment_html(row.node)
+    form_html = ""
     if is_open:
-        form = CommentForm(initial={"token": tokens.issue_form_token(target), **initial_details(request)})
+        token = tokens.issue_form_token(target)
+        if details := initial_details(request):  # a personal page: rendered for this reader alone
+            form = CommentForm(initial={"token": token, **details})
+            form_html = render_to_string("comments/comment_form.html", {"form": form}, request=request)
+        else:
+            form_html = _shared_form_html(token, get_language())
     return {
         "request": request,
         "target": target,
         "threads": result,
+        "rows": rows,
         "page": result.page,
         "is_open": is_open,
-        "form": form,
+        "form_html": form_html,
     }
 
 

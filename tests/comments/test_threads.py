@@ -97,3 +97,46 @@ def test_one_predicate_says_whether_and_why_not_a_comment_takes_replies(
     if depth_reached:
         comment = reply_to(reply_to(comment))
     assert comment.reply_refusal(comments_open=comments_open) == expected
+
+
+def test_the_page_nests_each_reply_list_inside_its_parents_item(client, exercise):
+    from html.parser import HTMLParser
+
+    root = CommentFactory(on=exercise, text="root")
+    child = reply_to(root, text="child")
+    reply_to(child, text="grandchild")
+    CommentFactory(on=exercise, text="next thread")
+
+    class Nesting(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open, self.depth_of = [], {}
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("li", "ol"):
+                self.open.append(tag)
+            if tag == "li" and (pk := dict(attrs).get("id", "")).startswith("comment-"):
+                self.depth_of[pk] = self.open.count("ol")
+
+        def handle_endtag(self, tag):
+            if tag in ("li", "ol"):
+                assert self.open.pop() == tag, f"</{tag}> closes a <{self.open[-1] if self.open else ''}>"
+
+    parser = Nesting()
+    html = client.get(exercise.get_absolute_url()).content.decode()
+    parser.feed(html[html.index('<section class="comments"') :])
+    depths = list(parser.depth_of.values())
+    assert depths == [1, 2, 3, 1]  # root, its reply, the reply's reply, the next thread
+    assert "<ol" not in "".join(parser.open)
+
+
+def test_the_flat_rows_close_every_reply_list_they_open(exercise):
+    root = CommentFactory(on=exercise)
+    child = reply_to(root)
+    reply_to(child)
+    reply_to(root)
+    rows = threads.build(exercise).rows
+    opened = sum(1 for row in rows if row.node.children)
+    closed = sum(len(row.closes) for row in rows)
+    assert [len(row.closes) for row in rows] == [0, 0, 1, 1]
+    assert opened == closed == 2

@@ -1,0 +1,37 @@
+"""``{% cachedfragment "name" "scope" … %}…{% endcachedfragment %}``: a shared part of pages, rendered once.
+
+Kept in the shared cache with the generations of the scopes it shows (the
+same counters as the page cache, ``backcare/pagecache.py``), so it is fresh
+exactly when the pages are: the upcoming-courses box is rendered once per
+change of the classes, per language and per day, not once per page view.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import SafeString
+
+from backcare import pagecache
+
+register = template.Library()
+
+
+class CachedFragmentNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str, scopes: tuple[str, ...]) -> None:
+        self.nodelist = nodelist
+        self.name = name
+        self.scopes = scopes
+
+    def render(self, context: template.Context) -> SafeString:
+        return pagecache.cached_fragment(self.name, self.scopes, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def cachedfragment(parser: template.base.Parser, token: template.base.Token) -> CachedFragmentNode:
+    bits = token.split_contents()[1:]
+    if not bits or any(bit[0] not in "\"'" or bit[-1] != bit[0] for bit in bits):
+        raise template.TemplateSyntaxError('usage: {% cachedfragment "name" "scope" … %}')
+    name, *scopes = (bit[1:-1] for bit in bits)
+    nodelist = parser.parse(("endcachedfragment",))
+    parser.delete_first_token()
+    return CachedFragmentNode(nodelist, name, tuple(scopes))
