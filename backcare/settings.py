@@ -195,9 +195,12 @@ PAGE_CACHE_PAGES: dict[str, dict[str, tuple[str, ...]]] = {
     "classes:calendar": {"scopes": CLASSES},
     "classes:feed": {"scopes": CLASSES},
 }
+# bench/run routes /bench/floor/ (a fixed answer through the middleware) to
+# measure what Django itself costs; never set on a real site.
+BENCH_FLOOR = env_bool("BACKCARE_BENCH_FLOOR", False)
 # Cookies that make a page personal: such requests are never served from, or
 # stored in, the shared cache.
-PAGE_CACHE_PERSONAL_COOKIES = ["sessionid", "messages", "comment_author"]
+PAGE_CACHE_PERSONAL_COOKIES = ["sessionid", "messages", "comment_author", "comments_mine"]
 # Saving or deleting one of these retires the pages of these scopes, after
 # commit. Comments are wired on their own: only a change a reader can see
 # retires the page the comment is on (backcare/pagecache.py).
@@ -409,6 +412,10 @@ COMMENTS_KEEP_TRASH_DAYS = env_int("COMMENTS_KEEP_TRASH_DAYS", 30)
 # "Save my name, e-mail and website in this browser."
 COMMENTS_AUTHOR_COOKIE = "comment_author"  # also in PAGE_CACHE_PERSONAL_COOKIES
 COMMENTS_AUTHOR_COOKIE_DAYS = 365
+# A poster's own recent comment ids, signed, so they see theirs while it waits
+# (instead of a session row per poster). Also in PAGE_CACHE_PERSONAL_COOKIES.
+COMMENTS_OWN_COOKIE = "comments_mine"
+COMMENTS_OWN_COOKIE_DAYS = 30
 # Unsubscribe links in reply e-mails stay valid this long.
 COMMENTS_UNSUBSCRIBE_MAX_AGE_DAYS = 90
 

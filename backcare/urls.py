@@ -23,6 +23,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if settings.BENCH_FLOOR:  # bench/run's yardstick (bench/measure.py, target "floor")
+    urlpatterns.append(path("bench/floor/", views.framework_floor, name="bench-floor"))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

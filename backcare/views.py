@@ -23,8 +23,19 @@ class PrivacyView(TemplateView):
         return super().get_context_data(
             enquiry_keep_ip_days=settings.CLASSES_ENQUIRY_KEEP_IP_DAYS,
             enquiry_keep_days=settings.CLASSES_ENQUIRY_KEEP_DAYS,
+            own_comments_cookie_days=settings.COMMENTS_OWN_COOKIE_DAYS,
             **kwargs,
         )
+
+
+@require_GET
+def framework_floor(request: HttpRequest) -> HttpResponse:
+    """The least a page can cost here: the middleware and a fixed answer, no template, no query.
+
+    Routed only with ``BACKCARE_BENCH_FLOOR=1`` (bench/run's servers): the
+    benchmark's yardstick for what Django itself costs on this machine.
+    """
+    return HttpResponse("<!doctype html><title>floor</title><p>floor</p>")
 
 
 @require_GET

@@ -19,7 +19,6 @@ from . import flood, lifecycle, targets, tokens
 from .forms import CommentForm
 from .models import Comment, CommentEvent
 
-SESSION_KEY = "comments_mine"
 REMEMBERED_FIELDS = ("name", "email", "url")
 
 
@@ -154,11 +153,27 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         doubt=form.doubt,
     )
 
-    mine = [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
-    request.session[SESSION_KEY] = [*mine, comment.pk][-20:]
     response = HttpResponseRedirect(comment.get_absolute_url())
+    _remember_own_comment(request, response, comment.pk)
     _remember_details(request, response, form)
     return response
+
+
+def own_comment_ids(request: HttpRequest) -> list[int]:
+    """The comments this reader posted recently (the signed cookie), which they may see while they wait."""
+    return tokens.read_own_comments_cookie(request.COOKIES.get(settings.COMMENTS_OWN_COOKIE))
+
+
+def _remember_own_comment(request: HttpRequest, response: HttpResponse, pk: int) -> None:
+    """A signed cookie instead of a session: a post writes no session row."""
+    response.set_cookie(
+        settings.COMMENTS_OWN_COOKIE,
+        tokens.own_comments_cookie_value([*own_comment_ids(request), pk]),
+        max_age=settings.COMMENTS_OWN_COOKIE_DAYS * 86_400,
+        secure=not settings.DEBUG,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _remember_details(request: HttpRequest, response: HttpResponse, form: CommentForm) -> None:

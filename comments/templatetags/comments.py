@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 
 from .. import targets, text, threads, tokens
 from ..forms import CommentForm
-from ..views import SESSION_KEY, initial_details
+from ..views import initial_details, own_comment_ids
 
 register = template.Library()
 
@@ -97,7 +97,7 @@ def commenter_url(url: str) -> str:
 @register.inclusion_tag("comments/comments.html", takes_context=True)
 def render_comments(context: template.Context, target) -> dict:
     request: HttpRequest = context["request"]
-    own_ids = [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
+    own_ids = own_comment_ids(request)
     is_open = targets.comments_open(target)
     result = threads.build(
         target, page_number=request.GET.get("comments_page", 1), own_ids=own_ids, comments_open=is_open

@@ -69,7 +69,7 @@ def test_spam_gets_the_same_neutral_awaiting_message(client, post_comment, exerc
 
 def test_saved_details_prefill_the_form_and_make_the_page_private(client, post_comment, exercise):
     post_comment(exercise, remember="on", name="Gwen", email="gwen@example.org")
-    client.cookies.pop("sessionid", None)
+    client.cookies.pop("comments_mine", None)
     response = client.get(exercise.get_absolute_url())
     assert 'value="gwen@example.org"' in response.content.decode()
     assert "private" in response["Cache-Control"]

@@ -75,3 +75,43 @@ def test_a_signed_in_teacher_reply_is_published_at_once_with_its_badge(
     html = client.get(exercise.get_absolute_url()).content.decode()
     assert "Keep it gentle." in html
     assert '<span class="comment__badge">Teacher</span>' in html
+
+
+def test_an_anonymous_post_writes_no_session_and_remembers_the_comment_in_a_signed_cookie(
+    client, post_comment, exercise
+):
+    from django.contrib.sessions.models import Session
+
+    from comments import tokens
+
+    response = post_comment(exercise, text="Is a carpet soft enough?")
+    assert response.status_code == 302
+    assert Session.objects.count() == 0
+    assert "sessionid" not in response.cookies
+    cookie = response.cookies["comments_mine"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    assert tokens.read_own_comments_cookie(cookie.value) == [Comment.objects.get().pk]
+    assert "Is a carpet soft enough?" in client.get(exercise.get_absolute_url()).content.decode()
+
+
+def test_a_forged_own_comments_cookie_shows_nobody_elses_held_comment(client, exercise):
+    from comments import tokens
+
+    from .factories import CommentFactory
+
+    held = CommentFactory(on=exercise, pending=True, text="Someone else's words")
+    client.cookies["comments_mine"] = tokens.own_comments_cookie_value([held.pk]) + "x"
+    assert "Someone else's words" not in client.get(exercise.get_absolute_url()).content.decode()
+    client.cookies["comments_mine"] = f"[{held.pk}]"
+    assert "Someone else's words" not in client.get(exercise.get_absolute_url()).content.decode()
+
+
+def test_the_cookie_keeps_only_the_posters_latest_comments(client, post_comment, exercise, settings):
+    from comments import tokens
+
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    for number in range(tokens.OWN_COMMENTS_KEPT + 2):
+        post_comment(exercise, text=f"Question number {number}", email=f"q{number}@example.org")
+    kept = tokens.read_own_comments_cookie(client.cookies["comments_mine"].value)
+    assert len(kept) == tokens.OWN_COMMENTS_KEPT

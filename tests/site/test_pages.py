@@ -58,3 +58,7 @@ def test_privacy_page_says_how_long_enquiries_are_kept(client, settings):
     html = client.get(reverse("privacy")).content.decode()
     assert "Messages to teachers" in html
     assert "once delivered: 200 days, then deleted." in html
+
+
+def test_the_benchmarks_floor_page_does_not_exist_on_a_real_site(client):
+    assert client.get("/bench/floor/").status_code == 404
