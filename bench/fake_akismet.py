@@ -1,4 +1,5 @@
-"""A fake Akismet on 127.0.0.1 that answers at once: every key valid, every comment ham.
+"""A fake Akismet on 127.0.0.1 that answers at once: every key valid, every comment ham
+but those by "viagra-test-123" (Akismet's own test name for spam), which are spam.
 
     python bench/fake_akismet.py PORT
 
@@ -18,6 +19,7 @@ ANSWERS = {
     "/1.1/submit-spam": b"Thanks for making the web a better place.",
     "/1.1/submit-ham": b"Thanks for making the web a better place.",
 }
+SPAMMER = "viagra-test-123"
 calls = 0
 lock = threading.Lock()
 
@@ -27,8 +29,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         global calls
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        answer = ANSWERS.get(self.path.split("?")[0])
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        path = self.path.split("?")[0]
+        answer = ANSWERS.get(path)
+        if path == "/1.1/comment-check" and SPAMMER.encode() in body:
+            answer = b"true"
         with lock:
             calls += 1
         self.reply(200 if answer else 404, answer or b"unknown")
