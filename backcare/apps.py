@@ -2,6 +2,7 @@ from functools import partial
 
 from django.apps import AppConfig, apps
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -27,6 +28,7 @@ class BackcareConfig(AppConfig):
                     weak=False,
                     dispatch_uid=f"{uid}:{field.name}",
                 )
+        setting_changed.connect(pagecache.forget_page_specs, dispatch_uid="pagecache:settings")
         comment = apps.get_model("comments.Comment")
         post_save.connect(pagecache.comment_saved, sender=comment, dispatch_uid="pagecache:comment:save")
         post_delete.connect(

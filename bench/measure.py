@@ -267,13 +267,18 @@ def wrk(
 
 
 class SpamWave(threading.Thread):
-    """Posts SPAM_PER_SECOND comments the fake Akismet calls spam, to the page being read, until stopped."""
+    """Posts SPAM_PER_SECOND comments the fake Akismet calls spam, to the page being read, until stopped.
+
+    On a schedule, each post in its own thread: a slow answer must not slow the wave down.
+    """
 
     def __init__(self, post: CommentPost) -> None:
         super().__init__(daemon=True)
         self.post = post
         self.stopped = threading.Event()
         self.answers: dict[int, int] = {}
+        self.lock = threading.Lock()
+        self.in_flight = threading.BoundedSemaphore(64)
 
     def run(self) -> None:
         body = self.post.body.replace(quote_plus(FIELD_VALUES["name"]), SPAMMER)
@@ -283,15 +288,25 @@ class SpamWave(threading.Thread):
             number += 1
             data = body.replace("{n}", f"spam-{os.getpid()}-{number}").encode()
             request = urllib.request.Request(url, data=data, headers=self.post.headers, method="POST")  # noqa: S310
-            status = fetch_request(request)
-            self.answers[status] = self.answers.get(status, 0) + 1
+            if self.in_flight.acquire(timeout=5):
+                threading.Thread(target=self.send, args=(request,), daemon=True).start()
             next_at += 1 / SPAM_PER_SECOND
             self.stopped.wait(max(0.0, next_at - time.monotonic()))
+
+    def send(self, request: urllib.request.Request) -> None:
+        try:
+            status = fetch_request(request)
+        finally:
+            self.in_flight.release()
+        with self.lock:
+            self.answers[status] = self.answers.get(status, 0) + 1
 
     def stop(self) -> str:
         self.stopped.set()
         self.join(timeout=15)
-        return ", ".join(f"{count} answered {status}" for status, count in sorted(self.answers.items()))
+        with self.lock:
+            answers = sorted(self.answers.items())
+        return ", ".join(f"{count} answered {status}" for status, count in answers)
 
 
 def fetch_request(request: urllib.request.Request) -> int:
