@@ -1,12 +1,16 @@
-"""``{% cachedfragment "name" "scope" … %}…{% endcachedfragment %}``: a shared part of pages, rendered once.
+"""``{% cachedfragment "name" "scope" … [vary=value] %}…{% endcachedfragment %}``: a shared part of pages, rendered once.
 
 Kept in the shared cache with the generations of the scopes it shows (the
 same counters as the page cache, ``backcare/pagecache.py``), so it is fresh
 exactly when the pages are: the upcoming-courses box is rendered once per
 change of the classes, per language and per day, not once per page view.
+``vary`` names a context value that tells versions apart (the course list's
+filters); it must take few values, as every one is kept.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from django import template
 from django.utils.safestring import SafeString
@@ -17,21 +21,34 @@ register = template.Library()
 
 
 class CachedFragmentNode(template.Node):
-    def __init__(self, nodelist: template.NodeList, name: str, scopes: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        nodelist: template.NodeList,
+        name: str,
+        scopes: tuple[str, ...],
+        vary: template.base.FilterExpression | None,
+    ) -> None:
         self.nodelist = nodelist
         self.name = name
         self.scopes = scopes
+        self.vary = vary
 
     def render(self, context: template.Context) -> SafeString:
-        return pagecache.cached_fragment(self.name, self.scopes, lambda: self.nodelist.render(context))
+        name = self.name
+        if self.vary is not None:
+            name += ":" + hashlib.sha256(str(self.vary.resolve(context)).encode()).hexdigest()[:32]
+        return pagecache.cached_fragment(name, self.scopes, lambda: self.nodelist.render(context))
 
 
 @register.tag
 def cachedfragment(parser: template.base.Parser, token: template.base.Token) -> CachedFragmentNode:
     bits = token.split_contents()[1:]
+    vary = None
+    if bits and bits[-1].startswith("vary="):
+        vary = parser.compile_filter(bits.pop().removeprefix("vary="))
     if not bits or any(bit[0] not in "\"'" or bit[-1] != bit[0] for bit in bits):
-        raise template.TemplateSyntaxError('usage: {% cachedfragment "name" "scope" … %}')
+        raise template.TemplateSyntaxError('usage: {% cachedfragment "name" "scope" … [vary=value] %}')
     name, *scopes = (bit[1:-1] for bit in bits)
     nodelist = parser.parse(("endcachedfragment",))
     parser.delete_first_token()
-    return CachedFragmentNode(nodelist, name, tuple(scopes))
+    return CachedFragmentNode(nodelist, name, tuple(scopes), vary)

@@ -39,3 +39,18 @@ def test_a_change_to_the_classes_shows_in_the_box_once_committed(
     with django_capture_on_commit_callbacks(execute=True):
         course.save()
     assert "Wednesday backs" in client.get(exercise.get_absolute_url()).content.decode()
+
+
+def test_the_course_list_keeps_one_version_per_filter(client, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    start = timezone.localdate() + timedelta(days=7)
+    weekly_course(start, weeks=2, title="Early backs")
+    weekly_course(start + timedelta(days=1), weeks=2, title="Later backs")
+    everything = client.get(reverse("classes:list")).content.decode()
+    filtered = client.get(reverse("classes:list"), {"weekday": start.weekday()}).content.decode()
+    again = client.get(reverse("classes:list")).content.decode()
+    assert "Early backs" in everything
+    assert "Later backs" in everything
+    assert "Early backs" in filtered
+    assert "Later backs" not in filtered
+    assert again == everything
