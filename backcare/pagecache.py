@@ -177,13 +177,20 @@ def cached_fragment(name: str, scopes: Iterable[str], render: Callable[[], str])
     """
     key = f"{FRAGMENT_PREFIX}{name}:{get_language()}:{timezone.localdate().isoformat()}"
     fragment = CachedPage(key, (GENERATION_KEY, *(scope_key(scope) for scope in scopes)))
-    found = cache.get_many([key, *fragment.generation_keys])
-    current = generations(fragment, found)
+    try:
+        found = cache.get_many([key, *fragment.generation_keys])
+        current = generations(fragment, found)
+    except Exception:  # the cache is down or failing: the fragment is only rendered
+        logger.warning("Fragment %s rendered without the cache", name, exc_info=True)
+        return render()
     stored = found.get(key)
     if stored is not None and tuple(stored[0]) == current:
         return mark_safe(stored[1])  # noqa: S308 - rendered by our template, stored as it was
     html = render()
-    cache.set(key, (current, str(html)), timeout=settings.PAGE_CACHE_SECONDS)
+    try:
+        cache.set(key, (current, str(html)), timeout=settings.PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("Fragment %s not stored", name, exc_info=True)
     return html
 
 
@@ -393,6 +400,9 @@ class ServeHitsBeforeDjango:
             _page, stored, _current = lookup(request)
         except DisallowedHost:
             return None  # Django answers 400, and logs it as usual
+        except Exception:  # the cache is down or failing: Django renders, as if nothing were cached
+            logger.warning("Page cache unreadable before Django; passing the request on", exc_info=True)
+            return None
         if stored is None:
             return None
         return self.security.process_response(request, replay(request, stored))

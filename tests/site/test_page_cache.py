@@ -399,3 +399,30 @@ def test_the_site_wsgi_application_serves_hits_before_django():
 
     assert isinstance(wsgi.application, ServeHitsBeforeDjango)
     assert wsgi.application.django_app is wsgi.django_application
+
+
+@pytest.fixture
+def broken_cache(monkeypatch):
+    """The shared cache refuses every call, as Redis does when it is down."""
+    from django.core.cache import cache
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    for method in ("get", "get_many", "set", "add", "incr"):
+        monkeypatch.setattr(cache, method, refuse)
+
+
+def test_with_the_cache_down_the_layer_before_django_passes_the_request_on(
+    exercise, before_django, broken_cache
+):
+    assert before_django.get(exercise.get_absolute_url()).headers["X-From"] == "django"
+
+
+def test_with_the_cache_down_the_courses_box_is_still_rendered(broken_cache):
+    from backcare.pagecache import cached_fragment
+
+    assert (
+        cached_fragment("upcoming-courses-3", ["classes"], lambda: "<p>Tuesday backs</p>")
+        == "<p>Tuesday backs</p>"
+    )
