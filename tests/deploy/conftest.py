@@ -11,12 +11,14 @@ fails the tests with what to do: they are skipped only when asked for, with
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +34,11 @@ PG_ADMIN_URL = os.environ.get(
 )
 # Variables of the test process that must not leak into the servers' settings.
 DROPPED = ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "PAGE_CACHE", "TASKS_BACKEND")
+
+
+spec = importlib.util.spec_from_file_location("deploy_render", ROOT / "deploy" / "render.py")
+render = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(render)
 
 
 def free_port() -> int:
@@ -241,3 +248,81 @@ def server_a(start_gunicorn, postgres_env) -> Server:
 @pytest.fixture(scope="session")
 def server_b(start_gunicorn, postgres_env) -> Server:
     return start_gunicorn(postgres_env)
+
+
+# --- nginx in a folder of its own -------------------------------------------------
+
+
+def write_nginx_config(
+    folder: Path, upstream: str, static_root: Path, media_root: Path, *, listen: str = "", tls: str = ""
+) -> tuple[Path, int]:
+    """The site (``listen``: after the address, e.g. "ssl http2"; ``tls``: its TLS lines) in a whole config."""
+    port = free_port()
+    site = render.render_file(
+        ROOT / "deploy" / "nginx" / "backcare.conf",
+        UPSTREAM=upstream,
+        LISTEN=f"127.0.0.1:{port} {listen}".strip(),
+        SERVER_NAME="127.0.0.1",
+        TLS=tls,
+        CACHE_DIR=str(folder / "cache"),
+        STATIC_ROOT=str(static_root),
+        MEDIA_ROOT=str(media_root),
+    )
+    (folder / "backcare.conf").write_text(site)
+    main = render.render_file(
+        ROOT / "deploy" / "nginx" / "standalone.conf", **render.standalone_defaults(folder)
+    )
+    (folder / "nginx.conf").write_text(main)
+    return folder / "nginx.conf", port
+
+
+def nginx_command(config: Path, *args: str) -> list[str]:
+    folder = str(config.parent)
+    return [
+        require_binary("nginx", "nginx"),
+        "-p",
+        folder,
+        "-c",
+        str(config),
+        "-e",
+        f"{folder}/error.log",
+        *args,
+    ]
+
+
+def open_to_nginx_workers(*folders: Path) -> None:
+    """As root, nginx's workers run as nobody: let them into the test's temporary folders."""
+    for folder in folders:
+        for path in (folder, *folder.parents):
+            if path == Path(tempfile.gettempdir()) or path == path.parent:
+                break
+            path.chmod(path.stat().st_mode | 0o755)
+        for inner in folder.rglob("*"):
+            inner.chmod(inner.stat().st_mode | (0o755 if inner.is_dir() else 0o644))
+
+
+@pytest.fixture(scope="session")
+def start_nginx(tmp_path_factory) -> Iterator[Callable[..., Server]]:
+    """``start_nginx(upstream, env, listen=..., tls=...)``: the deploy/ site in front of ``upstream``,
+    serving ``env``'s static and media folders, on a free port; stopped at the end."""
+    started: list[Server] = []
+
+    def start(upstream: Server, env: dict[str, str], *, listen: str = "", tls: str = "") -> Server:
+        folder = tmp_path_factory.mktemp("nginx")
+        static_root, media_root = Path(env["DJANGO_STATIC_ROOT"]), Path(env["DJANGO_MEDIA_ROOT"])
+        media_root.mkdir(parents=True, exist_ok=True)
+        open_to_nginx_workers(folder, static_root, media_root)
+        config, port = write_nginx_config(
+            folder, upstream.url.removeprefix("http://"), static_root, media_root, listen=listen, tls=tls
+        )
+        process = spawn([*nginx_command(config), "-g", "daemon off;"], folder / "nginx.log")
+        scheme = "https" if "ssl" in listen.split() else "http"
+        server = Server(f"{scheme}://127.0.0.1:{port}", process, folder / "error.log")
+        started.append(server)
+        if scheme == "http":
+            wait_for(server.url + "/robots.txt", process, folder / "nginx.log")
+        return server
+
+    yield start
+    for server in started:
+        stop(server.process)
