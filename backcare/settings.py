@@ -312,7 +312,6 @@ CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 PERMISSIONS_POLICY = {
     "accelerometer": [],
     "autoplay": [],
-    "bluetooth": [],
     "browsing-topics": [],
     "camera": [],
     "display-capture": [],
