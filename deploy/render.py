@@ -33,6 +33,11 @@ PRODUCTION = {
     # nginx/tls.conf
     "TLS_CERTIFICATE": "/etc/letsencrypt/live/example.org/fullchain.pem",
     "TLS_CERTIFICATE_KEY": "/etc/letsencrypt/live/example.org/privkey.pem",
+    # nginx/redirect-http.conf
+    "HTTP_LISTEN": "listen 80; listen [::]:80;",
+    "HTTP_SERVER_NAMES": "example.org www.example.org",
+    "ACME_ROOT": "/var/www/letsencrypt",
+    "HTTPS_ORIGIN": "https://example.org",
     # Debian's libnginx-mod-http-brotli-static loads itself through modules-enabled.
     "BROTLI_STATIC": "brotli_static on;" if BROTLI_STATIC_MODULE.exists() else "",
 }

@@ -39,6 +39,8 @@ def test_the_production_site_renders_with_every_placeholder_filled():
     site = render.render_file(ROOT / "deploy" / "nginx" / "backcare.conf")
     assert "@" not in site.replace("@NAME@", "")
     assert "listen 443 ssl http2;" in site
+    for snippet in ("tls.conf", "redirect-http.conf"):
+        assert "@" not in render.render_file(ROOT / "deploy" / "nginx" / snippet).replace("@NAME@", "")
     assert "proxy_cache_valid 200 301 1s;" in site
 
 

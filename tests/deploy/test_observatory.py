@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -81,37 +82,61 @@ def pages(demo_env) -> dict[str, str]:
     }
 
 
+@dataclass
+class Site:
+    https: Server
+    http_port: int
+
+
 @pytest.fixture(scope="module")
-def site(start_gunicorn, start_nginx, demo_env, certificates, tmp_path_factory) -> Server:
-    tls = tmp_path_factory.mktemp("tls-snippet") / "tls.conf"
-    tls.write_text(
+def site(start_gunicorn, start_nginx, demo_env, certificates, tmp_path_factory) -> Site:
+    """The HTTPS site, and the plain-HTTP server that redirects to it, as in production."""
+    folder = tmp_path_factory.mktemp("nginx-snippets")
+    https_port, http_port = free_port(), free_port()
+    (folder / "tls.conf").write_text(
         render.render_file(
             ROOT / "deploy" / "nginx" / "tls.conf",
             TLS_CERTIFICATE=str(certificates / "server.pem"),
             TLS_CERTIFICATE_KEY=str(certificates / "server.key"),
         )
     )
-    return start_nginx(start_gunicorn(demo_env), demo_env, listen="ssl http2", tls=f"include {tls};")
+    (folder / "redirect-http.conf").write_text(
+        render.render_file(
+            ROOT / "deploy" / "nginx" / "redirect-http.conf",
+            HTTP_LISTEN=f"listen 127.0.0.1:{http_port};",
+            HTTP_SERVER_NAMES="127.0.0.1",
+            ACME_ROOT=str(folder),
+            HTTPS_ORIGIN=f"https://127.0.0.1:{https_port}",
+        )
+    )
+    https = start_nginx(
+        start_gunicorn(demo_env),
+        demo_env,
+        port=https_port,
+        listen="ssl http2",
+        tls=f"include {folder / 'tls.conf'};",
+        extra=f"include {folder / 'redirect-http.conf'};",
+    )
+    return Site(https, http_port)
 
 
-def observatory_scan(site: Server, path: str, certificates: Path) -> dict:
+def observatory_scan(site: Site, path: str, certificates: Path) -> dict:
     if not (OBSERVATORY / "conf" / "hsts-preload.json").exists():
         pytest.fail(
             "The Observatory package is not installed with its (empty) HSTS preload list: run `make assets`.",
             pytrace=False,
         )
-    https_port = site.url.rsplit(":", 1)[1]
+    https_port = site.https.url.rsplit(":", 1)[1]
     env = {
         "PATH": os.environ["PATH"],
         "NODE_EXTRA_CA_CERTS": str(certificates / "ca.pem"),
-        # Plain HTTP goes to a closed port (the redirect to HTTPS lives in a server block of
-        # its own in production); anything not on loopback goes to a dead proxy.
+        # Anything not on loopback would go to a dead proxy.
         "HTTPS_PROXY": "http://127.0.0.1:9",
         "HTTP_PROXY": "http://127.0.0.1:9",
         "NO_PROXY": "127.0.0.1",
     }
     result = subprocess.run(
-        [require_binary("node", "nodejs"), str(RUNNER), "127.0.0.1", https_port, str(free_port()), path],
+        [require_binary("node", "nodejs"), str(RUNNER), "127.0.0.1", https_port, str(site.http_port), path],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -139,4 +164,5 @@ def test_the_observatory_scores_the_page_at_its_best(site, pages, page, certific
     assert scan["status"] == 200, report(path, scan)
     assert scan["verified"], "The scanner did not trust the test certificate, so HSTS cannot count."
     assert all(test["pass"] for test in scan["tests"].values()), report(path, scan)
+    assert scan["tests"]["redirection"]["result"] == "redirection-to-https", report(path, scan)
     assert scan["score"] >= BEST_SCORE, report(path, scan)
