@@ -84,7 +84,7 @@ def test_every_page_keeps_its_resources_to_our_origin_and_turns_off_unused_featu
 
 def test_static_files_served_by_the_app_may_be_loaded_by_our_pages_only(client):
     response = client.get("/static/css/site.css")
-    response.close()
+    assert b"".join(response.streaming_content)  # read to the end, which closes the file
     assert response.status_code == 200
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"
 
