@@ -83,10 +83,21 @@ def nginx(start_nginx, server_a, postgres_env) -> Server:
     return start_nginx(server_a, postgres_env)
 
 
+def from_nginx_cache(nginx: Server, path: str) -> httpx.Response:
+    """The page as nginx's micro-cache answers it. An entry lives one second, which two
+    requests on a busy machine can outlast, so ask again (a few times) until one is a HIT."""
+    statuses = []
+    for _ in range(5):
+        nginx.get(path)
+        response = nginx.get(path)
+        if response.headers.get("X-Cache-Status") == "HIT":
+            return response
+        statuses.append(response.headers.get("X-Cache-Status"))
+    pytest.fail(f"nginx never answered {path} from its cache: {statuses}")
+
+
 def test_second_anonymous_request_is_answered_by_nginx_byte_for_byte(nginx, server_a):
-    nginx.get(PAGE)
-    response = nginx.get(PAGE)
-    assert response.headers["X-Cache-Status"] == "HIT"
+    response = from_nginx_cache(nginx, PAGE)
     assert response.content == server_a.get(PAGE).content
 
 
@@ -100,9 +111,7 @@ def test_nginx_passes_the_apps_caching_and_security_headers_on_unchanged(nginx):
 
 
 def test_a_page_from_nginx_cache_keeps_every_security_header_of_the_app(nginx, server_a):
-    nginx.get(PAGE)
-    cached = nginx.get(PAGE)
-    assert cached.headers["X-Cache-Status"] == "HIT"
+    cached = from_nginx_cache(nginx, PAGE)
     fresh = server_a.get(PAGE)
     for header in SECURITY_HEADERS:
         assert cached.headers[header] == fresh.headers[header], header
@@ -145,8 +154,7 @@ def test_post_is_never_answered_from_the_cache(nginx):
 
 
 def test_a_change_shows_through_nginx_within_about_a_second(nginx, postgres_env):
-    nginx.get(PAGE)
-    assert nginx.get(PAGE).headers["X-Cache-Status"] == "HIT"
+    from_nginx_cache(nginx, PAGE)
     title = f"Knee walking {secrets.token_hex(3)}"
     orm(
         postgres_env,
