@@ -357,22 +357,29 @@ class PublicPageCacheMiddleware:
 class ServeHitsBeforeDjango:
     """A WSGI layer in front of Django that answers anonymous GETs of cached pages.
 
-    A hit through Django costs its handler and middleware on top of the one
-    cache round trip; here it costs the round trip, the same checks and the
-    same headers: the Host must be allowed, a personal cookie sends the
-    request on to Django, ``SecurityMiddleware`` adds its headers (and its
-    HTTPS redirect, if due, is left to Django), and ``If-None-Match`` gets a
-    304. Anything else (a miss, a POST, a personal or unknown request) goes
-    to Django unchanged, where ``PublicPageCacheMiddleware`` renders and stores it.
+    A hit through Django costs its handler and every middleware on top of the
+    one cache round trip; here it costs the round trip and the middleware
+    *outside* ``PublicPageCacheMiddleware`` (security headers, the HTTPS
+    redirect, WhiteNoise), the very same classes from ``MIDDLEWARE``, so a
+    hit keeps the same headers. The Host must be allowed, a personal cookie
+    sends the request on to Django, and ``If-None-Match`` gets a 304.
+    Anything else (a miss, a POST, a personal or unknown request, a cache
+    that cannot be read) goes to Django unchanged, where the middleware
+    renders and stores it.
     """
 
     def __init__(self, django_app: Callable) -> None:
-        from django.middleware.security import SecurityMiddleware
+        from django.utils.module_loading import import_string
 
         self.django_app = django_app
         self.enabled = settings.PAGE_CACHE_ENABLED
         self.personal_cookies = tuple(settings.PAGE_CACHE_PERSONAL_COOKIES)
-        self.security = SecurityMiddleware(lambda request: HttpResponse())
+        middleware = list(settings.MIDDLEWARE)
+        ours = f"{__name__}.{PublicPageCacheMiddleware.__name__}"
+        handler: Callable[[HttpRequest], HttpResponseBase] = self.stored_page
+        for path in reversed(middleware[: middleware.index(ours)] if ours in middleware else []):
+            handler = import_string(path)(handler)
+        self.outer = handler
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         response = self.hit(environ) if self.enabled else None
@@ -385,24 +392,32 @@ class ServeHitsBeforeDjango:
 
     def hit(self, environ: dict) -> HttpResponseBase | None:
         """The cached answer to this request, or None when Django must answer it."""
-        from django.core.exceptions import DisallowedHost
-        from django.core.handlers.wsgi import WSGIRequest
+        from django.core.handlers.wsgi import WSGIRequest, get_path_info
 
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return None
+        if _page_spec(get_path_info(environ)) is None:
+            return None  # not a cached page (a static file, the admin…): Django's alone
         cookies = environ.get("HTTP_COOKIE", "")
         if cookies and any(name in cookies for name in self.personal_cookies):
             return None  # maybe personal: Django parses the cookies properly and decides
         request = WSGIRequest(environ)
+        request.page_cache_hit = None
+        response = self.outer(request)
+        return response if request.page_cache_hit else None
+
+    def stored_page(self, request: HttpRequest) -> HttpResponseBase:
+        """The innermost step: the stored page (marking the request a hit), else an empty stand-in."""
+        from django.core.exceptions import DisallowedHost
+
         try:
-            if self.security.process_request(request) is not None:
-                return None  # the HTTPS redirect: Django sends it
             _page, stored, _current = lookup(request)
         except DisallowedHost:
-            return None  # Django answers 400, and logs it as usual
+            stored = None  # Django answers 400, and logs it as usual
         except Exception:  # the cache is down or failing: Django renders, as if nothing were cached
             logger.warning("Page cache unreadable before Django; passing the request on", exc_info=True)
-            return None
+            stored = None
         if stored is None:
-            return None
-        return self.security.process_response(request, replay(request, stored))
+            return HttpResponse(status=204)  # discarded: the request goes on to Django
+        request.page_cache_hit = True
+        return replay(request, stored)

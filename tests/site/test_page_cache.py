@@ -380,6 +380,8 @@ def test_a_cached_page_is_answered_before_django_with_the_same_bytes_and_headers
         "X-Content-Type-Options",
         "Referrer-Policy",
         "Cross-Origin-Opener-Policy",
+        "Cross-Origin-Resource-Policy",
+        "Permissions-Policy",
         "X-Page-Cache",
     ):
         assert response.headers.get(header) == through_django.get(header), header
@@ -411,7 +413,13 @@ def test_posts_misses_and_unread_parameters_are_sent_on_to_django(client, exerci
     client.get(url)
     before_django.post(url, data={"text": "hello"})
     before_django.get(url, params={"utm_source": "newsletter"})
-    assert before_django.django.requests == [("GET", url), ("POST", url), ("GET", url)]
+    before_django.get("/static/css/site.css")
+    assert before_django.django.requests == [
+        ("GET", url),
+        ("POST", url),
+        ("GET", url),
+        ("GET", "/static/css/site.css"),
+    ]
 
 
 def test_the_site_wsgi_application_serves_hits_before_django():
