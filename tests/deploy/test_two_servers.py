@@ -51,9 +51,17 @@ def admin_login(server, username: str, password: str) -> Cookies:
 
 
 def test_a_page_rendered_by_one_server_is_served_from_the_shared_cache_by_the_other(server_a, server_b):
-    server_b.get(PAGE)
-    assert server_b.get(PAGE).headers["X-Page-Cache"] == "hit"
-    assert server_a.get(PAGE).headers["X-Page-Cache"] == "hit"
+    site = {"Host": "127.0.0.1"}  # what nginx sends every app server: the site's name, not a server's port
+    server_b.get(PAGE, headers=site)
+    assert server_b.get(PAGE, headers=site).headers["X-Page-Cache"] == "hit"
+    assert server_a.get(PAGE, headers=site).headers["X-Page-Cache"] == "hit"
+
+
+def test_a_page_is_kept_apart_for_each_host_it_is_asked_for_under(server_a):
+    server_a.get("/robots.txt", headers={"Host": "127.0.0.1"})
+    other = server_a.get("/robots.txt", headers={"Host": "127.0.0.1:8080"})
+    assert other.headers["X-Page-Cache"] == "miss"
+    assert "Sitemap: http://127.0.0.1:8080/sitemap.xml" in other.text
 
 
 def test_an_edit_in_server_a_admin_shows_at_once_through_server_b(server_a, server_b, postgres_env):
