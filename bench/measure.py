@@ -277,6 +277,7 @@ class SpamWave(threading.Thread):
         self.post = post
         self.stopped = threading.Event()
         self.answers: dict[int, int] = {}
+        self.samples: dict[str, int] = {}
         self.lock = threading.Lock()
         self.in_flight = threading.BoundedSemaphore(64)
 
@@ -290,6 +291,8 @@ class SpamWave(threading.Thread):
             request = urllib.request.Request(url, data=data, headers=self.post.headers, method="POST")  # noqa: S310
             if self.in_flight.acquire(timeout=5):
                 threading.Thread(target=self.send, args=(request,), daemon=True).start()
+            if number % SPAM_PER_SECOND == 0:  # once a second: is the page still a cache hit?
+                threading.Thread(target=self.sample, daemon=True).start()
             next_at += 1 / SPAM_PER_SECOND
             self.stopped.wait(max(0.0, next_at - time.monotonic()))
 
@@ -301,12 +304,23 @@ class SpamWave(threading.Thread):
         with self.lock:
             self.answers[status] = self.answers.get(status, 0) + 1
 
+    def sample(self) -> None:
+        _, headers, _ = fetch(WEB + PAGE)
+        with self.lock:
+            seen = headers.get("X-Page-Cache", "none")
+            self.samples[seen] = self.samples.get(seen, 0) + 1
+
     def stop(self) -> str:
         self.stopped.set()
         self.join(timeout=15)
         with self.lock:
             answers = sorted(self.answers.items())
-        return ", ".join(f"{count} answered {status}" for status, count in answers)
+            samples = sorted(self.samples.items())
+        return (
+            ", ".join(f"{count} answered {status}" for status, count in answers)
+            + "; the page sampled once a second during the wave: "
+            + ", ".join(f"{count} × X-Page-Cache {seen}" for seen, count in samples)
+        )
 
 
 def fetch_request(request: urllib.request.Request) -> int:
