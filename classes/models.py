@@ -92,7 +92,7 @@ class Teacher(models.Model):
         return reverse("classes:teacher", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        require_alt_text(self.photo, self.photo_alt, "photo_alt")
+        require_alt_text(self.photo, self.photo_alt_en_gb, "photo_alt_en_gb")
         errors = {}
         if self.show_phone and not self.phone:
             errors["phone"] = _("Add a phone number, or untick “show my phone number”.")

@@ -2,9 +2,23 @@ import pytest
 from django.urls import reverse
 
 from exercises.models import Exercise
-from tests.factories import CategoryFactory, ExerciseFactory, StepFactory
+from tests.factories import CategoryFactory, ExerciseFactory, StepFactory, in_english
 
 pytestmark = pytest.mark.django_db
+
+
+TRANSLATED = {
+    "title",
+    "summary",
+    "starting_position",
+    "repetitions",
+    "frequency",
+    "duration",
+    "cautions",
+    "body",
+    "image_alt",
+    "text",
+}
 
 
 def exercise_form(category, **overrides) -> dict:
@@ -36,7 +50,7 @@ def exercise_form(category, **overrides) -> dict:
         "steps-1-image_alt": "",
     }
     data.update(overrides)
-    return data
+    return in_english(data, TRANSLATED)
 
 
 def test_editor_adds_an_exercise_with_its_steps_in_order(editor_client, editor):
