@@ -499,6 +499,11 @@ class Enquiry(models.Model):
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     message = models.TextField(_("message"), max_length=3000)
+    # The language of the page the form was on: Akismet is told it, and the
+    # teacher is told which language to answer in.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=400, blank=True)
     referrer = models.CharField(_("came from"), max_length=400, blank=True)

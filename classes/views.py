@@ -165,6 +165,7 @@ def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
             saved.ip_address = spam.client_ip(request)
             saved.user_agent = request.headers.get("User-Agent", "")[:400]
             saved.referrer = request.headers.get("Referer", "")[:400]
+            saved.language = request.LANGUAGE_CODE
             with transaction.atomic():
                 saved.save()
                 transaction.on_commit(lambda: deliver_enquiry.enqueue(saved.pk))

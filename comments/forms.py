@@ -214,7 +214,9 @@ class CommentForm(forms.Form):
             pairs.extend((field_id, str(message)) for message in errors)
         return pairs
 
-    def save(self, *, ip: str | None, user_agent: str, referrer: str, permalink: str) -> Comment:
+    def save(
+        self, *, ip: str | None, user_agent: str, referrer: str, permalink: str, language: str
+    ) -> Comment:
         """Save the comment as pending with what Akismet needs to know; spam at once if sent too fast."""
         data = self.cleaned_data
         comment = Comment(
@@ -230,6 +232,7 @@ class CommentForm(forms.Form):
             user_agent=user_agent[:1000],
             referrer=referrer[:2000],
             permalink=permalink[:2000],
+            language=language,
         )
         if self.is_too_fast:
             comment.status = Comment.Status.SPAM

@@ -101,6 +101,11 @@ class Comment(models.Model):
     url = models.URLField(_("website"), max_length=200, blank=True)
     text = models.TextField(_("comment"))
     subscribed = models.BooleanField(_("e-mail on replies"), default=False)
+    # The language of the page it was written on: Akismet is told it, the
+    # page marks the text with it, and e-mails to the commenter use it.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.TextField(_("browser"), blank=True)
@@ -158,6 +163,11 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.target_url}#comment-{self.pk}"
+
+    @property
+    def html_lang(self) -> str:
+        """The ``lang`` attribute of its text: what it was written in, as far as we know."""
+        return "cy" if self.language == "cy" else "en-GB"
 
     @property
     def target_url(self) -> str:

@@ -56,6 +56,7 @@ def submission_for(comment: Comment, *, recheck_reason: str = "") -> spam.Submis
         post_modified_gmt=targets.modified_at(target) if target is not None else None,
         honeypot_field_name=HONEYPOT_FIELD,
         recheck_reason=recheck_reason,
+        language=comment.language,
     )
 
 

@@ -69,6 +69,8 @@ class Submission:
     honeypot_field_name: str = ""
     honeypot_value: str = ""
     recheck_reason: str = ""
+    # The language of the page it was written on ("cy", "en-gb"); empty: the site's.
+    language: str = ""
 
     def as_akismet_arguments(self) -> dict[str, str | bool]:
         arguments: dict[str, str | bool] = {
@@ -80,7 +82,7 @@ class Submission:
             "comment_author": self.author,
             "comment_author_email": self.author_email,
             "comment_author_url": self.author_url,
-            "blog_lang": settings.LANGUAGE_CODE.replace("-", "_"),
+            "blog_lang": (self.language or settings.LANGUAGE_CODE).replace("-", "_"),
             "blog_charset": "UTF-8",
         }
         if self.comment_date_gmt:

@@ -10,7 +10,18 @@ from django.db import models
 
 from .models import Comment
 
-SHOWN_FIELDS = ("pk", "parent_id", "root_id", "depth", "status", "name", "url", "text", "submitted_at")
+SHOWN_FIELDS = (
+    "pk",
+    "parent_id",
+    "root_id",
+    "depth",
+    "status",
+    "name",
+    "url",
+    "text",
+    "language",
+    "submitted_at",
+)
 
 
 @dataclass

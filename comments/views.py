@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -127,6 +128,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             user_agent=request.headers.get("User-Agent", ""),
             referrer=request.headers.get("Referer", ""),
             permalink=request.build_absolute_uri(targets.url(form.target)),
+            language=translation.get_language(),
         )
         record(comment, CommentEvent.Kind.POSTED)
         if form.is_too_fast:

@@ -126,3 +126,22 @@ def test_sent_email_is_recorded_in_the_audit_history(exercise, mailoutbox, run_t
     with run_tasks():
         moderation.approve([reply], actor=None)
     assert reply.events.get(kind="notified").detail == {"sent": ["subscriber"]}
+
+
+def test_a_welsh_subscriber_hears_about_a_reply_in_welsh_with_links_to_the_welsh_pages(
+    exercise, mailoutbox, run_tasks
+):
+    exercise.title_cy = "Cerdded y pengliniau"
+    exercise.save()
+    parent = CommentFactory(
+        on=exercise, name="Gwen", email="gwen@example.org", subscribed=True, language="cy"
+    )
+    reply = reply_to(parent, name="Lesley", email="lesley@example.org", pending=True)
+    with run_tasks():
+        moderation.approve([reply], actor=None)
+
+    message = mailoutbox[0]
+    assert message.subject == "[BackCare] Mae Lesley wedi ateb eich sylw ar “Cerdded y pengliniau”"
+    assert "Darllenwch ef ar y dudalen:" in message.body
+    assert f"https://backcare.example.org/cy/exercises/knee-walking/#comment-{reply.pk}" in message.body
+    assert "https://backcare.example.org/cy/comments/unsubscribe/" in message.body
