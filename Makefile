@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test test-postgres lint format install assets messages system demo clean bench
+.PHONY: help run test test-postgres lint format install assets messages catalogue system demo clean bench
 
 help:
 	@echo "make run   - install, migrate, load demo content and serve http://$(HOST):$(PORT)"
@@ -47,6 +47,12 @@ locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po $(VENV)/.instal
 	$(MANAGE) compilemessages -l cy --ignore=.venv --ignore=node_modules -v0
 
 messages: locale/cy/LC_MESSAGES/django.mo
+
+# After adding or changing a translatable string: refresh locale/cy from the code,
+# then translate what is new (tests/site/test_welsh_catalogue.py fails until then).
+catalogue: install
+	$(MANAGE) makemessages -l cy --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests \
+	  --ignore=bench --ignore=static/vendor --ignore=staticfiles --ignore=var -v0
 
 # Chromium, nginx, Redis and a running PostgreSQL with the backcare role (see the script).
 system:
