@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -331,3 +332,27 @@ def test_a_session_cannot_be_edited_through_another_course(alice, course_a, cour
     data["sessions-0-date"] = (timezone.localdate() + timedelta(days=60)).isoformat()
     alice.post(admin_url("change", course_a.pk), data)
     assert Session.objects.get(pk=other_session.pk).date == other_session.date
+
+
+def test_a_teacher_adds_the_welsh_version_of_their_course_beside_the_english(alice, course_a):
+    data = change_form_data(
+        course_a,
+        title_cy="Cwrs Alys",
+        description_cy="Dosbarthiadau ysgafn.",
+        how_to_book_cy="Anfonwch neges.",
+    )
+    response = alice.post(admin_url("change", course_a.pk), data)
+    assert response.status_code == 302
+    course_a.refresh_from_db()
+    assert course_a.title_cy == "Cwrs Alys"
+
+    html = Client().get(f"/cy/classes/{course_a.slug}/").content.decode()
+    assert '<h1 id="course-title">Cwrs Alys</h1>' in html
+    assert "Dosbarthiadau ysgafn." in html
+
+
+def test_the_course_list_marks_courses_without_welsh(editor_client, course_a):
+    html = editor_client.get(
+        reverse("admin:classes_course_changelist"), {"welsh": "missing"}
+    ).content.decode()
+    assert "Alice’s course" in html

@@ -241,3 +241,18 @@ def test_the_teaching_language_filter_still_works_on_welsh_pages(client, site):
 def test_a_request_leaves_no_language_behind_for_the_next_thing_the_thread_does(site):
     Client().get("/cy/")
     assert translation.get_language() == "en-gb"
+
+
+def test_a_welsh_page_costs_the_same_queries_as_the_english_one(site, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_ENABLED = False
+    ExerciseFactory(slug="untranslated")  # the Welsh pages then also mark English text and add the note
+    counts = {}
+    for path in ("/", "/exercises/", "/exercises/knee-walking/", "/exercises/untranslated/", "/classes/"):
+        for url in (path, path_in(path, "cy")):
+            with CaptureQueriesContext(connection) as queries:
+                assert Client().get(url).status_code == 200
+            counts[url] = len(queries)
+        assert counts[path] == counts[path_in(path, "cy")], (path, counts)
