@@ -256,3 +256,9 @@ def test_a_welsh_page_costs_the_same_queries_as_the_english_one(site, settings):
                 assert Client().get(url).status_code == 200
             counts[url] = len(queries)
         assert counts[path] == counts[path_in(path, "cy")], (path, counts)
+
+
+def test_robots_keep_crawlers_out_of_the_comment_endpoints_in_both_languages(client):
+    body = client.get("/robots.txt").content.decode()
+    assert "Disallow: /comments/" in body
+    assert "Disallow: /cy/comments/" in body
