@@ -1,6 +1,6 @@
 from django import template
 
-from .. import status
+from akismet_service import health
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.inclusion_tag("comments/admin/banner.html")
 def akismet_banner() -> dict:
     """Warnings about the spam check, for the admin index (templates/admin/index.html)."""
-    return {"akismet_warnings": status.warnings()}
+    return {"akismet_warnings": health.warnings()}

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0001_add_comments_events_and_settings"),
+        ("comments", "0002_record_status_changes_staff_badges_and_guard_doubts"),
     ]
 
     operations = [
