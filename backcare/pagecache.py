@@ -24,7 +24,7 @@ gets a ``private`` response; and a response something else marked
 held comment or their saved details) is never stored. Public pages say ``Vary: Cookie``, so
 no other cache hands a cookie-holder's page to someone else either.
 
-Languages: the URL alone decides a page's language (backcare/languages.py),
+Languages: the URL alone decides a page's language (bilingual/languages.py),
 so the URL is the key and no page varies on ``Accept-Language``.
 """
 
@@ -41,7 +41,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from .languages import language_from_path
+from bilingual.languages import language_from_path
 
 logger = logging.getLogger(__name__)
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "backcare",
+    "bilingual",
     "akismet_service",
     "comments",
     "exercises",
@@ -92,7 +93,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The URL alone decides the language (no Accept-Language, no cookie), so a
     # shared cache keyed by URL can never hand one language's page to the other.
-    "backcare.languages.UrlLanguageMiddleware",
+    "bilingual.languages.UrlLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,7 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "backcare.context_processors.site",
-                "backcare.context_processors.languages",
+                "bilingual.context_processors.languages",
             ],
         },
     },
@@ -257,7 +258,7 @@ LOGIN_URL = "admin:login"
 
 # --- Language and time ------------------------------------------------------
 
-# English at /, Welsh under /cy/ (backcare/urls.py, backcare/languages.py).
+# English at /, Welsh under /cy/ (backcare/urls.py, bilingual/languages.py).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -3,10 +3,9 @@ from typing import Any
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from bilingual.languages import HREFLANG
 from classes.sitemaps import CourseSitemap, TeacherSitemap
 from exercises.sitemaps import ExerciseSitemap
-
-from .languages import HREFLANG
 
 
 class BilingualSitemap(Sitemap):

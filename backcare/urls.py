@@ -19,7 +19,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]
-# Every public page twice: English at /, Welsh under /cy/ (backcare/languages.py).
+# Every public page twice: English at /, Welsh under /cy/ (bilingual/languages.py).
 # Slugs are the same in both languages, so a page's two addresses differ only by /cy.
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from backcare.translation_admin import MissingWelshFilter, has_welsh
+from bilingual.admin_filters import MissingWelshFilter, has_welsh
 
 from .forms import RepeatCourseForm
 from .models import Course, Enquiry, Session, Teacher, Venue, publishing_problem

@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from backcare.languages import missing_welsh
-from backcare.translation_admin import MissingWelshFilter, has_welsh
+from bilingual.admin_filters import MissingWelshFilter, has_welsh
+from bilingual.languages import missing_welsh
 
 from .models import Category, Exercise, Step
 

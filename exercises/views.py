@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from backcare.languages import HREFLANG
+from bilingual.languages import HREFLANG
 
 from .models import Category, Exercise
 from .structured_data import exercise_plan

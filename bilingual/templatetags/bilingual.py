@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from backcare.languages import WELSH, missing_welsh, shows_english
+from bilingual.languages import WELSH, missing_welsh, shows_english
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ def fallback_lang(obj: models.Model, field: str) -> SafeString:
     return mark_safe(' lang="en"') if shows_english(obj, field) else mark_safe("")
 
 
-@register.inclusion_tag("includes/untranslated_note.html")
+@register.inclusion_tag("bilingual/untranslated_note.html")
 def untranslated_note(*objects: models.Model | Iterable[models.Model]) -> dict[str, bool]:
     """A short note in Welsh, on Welsh pages only, when some of the objects' text is still English.
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from backcare.languages import path_in
+from bilingual.languages import path_in
 from comments import tokens
 from tests.classes.factories import weekly_course
 from tests.comments.factories import CommentFactory
