@@ -262,3 +262,10 @@ def test_robots_keep_crawlers_out_of_the_comment_endpoints_in_both_languages(cli
     body = client.get("/robots.txt").content.decode()
     assert "Disallow: /comments/" in body
     assert "Disallow: /cy/comments/" in body
+
+
+def test_the_welsh_handout_marks_english_it_still_shows(client, site):
+    ExerciseFactory(title="Pelvic tilts", slug="pelvic-tilts")
+    html = client.get("/cy/exercises/pelvic-tilts/print/").content.decode()
+    assert '<h1 lang="en">Pelvic tilts</h1>' in html
+    assert '<html lang="cy">' in html
