@@ -35,8 +35,11 @@ gets a ``private`` response; and a response something else marked
 held comment or their saved details) is never stored. Public pages say ``Vary: Cookie``, so
 no other cache hands a cookie-holder's page to someone else either.
 
-``backcare/wsgi.py`` answers hits before Django (``serve_hit``); this
-middleware answers the rest and stores what it renders.
+Languages: the URL alone decides a page's language (bilingual/languages.py),
+so the URL is the key and no page varies on ``Accept-Language``.
+
+``backcare/wsgi.py`` answers hits before Django (``ServeHitsBeforeDjango``);
+this middleware answers the rest and stores what it renders.
 """
 
 from __future__ import annotations
@@ -55,11 +58,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_from_request
+from django.utils.translation import get_language
+
+from bilingual.languages import language_from_path
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +126,8 @@ def cached_page(request: HttpRequest) -> CachedPage | None:
     if any(name not in params for name in request.GET):
         return CachedPage(None, generation_keys)
     query = urlencode([(name, value) for name in sorted(params) for value in request.GET.getlist(name)])
-    identity = "\n".join((request.get_host(), get_language_from_request(request), request.path, query))
+    language = language_from_path(request.path_info)  # the URL's, never the browser's
+    identity = "\n".join((request.get_host(), language, request.path, query))
     return CachedPage(PAGE_PREFIX + hashlib.sha256(identity.encode()).hexdigest(), generation_keys)
 
 
@@ -129,7 +135,8 @@ def cached_page(request: HttpRequest) -> CachedPage | None:
 def _page_spec(path_info: str) -> dict[str, tuple[str, ...]] | None:
     """What ``PAGE_CACHE_PAGES`` says of the view at this path (remembered: resolving costs a third of a hit)."""
     try:
-        match = resolve(path_info)
+        with translation.override(language_from_path(path_info)):  # /cy/… resolves only in Welsh
+            match = resolve(path_info)
     except Resolver404:
         return None
     return settings.PAGE_CACHE_PAGES.get(match.view_name)

@@ -54,6 +54,7 @@ def comment_html(node: threads.Node) -> SafeString:
         comment.name,
         comment.url,
         comment.text,
+        comment.language,
         comment.submitted_at,
         comment.badge,
         node.awaiting_approval,
