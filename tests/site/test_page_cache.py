@@ -489,3 +489,14 @@ def test_the_cache_keeps_one_copy_per_address_whatever_the_browsers_language(exe
     assert key("/exercises/", "cy") == key("/exercises/", "en-GB")
     assert key("/cy/exercises/", "en-GB") == key("/cy/exercises/", "cy")
     assert key("/exercises/", "en-GB") != key("/cy/exercises/", "en-GB")
+
+
+def test_a_cached_welsh_page_is_answered_before_django_in_welsh(client, exercise, before_django):
+    exercise.title_cy = "Cerdded y pengliniau"
+    exercise.save()
+    welsh_url = "/cy" + exercise.get_absolute_url()
+    client.get(welsh_url)
+    response = before_django.get(welsh_url)
+    assert before_django.django.requests == []
+    assert response.headers["Content-Language"] == "cy"
+    assert "Cerdded y pengliniau</h1>" in response.text
