@@ -8,9 +8,11 @@ course is "not found" to them, whichever admin address they try.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,6 +22,8 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from backcare.accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 
 from .forms import RepeatCourseForm
 from .models import Course, Enquiry, Session, Teacher, Venue, publishing_problem
@@ -66,13 +70,15 @@ class SessionInline(admin.StackedInline):
 
 
 @admin.register(Course)
-class CourseAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
+class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, admin.ModelAdmin):
     list_display = ["title", "next_session", "places_left", "booking_status", "is_published"]
     list_display_links = ["title"]
     list_editable = ["places_left", "booking_status"]
     search_fields = ["title", "venue__name", "venue__town"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["venue", "teachers"]
+    # Plain selects and tick boxes, not autocomplete boxes: they have proper labels, work with a
+    # phone's own picker and need no JavaScript. A local site has a few dozen teachers and venues.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [SessionInline]
     actions = ["repeat_course"]
     fieldsets = [
@@ -112,9 +118,6 @@ class CourseAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         # A teacher's courses are theirs: the teachers field is not even in their form, so
         # a forged value in a POST has nothing to bind to.
         return [] if is_editor(request.user) else ["teachers"]
-
-    def get_autocomplete_fields(self, request: HttpRequest) -> list[str]:
-        return self.autocomplete_fields if is_editor(request.user) else ["venue"]
 
     def has_change_permission(self, request: HttpRequest, obj: Course | None = None) -> bool:
         return super().has_change_permission(request, obj) and self._may_manage(request, obj)
@@ -209,6 +212,7 @@ class TeacherAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
     list_display = ["name", "organisation", "user"]
     search_fields = ["name", "organisation"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = PICTURE_WIDGETS
     fieldsets = [
         (None, {"fields": ["name", "slug", "organisation", "bio", "qualifications"]}),
         (_("Photo"), {"fields": ["photo", "photo_alt"]}),

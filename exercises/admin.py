@@ -1,19 +1,9 @@
-from django import forms
 from django.contrib import admin
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backcare.accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
+
 from .models import Category, Exercise, Step
-
-
-class LabelledFileInput(forms.ClearableFileInput):
-    """Django wraps file inputs in a fieldset whose legend screen readers don't
-    announce as the input's name; a plain <label for> is what axe and people need."""
-
-    use_fieldset = False
-
-
-PICTURE_WIDGETS = {models.ImageField: {"widget": LabelledFileInput}}
 
 
 class StepInline(admin.StackedInline):
@@ -26,7 +16,7 @@ class StepInline(admin.StackedInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
