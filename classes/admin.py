@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -27,6 +27,7 @@ from backcare.accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 
 from .forms import RepeatCourseForm
 from .models import Course, Enquiry, Session, Teacher, Venue, publishing_problem
+from .quick_actions import CancelSessionForm, MoveSessionForm, PlacesForm, day_name
 
 
 def is_editor(user) -> bool:
@@ -153,14 +154,82 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, admin.Model
     # --- Repeat this course --------------------------------------------------
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
+            path("guide/", view(self.guide_view), name="classes_course_guide"),
+            path("<path:object_id>/repeat/", view(self.repeat_view), name="classes_course_repeat"),
+            path("<path:object_id>/places/", view(self.places_view), name="classes_course_places"),
             path(
-                "<path:object_id>/repeat/",
-                self.admin_site.admin_view(self.repeat_view),
-                name="classes_course_repeat",
+                "<path:object_id>/sessions/<int:session_id>/cancel/",
+                view(self.cancel_session_view),
+                name="classes_course_cancel_session",
+            ),
+            path(
+                "<path:object_id>/sessions/<int:session_id>/move/",
+                view(self.move_session_view),
+                name="classes_course_move_session",
             ),
             *super().get_urls(),
         ]
+
+    # --- The start page's quick actions (classes/quick_actions.py) ------------------
+
+    def guide_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("How to keep your course up to date"),
+            "start": reverse("admin:index"),
+        }
+        return TemplateResponse(request, "admin/classes/course/guide.html", context)
+
+    def places_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        course = self._course_to_change(request, object_id)
+        form = PlacesForm(request.POST or None, instance=course)
+        return self._quick_action(
+            request, course, form, title=_("Places and booking for “%(title)s”") % {"title": course.title}
+        )
+
+    def cancel_session_view(self, request: HttpRequest, object_id: str, session_id: int) -> HttpResponse:
+        course = self._course_to_change(request, object_id)
+        session = get_object_or_404(course.sessions, pk=session_id)
+        form = CancelSessionForm(request.POST or None, instance=session)
+        title = _("Cancel the session on %(day)s") % {"day": day_name(session.date)}
+        return self._quick_action(request, course, form, title=title, session=session)
+
+    def move_session_view(self, request: HttpRequest, object_id: str, session_id: int) -> HttpResponse:
+        course = self._course_to_change(request, object_id)
+        session = get_object_or_404(course.sessions, pk=session_id)
+        form = MoveSessionForm(request.POST or None, instance=session)
+        title = _("Move the session on %(day)s") % {"day": day_name(session.date)}
+        return self._quick_action(request, course, form, title=title, session=session)
+
+    def _course_to_change(self, request: HttpRequest, object_id: str) -> Course:
+        course = self.get_object(request, unquote(object_id))  # another teacher's course: 404
+        if not self.has_change_permission(request, course):
+            raise PermissionDenied
+        return course
+
+    def _quick_action(
+        self, request: HttpRequest, course: Course, form, *, title: str, session: Session | None = None
+    ) -> HttpResponse:
+        """Show the small form; on a valid POST save it, record it in the course history, say what readers see."""
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            self.log_change(request, course, form.history())
+            self.message_user(request, form.readers_see(), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:index") + f"#course-{course.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "original": course,
+            "session": session,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/classes/course/quick_action.html", context)
 
     @admin.action(description=_("Repeat this course from a new start date"), permissions=["add"])
     def repeat_course(self, request: HttpRequest, queryset: QuerySet[Course]) -> HttpResponse | None:
