@@ -122,13 +122,23 @@ def editor_pages(c) -> list[str]:
     return pages
 
 
-def audit_all(page, urls: list[str]) -> dict[str, str]:
+def audit_all(page, urls: list[str], *, delete_from: str) -> dict[str, str]:
+    """Audit each page, then the "delete selected" confirmation reached from a list's actions."""
     found = {}
     for url in urls:
         response = page.goto(url)
         assert response.ok, f"{url} answered {response.status}"
         if violations := run_axe(page):
             found[url] = describe_violations(violations)
+    page.goto(delete_from)
+    page.locator("input.action-select").first.check()
+    page.get_by_label("Action:").select_option("delete_selected")
+    page.get_by_role("button", name="Run").click()
+    page.get_by_role("heading", name="Delete multiple objects").or_(
+        page.get_by_text("Are you sure")
+    ).first.wait_for()
+    if violations := run_axe(page):
+        found[f"{delete_from} delete selected"] = describe_violations(violations)
     return found
 
 
@@ -143,7 +153,16 @@ def test_the_login_page_passes_axe(page, live_server, width, axe):
 def test_every_admin_page_a_teacher_uses_passes_axe(page, live_server, site_content, width):
     page.set_viewport_size(WIDTHS[width])
     log_in(page, "gwen", "pw")
-    found = audit_all(page, teacher_pages(site_content))
+    found = audit_all(
+        page, teacher_pages(site_content), delete_from=reverse("admin:classes_course_changelist")
+    )
+    # A quick action with a mistake in it: the error message beside the kept value.
+    page.goto(reverse("admin:classes_course_places", args=[site_content["course"].pk]))
+    page.get_by_label("Places left").fill("40")
+    page.get_by_role("button", name="Save places and booking").click()
+    page.locator(".errorlist").wait_for()
+    if violations := run_axe(page):
+        found["places form with an error"] = describe_violations(violations)
     if found:
         pytest.fail("\n".join(f"{url}: {v}" for url, v in found.items()), pytrace=False)
 
@@ -152,6 +171,8 @@ def test_every_admin_page_a_teacher_uses_passes_axe(page, live_server, site_cont
 def test_every_admin_page_the_editor_uses_passes_axe(page, live_server, site_content, width):
     page.set_viewport_size(WIDTHS[width])
     log_in(page, "editor", "pw")
-    found = audit_all(page, editor_pages(site_content))
+    found = audit_all(
+        page, editor_pages(site_content), delete_from=reverse("admin:comments_comment_changelist")
+    )
     if found:
         pytest.fail("\n".join(f"{url}: {v}" for url, v in found.items()), pytrace=False)
