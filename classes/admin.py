@@ -217,7 +217,8 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, admin.Model
         """Show the small form; on a valid POST save it, record it in the course history, say what readers see."""
         if request.method == "POST" and form.is_valid():
             form.save()
-            self.log_change(request, course, form.history())
+            if form.has_changed():
+                self.log_change(request, course, form.history())
             self.message_user(request, form.readers_see(), messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:index") + f"#course-{course.pk}")
         context = {
