@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Course, Session, publishing_problem
 
@@ -145,7 +145,11 @@ class PlacesForm(forms.ModelForm):
         course = self.instance
         if not course.is_published:
             return _("Saved. “%(title)s” is a draft, so readers do not see it yet.") % {"title": course.title}
-        return _("Readers now see “%(title)s” with %(places)s places left: %(status)s.") % {
+        return ngettext(
+            "Readers now see “%(title)s” with %(places)s place left: %(status)s.",
+            "Readers now see “%(title)s” with %(places)s places left: %(status)s.",
+            course.places_left,
+        ) % {
             "title": course.title,
             "places": course.places_left,
             "status": course.get_booking_status_display(),
