@@ -475,9 +475,7 @@ def test_updating_places_says_what_readers_see_and_is_in_the_history(alice, cour
     response = alice.post(
         quick_url("places", course_a), {"places_left": 1, "booking_status": "few"}, follow=True
     )
-    assert (
-        "Readers now see “Alice’s course” with 1 place left: Few places left." in response.content.decode()
-    )
+    assert "Readers now see “Alice’s course” with 1 place left: Few places left." in response.content.decode()
     course_a.refresh_from_db()
     assert (course_a.places_left, course_a.booking_status) == (1, "few")
     entry = LogEntry.objects.get(action_flag=CHANGE)
