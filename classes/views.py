@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from comments import spam
+from akismet_service import visitors
 
 from .calendar import calendar_bytes
 from .forms import CourseFilterForm, EnquiryForm
@@ -137,12 +137,12 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 # --- Enquiries ----------------------------------------------------------------
 
 
-def take_enquiry_allowance(ip: str) -> bool:
-    """Count one enquiry from this address; False once it has sent its hourly allowance.
+def take_enquiry_allowance(ip: str | None) -> bool:
+    """Count one enquiry from this address (IPv6: its /64); False once it has sent its hourly allowance.
 
     The count lives in the shared cache, so every app server sees the same one.
     """
-    key = f"classes:enquiries:{ip}"
+    key = f"classes:enquiries:{visitors.rate_key(ip) or 'unknown'}"
     window = settings.CLASSES_ENQUIRY_RATE_WINDOW
     cache.add(key, 0, timeout=window)
     try:
@@ -159,15 +159,18 @@ def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
     form = EnquiryForm(request.POST or None, teacher=teacher)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if take_enquiry_allowance(spam.client_ip(request) or "unknown"):
+        ip = visitors.client_ip(request)
+        if take_enquiry_allowance(ip):
             saved = form.save(commit=False)
             saved.teacher = teacher
-            saved.ip_address = spam.client_ip(request)
+            saved.ip_address = ip
             saved.user_agent = request.headers.get("User-Agent", "")[:400]
             saved.referrer = request.headers.get("Referer", "")[:400]
             with transaction.atomic():
                 saved.save()
-                transaction.on_commit(lambda: deliver_enquiry.enqueue(saved.pk))
+                # robust: a queue that is down must not turn a saved message into
+                # an error page; ``sweep_enquiries`` delivers what was never enqueued.
+                transaction.on_commit(lambda: deliver_enquiry.enqueue(saved.pk), robust=True)
             return redirect("classes:enquiry_sent", slug=teacher.slug)
         status = 429
     return render(

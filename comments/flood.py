@@ -1,4 +1,4 @@
-"""Flood control: one comment per IP address and per e-mail address every few seconds.
+"""Flood control: one comment per address (IPv6: per /64) and per e-mail address every few seconds.
 
 The slot is taken with ``cache.add``, which only succeeds for the first
 caller: atomic in Redis (``SET NX``), so it holds across processes and app
@@ -12,6 +12,8 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+
+from akismet_service import visitors
 
 
 def _key(kind: str, value: str) -> str:
@@ -28,7 +30,7 @@ def take_slot(*, ip: str | None, email: str) -> bool:
     if seconds <= 0:
         return True
     allowed = True
-    for kind, value in (("ip", ip or ""), ("email", email)):
+    for kind, value in (("ip", visitors.rate_key(ip)), ("email", email)):
         if value and not cache.add(_key(kind, value), 1, timeout=seconds):
             allowed = False
     return allowed

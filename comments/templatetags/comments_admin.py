@@ -1,6 +1,6 @@
 from django import template
 
-from .. import status
+from akismet_service import health
 
 register = template.Library()
 
@@ -8,7 +8,7 @@ register = template.Library()
 @register.inclusion_tag("comments/admin/banner.html")
 def akismet_banner() -> dict:
     """Warnings about the spam check, for the admin index (templates/admin/index.html)."""
-    return {"akismet_warnings": status.warnings()}
+    return {"akismet_warnings": health.warnings()}
 
 
 @register.inclusion_tag("comments/admin/moderation_summary.html", takes_context=True)
@@ -19,4 +19,4 @@ def moderation_summary(context: template.Context) -> dict:
     if not context["request"].user.has_perm("comments.change_comment"):
         return {"show": False}
     waiting = Comment.objects.moderation_queue().filter(status=Comment.Status.PENDING).count()
-    return {"show": True, "waiting": waiting, "akismet_warnings": status.warnings()}
+    return {"show": True, "waiting": waiting, "akismet_warnings": health.warnings()}
