@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from backcare.accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
+from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
 
 from .forms import RepeatCourseForm

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from backcare.accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
+from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
 from bilingual.languages import missing_welsh
 

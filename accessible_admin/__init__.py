@@ -1,5 +1,8 @@
 """Admin pieces that give every input a name screen readers announce (WCAG 1.3.1, 4.1.2).
 
+A package of its own, not part of ``backcare``: the content apps (exercises,
+classes) use it, and they may not import the project package.
+
 Django's admin leaves two kinds of input without a label: the editable
 columns of a change list (a bare input in a table cell) and picture inputs
 (wrapped in a fieldset whose legend is not announced as the input's name).
