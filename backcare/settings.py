@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, before the host check and the HTTPS redirect: probed by IP on loopback.
+    "backcare.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "backcare.pagecache.PublicPageCacheMiddleware",
@@ -145,7 +147,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_POOL", not DEBUG
 ):
-    DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": env_int("DATABASE_POOL_MAX", 8)}}
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": 2,
+            "max_size": env_int("DATABASE_POOL_MAX", 8),
+            # Wait at most this for a connection (psycopg's default is 30 s, as
+            # long as gunicorn's timeout): long enough to ride out a PostgreSQL
+            # restart, short enough to answer "try again" while it is down.
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
+    }
     # The pool discards broken connections itself; a health check would cost
     # a database round trip on every request (22 % of a page view, bench/).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
@@ -155,6 +166,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds to connect to Redis and to wait for each answer: a stopped or hung
+# Redis then costs a request at most this before it degrades (backcare/cache_guard.py).
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.1"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -162,10 +176,15 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "backcare",
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "backcare"}}
+
+# After a cache failure a process leaves the cache alone this long (seconds),
+# using the fallbacks, instead of waiting for a timeout on every request.
+CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "2"))
 
 # Whole anonymous pages, kept in the cache above (backcare/pagecache.py).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
@@ -187,6 +206,10 @@ PAGE_CACHE_URL_NAMES = [
     "classes:calendar",
     "classes:feed",
 ]
+# How often (seconds) each process checks the database for page-cache
+# invalidations missed while Redis was down; 0: only after its own cache
+# failures. Only a shared cache needs it: the local-memory cache cannot be down.
+PAGE_CACHE_RECONCILE_SECONDS = env_int("PAGE_CACHE_RECONCILE_SECONDS", 10 if REDIS_URL else 0)
 # Cookies that make a page personal: such requests are never served from, or
 # stored in, the shared cache.
 PAGE_CACHE_PERSONAL_COOKIES = ["sessionid", "messages", "comment_author"]

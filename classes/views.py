@@ -8,13 +8,15 @@ the enquiry form (its own page) uses CSRF.
 
 from __future__ import annotations
 
+import ipaddress
+from datetime import timedelta
 from itertools import groupby
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,11 +25,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from backcare.cache_guard import CacheUnavailable, guarded
 from comments import spam
 
 from .calendar import calendar_bytes
 from .forms import CourseFilterForm, EnquiryForm
-from .models import Course, Teacher, Venue
+from .models import Course, Enquiry, Teacher, Venue
 from .structured_data import course_data
 from .tasks import deliver_enquiry
 
@@ -140,17 +143,37 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 def take_enquiry_allowance(ip: str) -> bool:
     """Count one enquiry from this address; False once it has sent its hourly allowance.
 
-    The count lives in the shared cache, so every app server sees the same one.
+    The count lives in the shared cache, so every app server sees the same
+    one. When the cache cannot be reached the limit still holds: the
+    database counts this address's enquiries in the window instead.
     """
     key = f"classes:enquiries:{ip}"
     window = settings.CLASSES_ENQUIRY_RATE_WINDOW
-    cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        count = 1
+        count = count_in_cache(key, window=window)
+    except CacheUnavailable:
+        count = enquiries_saved_since(ip, seconds=window) + 1
     return count <= settings.CLASSES_ENQUIRY_RATE_LIMIT
+
+
+def count_in_cache(key: str, *, window: int) -> int:
+    """Add one to the counter ``key`` (started for ``window`` seconds) and return it."""
+    guarded("enquiry rate limit", cache.add, key, 0, timeout=window)
+    try:
+        return guarded("enquiry rate limit", cache.incr, key)
+    except ValueError:  # expired between add() and incr()
+        guarded("enquiry rate limit", cache.set, key, 1, timeout=window)
+        return 1
+
+
+def enquiries_saved_since(ip: str, *, seconds: int) -> int:
+    """The database's count of enquiries from this address in the last ``seconds``."""
+    try:
+        same_address = Q(ip_address=str(ipaddress.ip_address(ip)))
+    except ValueError:  # no usable address: they are saved without one
+        same_address = Q(ip_address__isnull=True)
+    since = timezone.now() - timedelta(seconds=seconds)
+    return Enquiry.objects.filter(same_address, created_at__gte=since).count()
 
 
 def enquiry(request: HttpRequest, slug: str) -> HttpResponse:

@@ -4,14 +4,23 @@ The slot is taken with ``cache.add``, which only succeeds for the first
 caller: atomic in Redis (``SET NX``), so it holds across processes and app
 servers sharing one cache. With the development local-memory cache it holds
 within one process, which is all development has.
+
+When the cache cannot be reached (``backcare/cache_guard.py``) flood control
+is not switched off: the database is asked instead whether this address or
+e-mail posted a comment within the window.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+
+from backcare.cache_guard import CacheUnavailable, guarded
 
 
 def _key(kind: str, value: str) -> str:
@@ -27,8 +36,28 @@ def take_slot(*, ip: str | None, email: str) -> bool:
     seconds = settings.COMMENTS_FLOOD_SECONDS
     if seconds <= 0:
         return True
+    keys = [_key(kind, value) for kind, value in (("ip", ip or ""), ("email", email)) if value]
+    try:
+        return take_cache_slots(keys, seconds=seconds)
+    except CacheUnavailable:
+        return not posted_recently(ip=ip, email=email, seconds=seconds)
+
+
+def take_cache_slots(keys: list[str], *, seconds: int) -> bool:
+    """Take every slot (all are taken, so each key starts its own wait); False if one was taken already."""
     allowed = True
-    for kind, value in (("ip", ip or ""), ("email", email)):
-        if value and not cache.add(_key(kind, value), 1, timeout=seconds):
+    for key in keys:
+        if not guarded("comment flood control", cache.add, key, 1, timeout=seconds):
             allowed = False
     return allowed
+
+
+def posted_recently(*, ip: str | None, email: str, seconds: int) -> bool:
+    """The database's answer, when the cache cannot give one: a comment from this address or e-mail in the window."""
+    from .models import Comment
+
+    same_person = Q(email__iexact=email.strip()) if email.strip() else Q(pk__in=[])
+    if ip:
+        same_person |= Q(ip=ip)
+    since = timezone.now() - timedelta(seconds=seconds)
+    return Comment.objects.filter(same_person, submitted_at__gte=since).exists()

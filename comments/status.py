@@ -10,6 +10,20 @@ from .models import CommentEvent
 CHECKS = [CommentEvent.Kind.CHECKED, CommentEvent.Kind.RECHECKED, CommentEvent.Kind.CHECK_FAILED]
 
 
+def last_check_failure() -> tuple[str, CommentEvent | None]:
+    """The failure of the newest spam check ("" when it worked, or when there was none) and its event."""
+    last = CommentEvent.objects.filter(kind__in=CHECKS).order_by("-at", "-pk").only("at", "detail").first()
+    return (last.detail.get("failure") or "" if last else ""), last
+
+
+def akismet_state() -> str:
+    """For /healthz: "ok", "not-configured", or the failure of the newest check."""
+    if not spam.is_configured():
+        return str(spam.Failure.NOT_CONFIGURED)
+    failure, _event = last_check_failure()
+    return failure or "ok"
+
+
 def warnings() -> list[str]:
     """What a moderator should know about the spam check, newest state first; [] when all is well."""
     found = []
@@ -19,8 +33,7 @@ def warnings() -> list[str]:
                 "Akismet is not set up (no PYTHON_AKISMET_API_KEY), so every comment waits for you to approve it."
             )
         )
-    last = CommentEvent.objects.filter(kind__in=CHECKS).order_by("-at", "-pk").only("at", "detail").first()
-    failure = last.detail.get("failure") if last else None
+    failure, last = last_check_failure()
     if failure and failure != str(spam.Failure.NOT_CONFIGURED):
         found.append(
             _(

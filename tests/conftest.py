@@ -36,10 +36,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: no page, flood counter or lock left by another."""
+    """Each test starts with an empty cache: no page, flood counter or lock left by another,
+    and no memory of cache failures in an earlier test."""
+    from backcare.cache_guard import guard
+    from backcare.pagecache import reconciler
+
+    guard.reset()
+    reconciler.reset()
     cache.clear()
     yield
     cache.clear()
+    guard.reset()
 
 
 @pytest.fixture(autouse=True)
