@@ -369,6 +369,12 @@ LOGGING = {
     },
 }
 
+# --- Backups ----------------------------------------------------------------
+
+# `manage.py backup` (backcare/backups.py): where, and how many to keep.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
+
 # --- Exercises --------------------------------------------------------------
 
 EXERCISES_PER_PAGE = 12

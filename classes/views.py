@@ -144,16 +144,20 @@ def take_enquiry_allowance(ip: str) -> bool:
     """Count one enquiry from this address; False once it has sent its hourly allowance.
 
     The count lives in the shared cache, so every app server sees the same
-    one. When the cache cannot be reached the limit still holds: the
-    database counts this address's enquiries in the window instead.
+    one (and a burst sent at once is counted before any is saved). The
+    database backs it up: this address's enquiries saved in the window count
+    too, so the limit still holds with the cache down, restarted empty or
+    evicting.
     """
     key = f"classes:enquiries:{ip}"
     window = settings.CLASSES_ENQUIRY_RATE_WINDOW
+    limit = settings.CLASSES_ENQUIRY_RATE_LIMIT
     try:
-        count = count_in_cache(key, window=window)
+        if count_in_cache(key, window=window) > limit:
+            return False
     except CacheUnavailable:
-        count = enquiries_saved_since(ip, seconds=window) + 1
-    return count <= settings.CLASSES_ENQUIRY_RATE_LIMIT
+        pass  # the database alone decides
+    return enquiries_saved_since(ip, seconds=window) + 1 <= limit
 
 
 def count_in_cache(key: str, *, window: int) -> int:

@@ -5,9 +5,12 @@ caller: atomic in Redis (``SET NX``), so it holds across processes and app
 servers sharing one cache. With the development local-memory cache it holds
 within one process, which is all development has.
 
-When the cache cannot be reached (``backcare/cache_guard.py``) flood control
-is not switched off: the database is asked instead whether this address or
-e-mail posted a comment within the window.
+The database backs the cache up: when the cache lets a post through, the
+database is asked too whether this address or e-mail posted a comment within
+the window. So flood control is never silently off: not when the cache
+cannot be reached (``backcare/cache_guard.py``), nor after Redis restarted
+empty or evicted a slot. The cache still matters: it is what stops a burst
+of posts sent at the same instant, before any of them is saved.
 """
 
 from __future__ import annotations
@@ -38,9 +41,11 @@ def take_slot(*, ip: str | None, email: str) -> bool:
         return True
     keys = [_key(kind, value) for kind, value in (("ip", ip or ""), ("email", email)) if value]
     try:
-        return take_cache_slots(keys, seconds=seconds)
+        if not take_cache_slots(keys, seconds=seconds):
+            return False
     except CacheUnavailable:
-        return not posted_recently(ip=ip, email=email, seconds=seconds)
+        pass  # the database alone decides
+    return not posted_recently(ip=ip, email=email, seconds=seconds)
 
 
 def take_cache_slots(keys: list[str], *, seconds: int) -> bool:
@@ -53,7 +58,7 @@ def take_cache_slots(keys: list[str], *, seconds: int) -> bool:
 
 
 def posted_recently(*, ip: str | None, email: str, seconds: int) -> bool:
-    """The database's answer, when the cache cannot give one: a comment from this address or e-mail in the window."""
+    """The database's answer: a comment from this address or e-mail within the window."""
     from .models import Comment
 
     same_person = Q(email__iexact=email.strip()) if email.strip() else Q(pk__in=[])

@@ -248,3 +248,21 @@ def test_health_says_the_cache_is_unavailable_and_still_answers_200(client, cach
     assert response.status_code == 200
     assert response.json()["cache"] == "unavailable"
     assert response.json()["status"] == "degraded"
+
+
+def test_flood_control_still_holds_after_redis_restarted_empty(client, exercise):
+    from django.core.cache import cache
+
+    assert comment_post(exercise).status_code == 302
+    cache.clear()  # a restart without persistence, or the slot evicted
+    assert comment_post(exercise, text="Straight after.").status_code == 429
+
+
+def test_the_enquiry_rate_limit_still_holds_after_redis_restarted_empty(settings):
+    from django.core.cache import cache
+
+    settings.CLASSES_ENQUIRY_RATE_LIMIT = 1
+    teacher = TeacherFactory()
+    assert send_enquiry(teacher, 1).status_code == 302
+    cache.clear()
+    assert send_enquiry(teacher, 2).status_code == 429
