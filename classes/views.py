@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from backcare.cache_guard import CacheUnavailable, guarded
+from backcare.database_outage import keeps_the_post_when_the_database_is_down
 from comments import spam
 
 from .calendar import calendar_bytes
@@ -180,6 +181,7 @@ def enquiries_saved_since(ip: str, *, seconds: int) -> int:
     return Enquiry.objects.filter(same_address, created_at__gte=since).count()
 
 
+@keeps_the_post_when_the_database_is_down
 def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
     """The enquiry form: what someone types is kept on every error, and saved before it is sent."""
     teacher = get_object_or_404(Teacher, slug=slug)

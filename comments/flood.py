@@ -15,6 +15,7 @@ of posts sent at the same instant, before any of them is saved.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from datetime import timedelta
 
@@ -46,6 +47,14 @@ def take_slot(*, ip: str | None, email: str) -> bool:
     except CacheUnavailable:
         pass  # the database alone decides
     return not posted_recently(ip=ip, email=email, seconds=seconds)
+
+
+def release_slot(*, ip: str | None, email: str) -> None:
+    """Give the slot back: the comment it was taken for could not be saved, and may be sent again at once."""
+    keys = [_key(kind, value) for kind, value in (("ip", ip or ""), ("email", email)) if value]
+    # If the cache is down, the database check alone applies, and nothing was saved.
+    with contextlib.suppress(CacheUnavailable):
+        guarded("comment flood control", cache.delete_many, keys)
 
 
 def take_cache_slots(keys: list[str], *, seconds: int) -> bool:

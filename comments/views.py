@@ -6,13 +6,15 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from backcare.database_outage import keeps_the_post_when_the_database_is_down
 
 from . import flood, spam, targets, tokens
 from .forms import CommentForm
@@ -94,6 +96,7 @@ def _fresh_form(request: HttpRequest, target, *, parent_id: object = None) -> Co
 @csrf_exempt  # see is_same_origin()
 @never_cache
 @require_POST
+@keeps_the_post_when_the_database_is_down
 def post_comment(request: HttpRequest) -> HttpResponse:
     if not is_same_origin(request):
         return _refused(request)
@@ -121,18 +124,22 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             request, fresh, target=form.target, parent=form.parent_comment, errors=[("", message)], status=429
         )
 
-    with transaction.atomic():
-        comment = form.save(
-            ip=spam.client_ip(request),
-            user_agent=request.headers.get("User-Agent", ""),
-            referrer=request.headers.get("Referer", ""),
-            permalink=request.build_absolute_uri(targets.url(form.target)),
-        )
-        record(comment, CommentEvent.Kind.POSTED)
-        if form.is_too_fast:
-            record(comment, CommentEvent.Kind.TOO_FAST, seconds=form.form_token.age())
-        else:
-            enqueue_check(comment)
+    try:
+        with transaction.atomic():
+            comment = form.save(
+                ip=spam.client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""),
+                referrer=request.headers.get("Referer", ""),
+                permalink=request.build_absolute_uri(targets.url(form.target)),
+            )
+            record(comment, CommentEvent.Kind.POSTED)
+            if form.is_too_fast:
+                record(comment, CommentEvent.Kind.TOO_FAST, seconds=form.form_token.age())
+            else:
+                enqueue_check(comment)
+    except DatabaseError:  # nothing saved: the retry page may send it again at once
+        flood.release_slot(ip=spam.client_ip(request), email=form.cleaned_data["email"])
+        raise
 
     mine = [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
     request.session[SESSION_KEY] = [*mine, comment.pk][-20:]
