@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "tests/browser/" in item.nodeid:
             item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The fault suite's measured figures (tests/deploy/test_faults.py), whatever the outcome."""
+    faults = sys.modules.get("tests.deploy.faults")
+    if faults is None or not faults.FIGURES:
+        return
+    terminalreporter.section("fault suite figures (also in docs/reliability.md)")
+    for scenario, lines in faults.FIGURES:
+        terminalreporter.write_line(f"{scenario}:")
+        for line in lines:
+            terminalreporter.write_line(f"  - {line}")
 
 
 @pytest.fixture(autouse=True)

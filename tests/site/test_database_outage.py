@@ -73,3 +73,21 @@ def test_an_enquiry_sent_while_the_database_restarts_keeps_its_message(database_
     assert response.status_code == 503
     assert "see you Tuesday" in html
     assert f'name="csrfmiddlewaretoken" value="{token}"' in html
+
+
+def test_a_comment_saved_just_before_the_database_went_away_is_not_answered_with_an_error(monkeypatch):
+    """The session (which shows posters their own held comment) is saved last; losing it is no error."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(SessionStore, "save", refuse)
+    exercise = ExerciseFactory()
+    response = Client().post(
+        reverse("comments:post"),
+        comment_data(exercise, text=TEXT),
+        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get().text == TEXT
