@@ -1,12 +1,13 @@
 """Using the shared cache without depending on it.
 
 Redis can be stopped, restarted, full or slow; none of that may cost a page
-or a person's words. Every cache call that matters goes through
-``guarded(feature, call, ...)``, which turns a connection error, a timeout or
-an error answer into ``CacheUnavailable``. Each caller catches that and does
-the degraded thing on purpose: the page cache renders the page, flood control
-and the enquiry rate limit ask the database, the generation bump is written
-down in the database for later.
+or a person's words. ``ResilientRedisCache`` (the production cache backend)
+turns a connection error, a timeout or an error answer from Redis into
+``CacheUnavailable``, a subclass of Python's own ``ConnectionError``, so the
+apps catch it without importing anything of ours (comments knows no other
+app). Each caller does the degraded thing on purpose: the page cache renders
+the page, flood control and the enquiry rate limit ask the database, the
+generation bump is written down in the database for later.
 
 Settings give the Redis client short socket timeouts (``REDIS_TIMEOUT``,
 100 ms), so a hung Redis costs at most that. After a failure this process
@@ -25,7 +26,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +49,7 @@ def _cache_errors() -> tuple[type[BaseException], ...]:
 CACHE_ERRORS = _cache_errors()
 
 
-class CacheUnavailable(Exception):
+class CacheUnavailable(ConnectionError):
     """The shared cache could not be used just now; the caller falls back."""
 
 
@@ -103,6 +106,34 @@ def guarded[**P, T](feature: str, call: Callable[P, T], *args: P.args, **kwargs:
         raise CacheUnavailable(f"{feature}: skipped after a recent cache failure")
     try:
         return call(*args, **kwargs)
+    except CacheUnavailable:
+        raise
     except CACHE_ERRORS as error:
         guard.fail(feature, f"{type(error).__name__}: {error}")
         raise CacheUnavailable(f"{feature}: {error}") from error
+
+
+class _GuardedClient:
+    """Django's Redis client with every call going through ``guarded``."""
+
+    def __init__(self, client: object) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> object:
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: object, **kwargs: object) -> object:
+            return guarded("the shared cache", attribute, *args, **kwargs)
+
+        return call
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's RedisCache, raising ``CacheUnavailable`` (a ``ConnectionError``) for any Redis fault,
+    skipping Redis for ``CACHE_RETRY_SECONDS`` after one, and logging it once a minute."""
+
+    @cached_property
+    def _cache(self) -> _GuardedClient:
+        return _GuardedClient(self._class(self._servers, **self._options))

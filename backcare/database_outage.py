@@ -1,21 +1,22 @@
 """A form posted while the database is unreachable gets a "try again" page that keeps every word.
 
 PostgreSQL restarting (or SQLite's disk failing) must not cost a person what
-they typed. ``keeps_the_post_when_the_database_is_down`` wraps a view that
-saves a form: if the database cannot be reached, nothing was saved (the
-save's transaction rolled back), and the answer is a 503 page holding the
-same form, filled in, that posts to the same address again. The page is
+they typed. ``KeepThePostMiddleware`` catches a database connection error
+raised by a view answering a POST (a comment, an enquiry): nothing was saved
+(the save's transaction rolled back), and the answer is a 503 page holding
+the same form, filled in, that posts to the same address again. The page is
 rendered without the request's context processors, so it needs no database.
+The admin is left out (``DATABASE_RETRY_EXCLUDE``): its forms carry files.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import wraps
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
@@ -52,19 +53,19 @@ def retry_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def keeps_the_post_when_the_database_is_down(
-    view: Callable[..., HttpResponse],
-) -> Callable[..., HttpResponse]:
-    """On a POST the database could not take, answer the retry page instead of an error."""
+class KeepThePostMiddleware:
+    """Answer the retry page for a public form's POST the database could not take."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except (OperationalError, InterfaceError) as error:
-            if request.method != "POST":
-                raise
-            logger.warning("Database unreachable while saving a form at %s: %s", request.path, error)
-            return retry_page(request)
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
 
-    return wrapper
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError) or request.method != "POST":
+            return None
+        if any(request.path_info.startswith(prefix) for prefix in settings.DATABASE_RETRY_EXCLUDE):
+            return None
+        logger.warning("Database unreachable while saving a form at %s: %s", request.path, exception)
+        return retry_page(request)

@@ -51,7 +51,7 @@ class HealthReport:
         }
 
     def warnings(self) -> list[str]:
-        """What an editor should know, in words, for the admin banner (Akismet's own are in comments.status)."""
+        """What an editor should know, in words, for the admin banner (Akismet's own are in akismet_service.health)."""
         found = []
         if self.cache != "ok":
             found.append(
@@ -102,12 +102,21 @@ def check(*, now: datetime | None = None) -> HealthReport:
         report.database = "unreachable"
         report.problems.append("database")
         return report
-    from comments import status
-
-    report.akismet = status.akismet_state()
+    report.akismet = _akismet_state()
     if report.akismet != "ok":
         report.problems.append("akismet")
     return report
+
+
+def _akismet_state() -> str:
+    """ "ok", "not-configured", or the failure of the latest call (akismet_service.health records them)."""
+    from akismet_service import api
+    from akismet_service import health as akismet_health
+
+    if not api.is_configured():
+        return str(api.Failure.NOT_CONFIGURED)
+    state = akismet_health.current()
+    return state.last_failure if state.is_failing else "ok"
 
 
 def _read_queues(report: HealthReport, now: datetime) -> None:

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "backcare",
+    "akismet_service",
     "comments",
     "exercises",
     "classes",
@@ -96,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A public form posted while the database is unreachable: a 503 page keeping every field.
+    "backcare.database_outage.KeepThePostMiddleware",
     # Outermost of ours on the way out: marks pages personalised by the
     # comments tag (saved details, a held comment) as private.
     "comments.middleware.PrivateWhenPersonalisedMiddleware",
@@ -173,7 +176,8 @@ REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.1"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, raising ConnectionError for any Redis fault (backcare/cache_guard.py).
+            "BACKEND": "backcare.cache_guard.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "backcare",
             "TIMEOUT": 300,
@@ -186,6 +190,10 @@ else:
 # After a cache failure a process leaves the cache alone this long (seconds),
 # using the fallbacks, instead of waiting for a timeout on every request.
 CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "2"))
+
+# POSTs to these paths get Django's error page, not the retry page, when the
+# database is unreachable (backcare/database_outage.py).
+DATABASE_RETRY_EXCLUDE = ["/admin/"]
 
 # Whole anonymous pages, kept in the cache above (backcare/pagecache.py).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
@@ -276,6 +284,8 @@ LOGIN_URL = "admin:login"
 # --- Language and time ------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+# Bare domains in comments ("example.org/page") become https:// links (Django 7's default).
+URLIZE_ASSUME_HTTPS = True
 LANGUAGES = [("en-gb", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
@@ -342,7 +352,7 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_5
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 # How many proxies in front of gunicorn append to X-Forwarded-For (nginx: 1);
-# 0 trusts only REMOTE_ADDR. See client_ip() in comments/spam.py.
+# 0 trusts only REMOTE_ADDR. See client_ip() in akismet_service/visitors.py.
 TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0 if DEBUG else 1)
 if env_bool("DJANGO_BEHIND_PROXY", not DEBUG):
     # gunicorn sits behind nginx, which sets this header (deploy/nginx/backcare.conf).
@@ -383,7 +393,7 @@ EXERCISES_PER_PAGE = 12
 # --- Comments ---------------------------------------------------------------
 
 # Akismet reads PYTHON_AKISMET_API_KEY and PYTHON_AKISMET_BLOG_URL from the
-# environment itself (comments/spam.py); without a key every comment is held.
+# environment itself (akismet_service/api.py); without a key every comment is held.
 AKISMET_TIMEOUT = float(os.environ.get("PYTHON_AKISMET_TIMEOUT", "3"))
 AKISMET_IS_TEST = env_bool("AKISMET_IS_TEST", False)
 # Another address for Akismet's API (a fake on 127.0.0.1 in benchmarks); empty: Akismet itself.
@@ -401,9 +411,12 @@ COMMENTS_HOLD_FIRST_TIME = env_bool("COMMENTS_HOLD_FIRST_TIME", True)
 COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", 2)
 COMMENTS_MODERATION_WORDS = env_list("COMMENTS_MODERATION_WORDS", [])
 # The signed form token (comments/tokens.py explains the window).
-COMMENTS_FORM_MIN_SECONDS = env_int("COMMENTS_FORM_MIN_SECONDS", 3)
+COMMENTS_FORM_MIN_SECONDS = env_int("COMMENTS_FORM_MIN_SECONDS", 5)
 COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE", 2 * 24 * 3600)
 COMMENTS_FORM_TOKEN_WINDOW = env_int("COMMENTS_FORM_TOKEN_WINDOW", 600)
+# How far apart the clocks of two app servers may be without a reader's post
+# counting as "too fast" (held) or its token as expired (comments/tokens.py).
+COMMENTS_FORM_CLOCK_SKEW = env_int("COMMENTS_FORM_CLOCK_SKEW", 2)
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
 COMMENTS_PER_PAGE = 50
 # Re-checks after Akismet gave no verdict.
@@ -411,10 +424,17 @@ COMMENTS_RECHECK_MINUTES = 20
 COMMENTS_RECHECK_KEY_PROBLEM_HOURS = 6
 COMMENTS_RECHECK_BATCH = 100
 COMMENTS_RECHECK_GIVE_UP_DAYS = 15
+# The periodic pass checks a pending comment that was never checked and has no
+# check scheduled (a lost task, a killed worker) once it is this old.
+COMMENTS_SWEEP_AFTER_MINUTES = 5
 # Retention (comments/management/commands/purge_comment_data.py).
 COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 60)
-COMMENTS_KEEP_SPAM_DAYS = 15
-COMMENTS_KEEP_DISCARD_DAYS = 1
+# Counted from the day a comment became spam or trash (comments/lifecycle.py),
+# so a mistaken decision can be undone for the whole period. The privacy page
+# reads these.
+COMMENTS_KEEP_SPAM_DAYS = env_int("COMMENTS_KEEP_SPAM_DAYS", 15)
+COMMENTS_KEEP_DISCARD_DAYS = env_int("COMMENTS_KEEP_DISCARD_DAYS", 1)
+COMMENTS_KEEP_TRASH_DAYS = env_int("COMMENTS_KEEP_TRASH_DAYS", 30)
 # "Save my name, e-mail and website in this browser."
 COMMENTS_AUTHOR_COOKIE = "comment_author"  # also in PAGE_CACHE_PERSONAL_COOKIES
 COMMENTS_AUTHOR_COOKIE_DAYS = 365

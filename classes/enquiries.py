@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments import spam
+from akismet_service import api, health
 
 from .models import Enquiry
 
@@ -25,10 +25,10 @@ UNCHECKED_MARKER = "[not spam-checked]"
 
 
 def check_enquiry(
-    enquiry: Enquiry, *, client: akismet.SyncClient | None, alerts: spam.AlertRecorder | None = None
+    enquiry: Enquiry, *, client: akismet.SyncClient | None, alerts: api.AlertRecorder | None = None
 ) -> Enquiry.Verdict:
     """Ask Akismet about the enquiry and record its verdict (UNKNOWN when it could not say)."""
-    submission = spam.Submission(
+    submission = api.Submission(
         user_ip=enquiry.ip_address or "",
         content=enquiry.message,
         comment_type="contact-form",
@@ -39,7 +39,8 @@ def check_enquiry(
         author_email=enquiry.email,
         comment_date_gmt=enquiry.created_at,
     )
-    result = spam.check(submission, client=client, alerts=alerts)
+    result = api.check(submission, client=client, alerts=alerts)
+    health.record(result)
     enquiry.verdict = Enquiry.Verdict(str(result.verdict))
     enquiry.check_detail = (str(result.failure or "") + " " + result.detail).strip()[:300]
     enquiry.save(update_fields=["verdict", "check_detail"])
@@ -92,7 +93,7 @@ def send_enquiry(enquiry: Enquiry) -> None:
 
 
 def deliver(
-    enquiry: Enquiry, *, client: akismet.SyncClient | None, alerts: spam.AlertRecorder | None = None
+    enquiry: Enquiry, *, client: akismet.SyncClient | None, alerts: api.AlertRecorder | None = None
 ) -> bool:
     """Check the enquiry if it has not been checked, then send it unless it is spam. True if sent."""
     if enquiry.verdict == Enquiry.Verdict.PENDING:

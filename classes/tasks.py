@@ -1,4 +1,5 @@
-"""Background work for the classes app: delivering enquiries to teachers."""
+"""Background work for the classes app: delivering enquiries to teachers, and the sweep for
+enquiries whose delivery task was lost."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 from django.tasks import task, task_backends
 from django.utils import timezone
 
-from comments import spam
+from akismet_service import api
 
 from . import enquiries
 from .models import Enquiry
@@ -16,6 +17,8 @@ from .models import Enquiry
 logger = logging.getLogger(__name__)
 
 MAX_SEND_ATTEMPTS = 6
+SWEEP_AFTER = timedelta(minutes=5)
+SWEEP_BATCH = 100
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -34,12 +37,12 @@ def deliver_enquiry(enquiry_id: int, force: bool = False) -> bool:
     enquiry = Enquiry.objects.select_related("teacher", "course").filter(pk=enquiry_id).first()
     if enquiry is None or enquiry.sent_at:
         return False
-    alerts = spam.AlertRecorder()
     try:
         if force:
             enquiries.send_enquiry(enquiry)
             return True
-        return enquiries.deliver(enquiry, client=spam.get_client(alerts=alerts), alerts=alerts)
+        with api.connect() as (client, alerts):
+            return enquiries.deliver(enquiry, client=client, alerts=alerts)
     except Exception:
         backend = task_backends[deliver_enquiry.backend]
         if backend.supports_defer and enquiry.send_attempts < MAX_SEND_ATTEMPTS:
@@ -47,3 +50,25 @@ def deliver_enquiry(enquiry_id: int, force: bool = False) -> bool:
                 enquiry_id, force
             )
         raise
+
+
+@task
+def sweep_enquiries() -> int:
+    """Deliver enquiries that were saved but never checked (a lost task, a killed worker).
+
+    Only those older than ``SWEEP_AFTER``, so the sweep never races the
+    delivery task of a message sent a moment ago. ``manage.py sweep_enquiries``
+    runs it with the comment re-checks.
+    """
+    cutoff = timezone.now() - SWEEP_AFTER
+    stranded = Enquiry.objects.filter(
+        verdict=Enquiry.Verdict.PENDING, sent_at__isnull=True, created_at__lt=cutoff
+    ).order_by("created_at", "pk")
+    delivered = 0
+    for pk in list(stranded.values_list("pk", flat=True)[:SWEEP_BATCH]):
+        logger.warning("Enquiry %s was never checked; delivering it now.", pk)
+        try:
+            delivered += bool(deliver_enquiry.call(pk))
+        except Exception:
+            logger.exception("Enquiry %s could not be delivered by the sweep.", pk)
+    return delivered

@@ -8,7 +8,6 @@ the enquiry form (its own page) uses CSRF.
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import timedelta
 from itertools import groupby
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,9 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from backcare.cache_guard import CacheUnavailable, guarded
-from backcare.database_outage import keeps_the_post_when_the_database_is_down
-from comments import spam
+from akismet_service import visitors
 
 from .calendar import calendar_bytes
 from .forms import CourseFilterForm, EnquiryForm
@@ -141,8 +138,8 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 # --- Enquiries ----------------------------------------------------------------
 
 
-def take_enquiry_allowance(ip: str) -> bool:
-    """Count one enquiry from this address; False once it has sent its hourly allowance.
+def take_enquiry_allowance(ip: str | None) -> bool:
+    """Count one enquiry from this address (IPv6: its /64); False once it has sent its hourly allowance.
 
     The count lives in the shared cache, so every app server sees the same
     one (and a burst sent at once is counted before any is saved). The
@@ -150,53 +147,55 @@ def take_enquiry_allowance(ip: str) -> bool:
     too, so the limit still holds with the cache down, restarted empty or
     evicting.
     """
-    key = f"classes:enquiries:{ip}"
+    key = f"classes:enquiries:{visitors.rate_key(ip) or 'unknown'}"
     window = settings.CLASSES_ENQUIRY_RATE_WINDOW
     limit = settings.CLASSES_ENQUIRY_RATE_LIMIT
     try:
         if count_in_cache(key, window=window) > limit:
             return False
-    except CacheUnavailable:
-        pass  # the database alone decides
+    except ConnectionError:
+        pass  # the cache is unavailable (backcare/cache_guard.py): the database alone decides
     return enquiries_saved_since(ip, seconds=window) + 1 <= limit
 
 
 def count_in_cache(key: str, *, window: int) -> int:
     """Add one to the counter ``key`` (started for ``window`` seconds) and return it."""
-    guarded("enquiry rate limit", cache.add, key, 0, timeout=window)
+    cache.add(key, 0, timeout=window)
     try:
-        return guarded("enquiry rate limit", cache.incr, key)
+        return cache.incr(key)
     except ValueError:  # expired between add() and incr()
-        guarded("enquiry rate limit", cache.set, key, 1, timeout=window)
+        cache.set(key, 1, timeout=window)
         return 1
 
 
-def enquiries_saved_since(ip: str, *, seconds: int) -> int:
-    """The database's count of enquiries from this address in the last ``seconds``."""
-    try:
-        same_address = Q(ip_address=str(ipaddress.ip_address(ip)))
-    except ValueError:  # no usable address: they are saved without one
-        same_address = Q(ip_address__isnull=True)
-    since = timezone.now() - timedelta(seconds=seconds)
-    return Enquiry.objects.filter(same_address, created_at__gte=since).count()
+def enquiries_saved_since(ip: str | None, *, seconds: int) -> int:
+    """The database's count of enquiries from this address (IPv6: its /64) in the last ``seconds``."""
+    recent = Enquiry.objects.filter(created_at__gte=timezone.now() - timedelta(seconds=seconds))
+    key = visitors.rate_key(ip)
+    if not key:  # no usable address: they are saved without one
+        return recent.filter(ip_address__isnull=True).count()
+    addresses = recent.exclude(ip_address=None).values_list("ip_address", flat=True)[:10_000]
+    return sum(visitors.rate_key(address) == key for address in addresses)
 
 
-@keeps_the_post_when_the_database_is_down
 def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
     """The enquiry form: what someone types is kept on every error, and saved before it is sent."""
     teacher = get_object_or_404(Teacher, slug=slug)
     form = EnquiryForm(request.POST or None, teacher=teacher)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if take_enquiry_allowance(spam.client_ip(request) or "unknown"):
+        ip = visitors.client_ip(request)
+        if take_enquiry_allowance(ip):
             saved = form.save(commit=False)
             saved.teacher = teacher
-            saved.ip_address = spam.client_ip(request)
+            saved.ip_address = ip
             saved.user_agent = request.headers.get("User-Agent", "")[:400]
             saved.referrer = request.headers.get("Referer", "")[:400]
             with transaction.atomic():
                 saved.save()
-                transaction.on_commit(lambda: deliver_enquiry.enqueue(saved.pk))
+                # robust: a queue that is down must not turn a saved message into
+                # an error page; ``sweep_enquiries`` delivers what was never enqueued.
+                transaction.on_commit(lambda: deliver_enquiry.enqueue(saved.pk), robust=True)
             return redirect("classes:enquiry_sent", slug=teacher.slug)
         status = 429
     return render(

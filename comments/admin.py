@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -10,8 +11,47 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import moderation, status, targets
+from akismet_service import health
+
+from . import lifecycle, targets
 from .models import Comment, CommentEvent, CommentSettings
+
+DECISIONS = {
+    Comment.Status.APPROVED: lifecycle.approve,
+    Comment.Status.SPAM: lifecycle.mark_spam,
+    Comment.Status.TRASH: lifecycle.trash,
+}
+
+
+class CommentAdminForm(forms.ModelForm):
+    """A moderator chooses Approved, Spam or Trash; "Pending" is only ever the state a comment starts in."""
+
+    class Meta:
+        model = Comment
+        fields = ["status"]  # the admin adds the fields of its fieldsets
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            current = self.instance.status if self.instance.pk else None
+            self.fields["status"].choices = [
+                (value, label)
+                for value, label in Comment.Status.choices
+                if value in DECISIONS or value == current
+            ]
+            self.fields["status"].help_text = _(
+                "Approved publishes the comment; Spam also tells Akismet; Trash hides it. "
+                "A comment cannot be put back to Pending."
+            )
+
+    def clean_status(self) -> str:
+        value = self.cleaned_data["status"]
+        if value not in DECISIONS and value != self.instance.status:
+            raise forms.ValidationError(
+                _("A comment cannot be put back to Pending: choose Approved, Spam or Trash."),
+                code="pending",
+            )
+        return value
 
 
 class BlatantSpamFilter(admin.SimpleListFilter):
@@ -72,6 +112,7 @@ class CommentEventInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    form = CommentAdminForm
     list_display = ["summary", "name", "status", "on_page", "submitted_at", "spam_verdict", "held_reason"]
     list_filter = ["status", BlatantSpamFilter, VerdictFilter, "content_type", "submitted_at"]
     search_fields = ["name", "email", "text", "=ip"]
@@ -91,6 +132,10 @@ class CommentAdmin(admin.ModelAdmin):
         "spam_verdict",
         "checked_at",
         "held_reason",
+        "guard_reason",
+        "badge",
+        "user",
+        "status_changed_at",
         "is_discard",
         "next_check_at",
         "check_attempts",
@@ -101,7 +146,24 @@ class CommentAdmin(admin.ModelAdmin):
         "next_report_at",
     ]
     fieldsets = [
-        (None, {"fields": ["on_page", "parent", "status", "name", "email", "url", "text", "subscribed"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "on_page",
+                    "parent",
+                    "status",
+                    "status_changed_at",
+                    "name",
+                    "badge",
+                    "user",
+                    "email",
+                    "url",
+                    "text",
+                    "subscribed",
+                ]
+            },
+        ),
         (
             _("Spam check"),
             {
@@ -109,6 +171,7 @@ class CommentAdmin(admin.ModelAdmin):
                     "spam_verdict",
                     "checked_at",
                     "held_reason",
+                    "guard_reason",
                     "is_discard",
                     "check_attempts",
                     "next_check_at",
@@ -144,7 +207,7 @@ class CommentAdmin(admin.ModelAdmin):
             "status_counts": [
                 (value, label, counts.get(value, 0)) for value, label in Comment.Status.choices
             ],
-            "akismet_warnings": status.warnings(),
+            "akismet_warnings": health.warnings(),
         }
         return super().changelist_view(request, extra_context=extra_context)
 
@@ -154,13 +217,7 @@ class CommentAdmin(admin.ModelAdmin):
             new_status = obj.status
             obj.status = form.initial["status"]
             super().save_model(request, obj, form, change)
-            decide = {
-                Comment.Status.APPROVED: moderation.approve,
-                Comment.Status.SPAM: moderation.mark_spam,
-                Comment.Status.TRASH: moderation.trash,
-            }.get(new_status)
-            if decide:
-                decide([obj], actor=request.user)
+            DECISIONS[new_status]([obj], actor=request.user)
             return
         super().save_model(request, obj, form, change)
 
@@ -181,26 +238,26 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        count = moderation.approve(queryset, actor=request.user)
+        count = lifecycle.approve(queryset, actor=request.user)
         self._report(request, count, "%(count)d comment approved.", "%(count)d comments approved.")
 
     @admin.action(description=_("Spam (and tell Akismet)"), permissions=["change"])
     def mark_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        count = moderation.mark_spam(queryset, actor=request.user)
+        count = lifecycle.mark_spam(queryset, actor=request.user)
         self._report(
             request, count, "%(count)d comment marked as spam.", "%(count)d comments marked as spam."
         )
 
     @admin.action(description=_("Not spam (tell Akismet, then approve)"), permissions=["change"])
     def mark_not_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        count = moderation.mark_not_spam(queryset, actor=request.user)
+        count = lifecycle.mark_not_spam(queryset, actor=request.user)
         self._report(
             request, count, "%(count)d comment marked as not spam.", "%(count)d comments marked as not spam."
         )
 
     @admin.action(description=_("Trash"), permissions=["change"])
     def trash(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        count = moderation.trash(queryset, actor=request.user)
+        count = lifecycle.trash(queryset, actor=request.user)
         self._report(
             request, count, "%(count)d comment moved to trash.", "%(count)d comments moved to trash."
         )

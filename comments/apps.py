@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("Comments")
-
-    def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the Akismet configuration check

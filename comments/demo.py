@@ -23,8 +23,9 @@ DEMO_COMMENTS = [
     {
         "key": "sciatica-answer",
         "parent": "sciatica",
-        "name": "Lesley (teacher)",
+        "name": "Lesley",
         "email": "lesley@example.org",
+        "badge": Comment.Badge.TEACHER,
         "text": (
             "It can ease the stiffness that often comes with it, Gwen. Keep the movement tiny, and stop if "
             "the pain spreads down your leg: that is one to check with your doctor or physiotherapist first."
@@ -78,17 +79,21 @@ def load(target: models.Model) -> list[Comment]:
             defaults={
                 "parent": parent,
                 "name": spec["name"],
+                "badge": spec.get("badge", Comment.Badge.NONE),
                 "url": spec.get("url", ""),
                 "status": spec["status"],
                 "held_reason": spec.get("held_reason", ""),
-                "spam_verdict": spec.get("spam_verdict", "ham" if spec["status"] == "approved" else ""),
+                # Every demo comment has been checked, so the sweep leaves them alone.
+                "spam_verdict": spec.get("spam_verdict", "ham"),
+                "checked_at": now - timedelta(days=spec["days_ago"]),
                 "submitted_at": now - timedelta(days=spec["days_ago"]),
+                "status_changed_at": now - timedelta(days=spec["days_ago"]),
                 "ip": "192.0.2.1",
                 "user_agent": "Mozilla/5.0 (demo)",
                 "permalink": settings.SITE_URL + target.get_absolute_url(),
             },
         )
         if created:
-            CommentEvent.objects.create(comment=comment, kind=CommentEvent.Kind.POSTED, detail={"demo": True})
+            CommentEvent.objects.record(comment, CommentEvent.Kind.POSTED, demo=True)
         by_key[spec["key"]] = comment
     return list(by_key.values())

@@ -18,8 +18,8 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import targets, tokens
-from .models import MAX_DEPTH, Comment
+from . import rules, targets, tokens
+from .models import Comment, CommentEvent
 
 HONEYPOT_FIELD = "your_phone"
 ALLOWED_CONTROL_CHARACTERS = {"\t", "\n", "\r"}
@@ -124,8 +124,13 @@ class CommentForm(forms.Form):
         return self.is_bound and self.has_error("token", "expired")
 
     @property
-    def is_too_fast(self) -> bool:
-        return self.form_token is not None and self.form_token.is_too_fast
+    def doubt(self) -> rules.Doubt | None:
+        """The guards' doubt about a valid post: sent too fast. It holds the comment for a person."""
+        if self.form_token is not None and self.form_token.is_too_fast():
+            return rules.Doubt(
+                rules.TOO_FAST, kind=CommentEvent.Kind.TOO_FAST, detail={"seconds": self.form_token.age()}
+            )
+        return None
 
     def clean_token(self) -> str:
         value = self.cleaned_data["token"]
@@ -134,7 +139,7 @@ class CommentForm(forms.Form):
         if token is None or target is None:
             raise ValidationError(_("This form was not sent from our page."), code="invalid")
         self.form_token, self.target = token, target
-        if token.is_expired:
+        if token.is_expired():
             raise ValidationError(
                 _(
                     "This page was open for a long time, so for safety please send your comment again: "
@@ -148,13 +153,16 @@ class CommentForm(forms.Form):
         parent_id = self.cleaned_data.get("parent")
         if parent_id is None:
             return None
-        self.parent_comment = Comment.objects.filter(pk=parent_id, status=Comment.Status.APPROVED).first()
-        if self.parent_comment is None:
+        parent = Comment.objects.filter(pk=parent_id).first()
+        # Only a published comment is ever quoted back, even on an error page.
+        self.parent_comment = parent if parent is not None and parent.is_approved else None
+        if parent is None or self.target is None:
             raise ValidationError(
                 _("The comment you are replying to is no longer on the page."), code="parent"
             )
-        if self.parent_comment.depth >= MAX_DEPTH:
-            raise ValidationError(_("Replies to this comment are closed."), code="parent_depth")
+        refusal = parent.reply_refusal(comments_open=targets.comments_open(self.target))
+        if refusal:
+            raise ValidationError(refusal, code="parent")
         return parent_id
 
     def clean(self) -> dict:
@@ -168,9 +176,9 @@ class CommentForm(forms.Form):
             )
         if self.target is None:
             return cleaned
-        if not targets.comments_open(self.target):
+        if not cleaned.get("parent") and not targets.comments_open(self.target):
             raise ValidationError(_("Comments are closed on this page."), code="closed")
-        if self.parent_comment and not self._parent_belongs_to_target():
+        if cleaned.get("parent") and not self._parent_belongs_to_target():
             self.add_error("parent", ValidationError(_("That reply does not belong here."), code="parent"))
         if (
             cleaned.get("email")
@@ -214,10 +222,10 @@ class CommentForm(forms.Form):
             pairs.extend((field_id, str(message)) for message in errors)
         return pairs
 
-    def save(self, *, ip: str | None, user_agent: str, referrer: str, permalink: str) -> Comment:
-        """Save the comment as pending with what Akismet needs to know; spam at once if sent too fast."""
+    def build(self, *, ip: str | None, user_agent: str, referrer: str, permalink: str) -> Comment:
+        """The comment, not yet saved, with what Akismet needs to know; ``lifecycle.receive`` saves it."""
         data = self.cleaned_data
-        comment = Comment(
+        return Comment(
             content_type=ContentType.objects.get_for_model(self.target),
             object_id=str(self.target.pk),
             parent=self.parent_comment,
@@ -231,8 +239,3 @@ class CommentForm(forms.Form):
             referrer=referrer[:2000],
             permalink=permalink[:2000],
         )
-        if self.is_too_fast:
-            comment.status = Comment.Status.SPAM
-            comment.held_reason = "sent too fast after the page loaded"
-        comment.save()
-        return comment

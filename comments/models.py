@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 MAX_DEPTH = 3
@@ -30,6 +32,20 @@ class CommentQuerySet(models.QuerySet["Comment"]):
 
     def held(self) -> CommentQuerySet:
         return self.filter(status=Comment.Status.PENDING)
+
+    def stranded(self, *, submitted_before: datetime) -> CommentQuerySet:
+        """Pending comments that were never checked and have no check scheduled: the sweep's work.
+
+        A check task that failed to enqueue, or a worker killed mid-check,
+        leaves a comment like this; nothing else would ever look at it again.
+        """
+        return self.filter(
+            status=Comment.Status.PENDING,
+            checked_at__isnull=True,
+            check_attempts=0,
+            next_check_at__isnull=True,
+            submitted_at__lt=submitted_before,
+        ).order_by("submitted_at", "pk")
 
     def moderation_queue(self) -> CommentQuerySet:
         """What a moderator looks at by default: everything but blatant spam."""
@@ -73,6 +89,11 @@ class Comment(models.Model):
         SPAM = "spam", _("Spam")
         TRASH = "trash", _("Trash")
 
+    class Badge(models.TextChoices):
+        NONE = "", _("None")
+        TEACHER = "teacher", _("Teacher")
+        BACKCARE = "backcare", _("BackCare")
+
     class Report(models.TextChoices):
         NONE = "", _("Nothing to report")
         SPAM = "spam", _("Spam")
@@ -96,11 +117,23 @@ class Comment(models.Model):
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
 
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    # When the status last changed: spam and trash are purged this many days later.
+    status_changed_at = models.DateTimeField(_("status since"), default=timezone.now, editable=False)
     name = models.CharField(_("name"), max_length=245)
     email = models.EmailField(_("e-mail"), max_length=254)
     url = models.URLField(_("website"), max_length=200, blank=True)
     text = models.TextField(_("comment"))
     subscribed = models.BooleanField(_("e-mail on replies"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("signed in as"),
+    )
+    badge = models.CharField(_("badge"), max_length=10, choices=Badge, default=Badge.NONE, blank=True)
 
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.TextField(_("browser"), blank=True)
@@ -111,6 +144,9 @@ class Comment(models.Model):
     spam_verdict = models.CharField(_("Akismet verdict"), max_length=10, blank=True)
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
     held_reason = models.CharField(_("held because"), max_length=200, blank=True)
+    # A form guard's doubt (sent too fast, a member of staff's name): the
+    # comment waits for a person even when Akismet calls it ham.
+    guard_reason = models.CharField(_("form guard's doubt"), max_length=200, blank=True)
     is_discard = models.BooleanField(_("blatant spam"), default=False)
     next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)
     check_attempts = models.PositiveSmallIntegerField(_("checks tried"), default=0)
@@ -168,12 +204,36 @@ class Comment(models.Model):
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
 
-    @property
-    def can_have_replies(self) -> bool:
-        return self.is_approved and self.depth < MAX_DEPTH
+    def reply_refusal(self, *, comments_open: bool) -> str:
+        """Why nobody may reply to this comment now, or "" when they may.
+
+        The one answer to "can this be replied to?": the form, the reply page
+        and the thread's "Reply" links all ask it. ``comments_open`` is the
+        page's state (``targets.comments_open``), which the caller has already read.
+        """
+        if not comments_open:
+            return gettext("Comments are closed on this page.")
+        if not self.is_approved:
+            return gettext("The comment you are replying to is no longer on the page.")
+        if self.depth >= MAX_DEPTH:
+            return gettext("Replies to this comment are closed.")
+        return ""
 
     def gave_up_rechecking(self, now: datetime) -> bool:
         return now - self.submitted_at >= timedelta(days=settings.COMMENTS_RECHECK_GIVE_UP_DAYS)
+
+
+class CommentEventQuerySet(models.QuerySet["CommentEvent"]):
+    def record(
+        self, comment: Comment, kind: str, *, actor: AbstractBaseUser | None = None, **detail: object
+    ) -> CommentEvent:
+        """Write one line of the comment's audit history (append-only: nothing updates or deletes one)."""
+        return self.create(
+            comment=comment,
+            kind=kind,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            detail=detail,
+        )
 
 
 class CommentEvent(models.Model):
@@ -184,7 +244,7 @@ class CommentEvent(models.Model):
         CHECKED = "checked", _("Checked with Akismet")
         RECHECKED = "rechecked", _("Re-checked with Akismet")
         CHECK_FAILED = "check-failed", _("Akismet check failed")
-        TOO_FAST = "too-fast", _("Sent too fast: treated as spam")
+        TOO_FAST = "too-fast", _("Sent too fast: held for a person")
         HELD = "held", _("Held for moderation")
         APPROVED = "approved", _("Approved")
         SPAM = "spam", _("Marked as spam")
@@ -196,6 +256,7 @@ class CommentEvent(models.Model):
         NOTIFIED = "notified", _("E-mail sent")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed from replies")
         ERASED = "erased", _("Personal data erased")
+        PURGED = "purged", _("Emptied by the retention rules")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
@@ -209,6 +270,8 @@ class CommentEvent(models.Model):
     )
     kind = models.CharField(_("what"), max_length=20, choices=Kind)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = CommentEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]

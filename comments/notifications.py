@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import Model
+from django.db.models import Count, Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -48,10 +48,18 @@ def notify_moderators(
     if not recipients:
         return None
     admin_url = site_url + reverse("admin:comments_comment_change", args=[comment.pk])
+    queue_url = site_url + reverse("admin:comments_comment_changelist") + "?status__exact=pending"
     return _send(
         _("[BackCare] Please moderate a comment on “%(target)s”") % {"target": target},
         "comments/email/moderate.txt",
-        {"comment": comment, "target": target, "admin_url": admin_url, "site_url": site_url},
+        {
+            "comment": comment,
+            "target": target,
+            "admin_url": admin_url,
+            "queue_url": queue_url,
+            "site_url": site_url,
+            "waiting": waiting_by_reason(),
+        },
         to=recipients,
         using=using,
     )
@@ -91,6 +99,18 @@ def notify_subscriber(
     )
 
 
+def waiting_by_reason() -> list[tuple[str, int]]:
+    """The moderation queue counted by why each comment waits, largest first (for the moderator e-mail)."""
+    rows = (
+        Comment.objects.held()
+        .moderation_queue()
+        .values_list("held_reason")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "held_reason")
+    )
+    return [(reason or _("no reason recorded"), count) for reason, count in rows]
+
+
 def _claim(comment: Comment, field: str) -> bool:
     """Mark a kind of e-mail as sent for this comment; False if it already was."""
     return Comment.objects.filter(pk=comment.pk, **{field: None}).update(**{field: timezone.now()}) == 1
@@ -126,7 +146,7 @@ def send_due(comment: Comment, *, site_url: str | None = None) -> list[str]:
             _release(comment, "approval_notified_at")
             raise
     if sent:
-        CommentEvent.objects.create(comment=comment, kind=CommentEvent.Kind.NOTIFIED, detail={"sent": sent})
+        CommentEvent.objects.record(comment, CommentEvent.Kind.NOTIFIED, sent=sent)
     return sent
 
 

@@ -1,48 +1,40 @@
-"""The spam pipeline: from a saved, pending comment to a published, held or spam one.
+"""The spam pipeline: asking Akismet about comments, and telling it when a moderator disagreed.
 
-Every function takes its Akismet client (and clock) as arguments; the tasks
-in ``comments/tasks.py`` build the real ones. Nothing here deletes or
-un-saves a comment: the worst outcome of any fault is a comment that stays
-pending with the reason written down, and a re-check scheduled.
+This module only talks to Akismet (through ``akismet_service``); what the
+answer means for a comment is decided in ``comments/lifecycle.py``. Every
+function takes its Akismet client (and clock) as arguments; the tasks in
+``comments/tasks.py`` build the real ones. Nothing here deletes or un-saves a
+comment: the worst outcome of any fault is a comment that stays pending with
+the reason written down, and a re-check scheduled.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timedelta
 
 import akismet
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 
-from . import spam, targets
+from akismet_service import api, health
+
+from . import lifecycle, targets
 from .forms import HONEYPOT_FIELD
 from .models import Comment, CommentEvent
 
 logger = logging.getLogger(__name__)
 
 Kind = CommentEvent.Kind
-LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 RECHECK_REASON = "recheck_queue"
 REPORT_GIVE_UP_ATTEMPTS = 12
+CLAIM_LEASE = timedelta(minutes=5)
 
 
-def record(
-    comment: Comment, kind: str, *, actor: AbstractBaseUser | None = None, **detail: object
-) -> CommentEvent:
-    """Write one line of the comment's audit history."""
-    return CommentEvent.objects.create(
-        comment=comment, kind=kind, actor=actor if actor and actor.is_authenticated else None, detail=detail
-    )
-
-
-def submission_for(comment: Comment, *, recheck_reason: str = "") -> spam.Submission:
+def submission_for(comment: Comment, *, recheck_reason: str = "") -> api.Submission:
     """What Akismet is told about a comment: the full context WordPress sends."""
     target = comment.target
-    return spam.Submission(
+    return api.Submission(
         user_ip=comment.ip or "",
         content=comment.text,
         comment_type="reply" if comment.parent_id else "comment",
@@ -59,102 +51,22 @@ def submission_for(comment: Comment, *, recheck_reason: str = "") -> spam.Submis
     )
 
 
-def local_hold_reason(comment: Comment) -> str:
-    """Why a comment Akismet calls ham still waits for a person, or "" to publish it."""
-    if settings.COMMENTS_HOLD_FIRST_TIME and not (
-        Comment.objects.approved().by_email(comment.email).exclude(pk=comment.pk).exists()
-    ):
-        return "first comment from this e-mail address"
-    limit = settings.COMMENTS_HOLD_LINKS
-    if limit and len(LINK.findall(comment.text)) >= limit:
-        return f"{limit} or more links"
-    haystack = " ".join([comment.name, comment.email, comment.url, comment.text, comment.user_agent]).lower()
-    for word in settings.COMMENTS_MODERATION_WORDS:
-        if word.strip() and word.strip().lower() in haystack:
-            return "contains a moderation word"
-    return ""
-
-
 def check_comment(
     comment: Comment,
     *,
     client: akismet.SyncClient | None,
-    alerts: spam.AlertRecorder | None = None,
+    alerts: api.AlertRecorder | None = None,
     now: datetime | None = None,
     recheck_reason: str = "",
-) -> spam.CheckResult:
-    """Ask Akismet about a pending comment and act on the answer."""
-    result = spam.check(submission_for(comment, recheck_reason=recheck_reason), client=client, alerts=alerts)
-    apply_result(comment, result, now=now or timezone.now(), recheck=bool(recheck_reason))
+) -> api.CheckResult:
+    """Ask Akismet about a pending comment and hand the answer to the lifecycle."""
+    result = api.check(submission_for(comment, recheck_reason=recheck_reason), client=client, alerts=alerts)
+    health.record(result)
+    lifecycle.apply_verdict(comment, result, now=now or timezone.now(), recheck=bool(recheck_reason))
     return result
 
 
-@transaction.atomic
-def apply_result(comment: Comment, result: spam.CheckResult, *, now: datetime, recheck: bool) -> None:
-    """Record Akismet's answer and move the comment on, unless a moderator already decided."""
-    locked = Comment.objects.select_for_update().get(pk=comment.pk)
-    record(
-        locked,
-        Kind.CHECK_FAILED if result.failure else Kind.RECHECKED if recheck else Kind.CHECKED,
-        verdict=str(result.verdict),
-        recheck=recheck,
-        **({"failure": str(result.failure), "reason": result.detail} if result.failure else {}),
-        **(
-            {"alert_code": result.alert_code, "alert_message": result.alert_message}
-            if result.alert_code
-            else {}
-        ),
-    )
-    if result.verdict == spam.Verdict.UNKNOWN:
-        _schedule_recheck(locked, result, now=now)
-    else:
-        locked.spam_verdict = str(result.verdict)
-        locked.checked_at = now
-        locked.next_check_at = None
-        if locked.status == Comment.Status.PENDING:
-            _decide(locked, result.verdict)
-    locked.save()
-    comment.refresh_from_db()
-
-
-def _decide(comment: Comment, verdict: spam.Verdict) -> None:
-    if verdict == spam.Verdict.HAM:
-        reason = local_hold_reason(comment)
-        if reason:
-            comment.held_reason = reason
-            record(comment, Kind.HELD, reason=reason)
-        else:
-            comment.held_reason = ""
-            comment.status = Comment.Status.APPROVED
-            record(comment, Kind.APPROVED, by="akismet")
-    else:
-        comment.status = Comment.Status.SPAM
-        comment.is_discard = verdict == spam.Verdict.DISCARD
-        comment.held_reason = ""
-        record(comment, Kind.SPAM, by="akismet", discard=comment.is_discard)
-
-
-def _schedule_recheck(comment: Comment, result: spam.CheckResult, *, now: datetime) -> None:
-    reason = f"{result.failure}: {result.detail}"[:300]
-    comment.check_attempts += 1
-    comment.first_failure_reason = comment.first_failure_reason or reason
-    comment.last_failure_reason = reason
-    if comment.status != Comment.Status.PENDING:
-        comment.next_check_at = None
-        return
-    comment.held_reason = "no answer from Akismet yet"
-    if comment.gave_up_rechecking(now):
-        comment.next_check_at = None
-        record(comment, Kind.GAVE_UP, attempts=comment.check_attempts)
-        return
-    if result.is_key_problem:
-        delay = timedelta(hours=settings.COMMENTS_RECHECK_KEY_PROBLEM_HOURS)
-    else:
-        delay = timedelta(minutes=settings.COMMENTS_RECHECK_MINUTES)
-    comment.next_check_at = now + delay
-
-
-def claim(comment: Comment, *, field: str, now: datetime, lease: timedelta = timedelta(minutes=5)) -> bool:
+def claim(comment: Comment, *, field: str, now: datetime, lease: timedelta = CLAIM_LEASE) -> bool:
     """Take a due comment for this worker only, so two workers never check or report it twice.
 
     A compare-and-set on the schedule field works the same on SQLite and
@@ -169,7 +81,7 @@ def claim(comment: Comment, *, field: str, now: datetime, lease: timedelta = tim
 def recheck_due(
     *,
     client: akismet.SyncClient | None,
-    alerts: spam.AlertRecorder | None = None,
+    alerts: api.AlertRecorder | None = None,
     now: datetime | None = None,
     limit: int | None = None,
 ) -> list[Comment]:
@@ -181,6 +93,31 @@ def recheck_due(
         if not claim(comment, field="next_check_at", now=now):
             continue
         check_comment(comment, client=client, alerts=alerts, now=now, recheck_reason=RECHECK_REASON)
+        checked.append(comment)
+    return checked
+
+
+def sweep_stranded(
+    *,
+    client: akismet.SyncClient | None,
+    alerts: api.AlertRecorder | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
+) -> list[Comment]:
+    """Check comments that were saved but never checked nor scheduled (a lost task, a killed worker).
+
+    Only those older than ``COMMENTS_SWEEP_AFTER_MINUTES``, so the sweep never
+    races the check task of a comment posted a moment ago.
+    """
+    now = now or timezone.now()
+    limit = limit or settings.COMMENTS_RECHECK_BATCH
+    cutoff = now - timedelta(minutes=settings.COMMENTS_SWEEP_AFTER_MINUTES)
+    checked = []
+    for comment in list(Comment.objects.stranded(submitted_before=cutoff)[:limit]):
+        if not claim(comment, field="next_check_at", now=now):
+            continue
+        logger.warning("Comment %s was never checked; checking it now.", comment.pk)
+        check_comment(comment, client=client, alerts=alerts, now=now)
         checked.append(comment)
     return checked
 
@@ -198,11 +135,12 @@ def report_to_akismet(
     if not kind:
         return True
     submission = submission_for(comment)
-    submit = spam.submit_spam if kind == Comment.Report.SPAM else spam.submit_ham
+    submit = api.submit_spam if kind == Comment.Report.SPAM else api.submit_ham
     outcome = submit(submission, client=client)
+    health.record(outcome)
     if outcome.sent:
         Comment.objects.filter(pk=comment.pk).update(pending_report="", next_report_at=None)
-        record(comment, Kind.REPORTED, report=f"submit-{kind}")
+        CommentEvent.objects.record(comment, Kind.REPORTED, report=f"submit-{kind}")
         comment.refresh_from_db()
         return True
     attempts = comment.report_attempts + 1
@@ -222,7 +160,7 @@ def report_to_akismet(
     Comment.objects.filter(pk=comment.pk).update(
         report_attempts=attempts, next_report_at=next_report_at, pending_report=pending
     )
-    record(
+    CommentEvent.objects.record(
         comment,
         Kind.REPORT_FAILED,
         report=f"submit-{kind}",

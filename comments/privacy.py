@@ -10,18 +10,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import lifecycle
+from .lifecycle import ERASED_EMAIL, ERASED_NAME
 from .models import Comment, CommentEvent
-
-ERASED_NAME = "(removed)"
-ERASED_EMAIL = "erased@invalid"  # a syntactically valid address that can never deliver
 
 
 def purge(*, now: datetime | None = None) -> dict[str, int]:
-    """Clear IP and browser after ``COMMENTS_KEEP_IP_DAYS``; delete old spam and blatant spam.
-
-    Spam with replies under it (possible after a moderator changed their
-    mind) is emptied instead of deleted, so the replies stay in place.
-    """
+    """Clear IP and browser after ``COMMENTS_KEEP_IP_DAYS``; delete spam and trash whose time is up
+    (``lifecycle.purge_decided``)."""
     now = now or timezone.now()
     ip_cutoff = now - timedelta(days=settings.COMMENTS_KEEP_IP_DAYS)
     cleared = (
@@ -29,17 +25,8 @@ def purge(*, now: datetime | None = None) -> dict[str, int]:
         .filter(Q(ip__isnull=False) | ~Q(user_agent=""))
         .update(ip=None, user_agent="")
     )
-    old_spam = Comment.objects.filter(status=Comment.Status.SPAM).filter(
-        Q(is_discard=True, submitted_at__lt=now - timedelta(days=settings.COMMENTS_KEEP_DISCARD_DAYS))
-        | Q(submitted_at__lt=now - timedelta(days=settings.COMMENTS_KEEP_SPAM_DAYS))
-    )
-    with transaction.atomic():
-        with_replies = old_spam.filter(replies__isnull=False).distinct()
-        emptied = Comment.objects.filter(pk__in=with_replies.values("pk")).update(
-            name=ERASED_NAME, email=ERASED_EMAIL, url="", text="", ip=None, user_agent="", referrer=""
-        )
-        deleted, _ = old_spam.filter(replies__isnull=True).delete()
-    return {"ip_cleared": cleared, "spam_deleted": deleted, "spam_emptied": emptied}
+    decided = lifecycle.purge_decided(now=now)
+    return {"ip_cleared": cleared, "spam_deleted": decided["deleted"], "spam_emptied": decided["emptied"]}
 
 
 def export(email: str) -> list[dict[str, object]]:
@@ -92,5 +79,5 @@ def erase(email: str) -> int:
         comment.referrer = ""
         comment.subscribed = False
         comment.save(update_fields=["name", "email", "url", "ip", "user_agent", "referrer", "subscribed"])
-        CommentEvent.objects.create(comment=comment, kind=CommentEvent.Kind.ERASED)
+        CommentEvent.objects.record(comment, CommentEvent.Kind.ERASED)
     return len(comments)

@@ -11,6 +11,10 @@ by duck typing, so the comments app never imports the app that owns the page:
     never closes by age.
 ``comments_modified_at`` or else ``updated_at``
     When the page last changed, sent to Akismet as ``comment_post_modified_gmt``.
+``is_public``
+    Whether the public may see the page yet (a draft or a scheduled page may
+    not): its comments, reply pages and posts then answer 404 to all but staff.
+    Without it a page is public.
 ``comments_author_email``
     Who wrote the page, to be sent approved comments (``COMMENTS_NOTIFY_AUTHOR``).
 """
@@ -71,3 +75,16 @@ def comments_open(target: models.Model, *, now: datetime | None = None) -> bool:
     return not CommentSettings.objects.filter(
         content_type=content_type, object_id=str(target.pk), closed=True
     ).exists()
+
+
+def is_public(target: object) -> bool:
+    """Whether the public may see the page (``is_public``, a property or method; pages without one are)."""
+    value = getattr(target, "is_public", True)
+    return bool(value() if callable(value) else value)
+
+
+def is_visible_to(target: object, user: object) -> bool:
+    """The public sees published pages only; signed-in staff also see drafts and scheduled pages."""
+    if is_public(target):
+        return True
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False))

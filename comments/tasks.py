@@ -3,22 +3,23 @@
 Each task takes ids, not objects, re-reads the comment and does only what is
 still due, so running one twice (a retry, a worker restart, a re-check pass
 racing a deferred task) is harmless. Tasks are enqueued on commit: a worker
-never looks for a comment that isn't saved yet.
+never looks for a comment that isn't saved yet. A task that fails to enqueue
+is logged and left to the sweep in ``recheck_comments``: the comment is
+already saved, and the person who wrote it gets their page, not an error.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
-import akismet
 from django.db import transaction
 from django.tasks import Task, task
 from django.utils import timezone
 
-from . import notifications, pipeline, spam
+from akismet_service import api
+
+from . import notifications, pipeline
 from .models import Comment
 
 logger = logging.getLogger(__name__)
@@ -39,18 +40,9 @@ def enqueue_on_commit(work: Task, *args: object, run_after: datetime | None = No
         else:
             work.enqueue(*args)
 
-    transaction.on_commit(enqueue)
-
-
-@contextmanager
-def akismet_client() -> Iterator[tuple[akismet.SyncClient | None, spam.AlertRecorder]]:
-    """The configured Akismet client with its alert recorder; tests replace this factory."""
-    alerts = spam.AlertRecorder()
-    client = spam.get_client(alerts=alerts)
-    try:
-        yield client, alerts
-    finally:
-        spam.close(client)
+    # robust: a queue that is down must not turn a saved comment into an
+    # error page; the sweep finds what was never enqueued.
+    transaction.on_commit(enqueue, robust=True)
 
 
 def _after_check(comment: Comment) -> None:
@@ -65,7 +57,7 @@ def check_comment(comment_id: int) -> str:
     comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.PENDING, checked_at=None).first()
     if comment is None or comment.check_attempts:
         return "nothing to do"
-    with akismet_client() as (client, alerts):
+    with api.connect() as (client, alerts):
         result = pipeline.check_comment(comment, client=client, alerts=alerts)
     _after_check(comment)
     return str(result.verdict)
@@ -78,7 +70,7 @@ def recheck_comment(comment_id: int) -> str:
     comment = Comment.objects.due_for_recheck(now).filter(pk=comment_id).first()
     if comment is None or not pipeline.claim(comment, field="next_check_at", now=now):
         return "nothing to do"
-    with akismet_client() as (client, alerts):
+    with api.connect() as (client, alerts):
         result = pipeline.check_comment(
             comment, client=client, alerts=alerts, now=now, recheck_reason=pipeline.RECHECK_REASON
         )
@@ -88,9 +80,11 @@ def recheck_comment(comment_id: int) -> str:
 
 @task
 def recheck_comments() -> int:
-    """A re-check pass and a retry of failed reports; ``manage.py recheck_comments`` runs it."""
-    with akismet_client() as (client, alerts):
-        checked = pipeline.recheck_due(client=client, alerts=alerts)
+    """The periodic pass (``manage.py recheck_comments``): never-checked comments, due re-checks,
+    failed reports."""
+    with api.connect() as (client, alerts):
+        checked = pipeline.sweep_stranded(client=client, alerts=alerts)
+        checked += pipeline.recheck_due(client=client, alerts=alerts)
         reported = pipeline.report_due(client=client)
     for comment in checked:
         enqueue_on_commit(send_notifications, comment.pk)
@@ -103,7 +97,7 @@ def report_comment(comment_id: int) -> bool:
     comment = Comment.objects.filter(pk=comment_id).exclude(pending_report="").first()
     if comment is None:
         return True
-    with akismet_client() as (client, _alerts):
+    with api.connect() as (client, _alerts):
         sent = pipeline.report_to_akismet(comment, client=client)
     if not sent and comment.next_report_at is not None:
         enqueue_on_commit(report_comment, comment.pk, run_after=comment.next_report_at)

@@ -10,7 +10,18 @@ from django.db import models
 
 from .models import Comment
 
-SHOWN_FIELDS = ("pk", "parent_id", "root_id", "depth", "status", "name", "url", "text", "submitted_at")
+SHOWN_FIELDS = (
+    "pk",
+    "parent_id",
+    "root_id",
+    "depth",
+    "status",
+    "name",
+    "url",
+    "text",
+    "submitted_at",
+    "badge",
+)
 
 
 @dataclass
@@ -18,6 +29,11 @@ class Node:
     comment: Comment
     own: bool = False  # the reader's own comment, shown to them while it waits
     children: list[Node] = field(default_factory=list)
+    comments_open: bool = True
+
+    @property
+    def can_reply(self) -> bool:
+        return not self.comment.reply_refusal(comments_open=self.comments_open)
 
     @property
     def is_visible(self) -> bool:
@@ -44,7 +60,11 @@ class Threads:
 
 
 def build(
-    target: models.Model, *, page_number: object = 1, own_ids: list[int] | tuple[int, ...] = ()
+    target: models.Model,
+    *,
+    page_number: object = 1,
+    own_ids: list[int] | tuple[int, ...] = (),
+    comments_open: bool = True,
 ) -> Threads:
     """Approved threads (oldest first, replies nested), plus the reader's own waiting comments.
 
@@ -54,20 +74,20 @@ def build(
     on_page = Comment.objects.for_object(target)
     roots = on_page.top_level_with_visible_threads().only(*SHOWN_FIELDS).order_by("submitted_at", "pk")
     page = Paginator(roots, settings.COMMENTS_PER_PAGE).get_page(page_number)
-    top = [Node(comment) for comment in page.object_list]
+    top = [Node(comment, comments_open=comments_open) for comment in page.object_list]
     by_id = {node.comment.pk: node for node in top}
     if top:
         replies = (
             on_page.visible_replies(list(by_id)).only(*SHOWN_FIELDS).order_by("depth", "submitted_at", "pk")
         )
         for reply in replies:
-            _attach(by_id, Node(reply))
+            _attach(by_id, Node(reply, comments_open=comments_open))
     if own_ids:
         waiting = on_page.filter(pk__in=own_ids).exclude(
             status__in=[Comment.Status.APPROVED, Comment.Status.TRASH]
         )
         for comment in waiting.only(*SHOWN_FIELDS).order_by("depth", "submitted_at", "pk"):
-            node = Node(comment, own=True)
+            node = Node(comment, own=True, comments_open=comments_open)
             if comment.parent_id is None:
                 # Shown on whichever page the reader is on, so the redirect
                 # after posting always lands on it.

@@ -12,13 +12,22 @@ own. Cross-site posts are stopped by the view's Origin / Sec-Fetch-Site check
 (``comments/views.py``); the token stops posts aimed at another page, replays
 of tokens older than ``COMMENTS_FORM_MAX_AGE`` and forged ones.
 
-Rounding the time *down* makes the "too fast" test one-sided: the token claims
-the page is older than it really is, so a person can never look too fast
-(they would have to post within 3 seconds of the window's start, which nobody
-typing a comment does). It still catches a robot that posts within seconds
-of a fresh window, and the cost of the rounding is only that robots which wait
-are left to the honeypot and Akismet. A post that is too fast is saved as spam
-(not refused), so even a false positive can be rescued with "Not spam".
+Rounding the time *down* keeps cached pages identical, and makes the
+"too fast" test one-sided: the token claims the page is older than it really
+is, so a person rarely looks too fast. It still catches a robot that posts
+within seconds of a fresh window. Two edges remain, and both only *hold* a
+comment for a person, never file it as spam (``comments/lifecycle.py``):
+a reader who posts within seconds of a window's start, and app servers whose
+clocks differ. The second is tolerated up to ``COMMENTS_FORM_CLOCK_SKEW``
+seconds: a post is too fast only when its token is younger than
+``COMMENTS_FORM_MIN_SECONDS - COMMENTS_FORM_CLOCK_SKEW``, and expires only
+when older than ``COMMENTS_FORM_MAX_AGE + COMMENTS_FORM_CLOCK_SKEW``.
+
+A form shown *again* (after an expired token, a "please wait", an error) is a
+private page that is never cached, so it gets a token of its own
+(``issue_form_token(..., ready=True)``): dated as if issued the minimum time
+ago, not rounded, so pressing "Post" at once is never too fast and the token
+lasts its whole ``COMMENTS_FORM_MAX_AGE``.
 """
 
 from __future__ import annotations
@@ -51,13 +60,11 @@ class FormToken:
     def age(self, now: int | None = None) -> int:
         return (now if now is not None else now_seconds()) - self.issued
 
-    @property
-    def is_too_fast(self) -> bool:
-        return self.age() < settings.COMMENTS_FORM_MIN_SECONDS
+    def is_too_fast(self, now: int | None = None) -> bool:
+        return self.age(now) < settings.COMMENTS_FORM_MIN_SECONDS - settings.COMMENTS_FORM_CLOCK_SKEW
 
-    @property
-    def is_expired(self) -> bool:
-        return self.age() > settings.COMMENTS_FORM_MAX_AGE
+    def is_expired(self, now: int | None = None) -> bool:
+        return self.age(now) > settings.COMMENTS_FORM_MAX_AGE + settings.COMMENTS_FORM_CLOCK_SKEW
 
     def target(self) -> models.Model | None:
         """The page the token was issued for, or None if it is gone."""
@@ -68,10 +75,19 @@ class FormToken:
             return None
 
 
-def issue_form_token(target: models.Model, *, now: int | None = None) -> str:
-    window = settings.COMMENTS_FORM_TOKEN_WINDOW
+def issue_form_token(target: models.Model, *, now: int | None = None, ready: bool = False) -> str:
+    """A token for a form on ``target``'s page.
+
+    By default the same for every reader within one token window, so the page
+    can be cached. ``ready=True`` is for a form shown again to one person on a
+    page that is never cached: valid for posting at once, and for the whole
+    maximum age from now.
+    """
     moment = now if now is not None else now_seconds()
-    issued = moment - moment % window
+    if ready:
+        issued = moment - settings.COMMENTS_FORM_MIN_SECONDS
+    else:
+        issued = moment - moment % settings.COMMENTS_FORM_TOKEN_WINDOW
     content_type = ContentType.objects.get_for_model(target)
     payload = f"{content_type.pk}:{target.pk}:{issued}"
     return signing.Signer(salt=FORM_SALT).sign(payload)

@@ -6,21 +6,19 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backcare.database_outage import keeps_the_post_when_the_database_is_down
+from akismet_service import visitors
 
-from . import flood, spam, targets, tokens
+from . import flood, lifecycle, targets, tokens
 from .forms import CommentForm
 from .models import Comment, CommentEvent
-from .pipeline import record
-from .tasks import enqueue_check
 
 SESSION_KEY = "comments_mine"
 REMEMBERED_FIELDS = ("name", "email", "url")
@@ -70,6 +68,7 @@ def _form_page(
 ) -> HttpResponse:
     context = {
         "closed": closed,
+        "unpublished": not targets.is_public(target),
         "form": form,
         "target": target,
         "target_url": targets.url(target),
@@ -82,26 +81,46 @@ def _form_page(
 
 
 def _fresh_form(request: HttpRequest, target, *, parent_id: object = None) -> CommentForm:
-    """A new form keeping what the person typed, with a token that is valid now."""
+    """A new form keeping what the person typed, with a token of its own: this page is never
+    cached, so pressing "Post comment" again at once is not "too fast"."""
     initial = {name: request.POST.get(name, "") for name in ("name", "email", "url", "text")}
     initial.update(
         subscribe=bool(request.POST.get("subscribe")),
         remember=bool(request.POST.get("remember")),
         parent=parent_id,
-        token=tokens.issue_form_token(target),
+        token=tokens.issue_form_token(target, ready=True),
     )
     return CommentForm(initial=initial)
+
+
+def initial_details(request: HttpRequest) -> dict[str, object]:
+    """Name, e-mail and website to fill in: the signed-in account's, else the saved-details cookie's.
+
+    Either makes the page personal (``request.comments_personalised``), so it
+    is never kept in a shared cache.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        request.comments_personalised = True
+        return {"name": user.get_full_name() or user.get_username(), "email": user.email}
+    saved = tokens.read_author_cookie(request.COOKIES.get(settings.COMMENTS_AUTHOR_COOKIE))
+    if saved:
+        request.comments_personalised = True
+        return {**saved, "remember": True}
+    return {}
 
 
 @csrf_exempt  # see is_same_origin()
 @never_cache
 @require_POST
-@keeps_the_post_when_the_database_is_down
 def post_comment(request: HttpRequest) -> HttpResponse:
     if not is_same_origin(request):
         return _refused(request)
     form = CommentForm(request.POST)
-    if not form.is_valid():
+    is_valid = form.is_valid()
+    if form.target is not None and not targets.is_visible_to(form.target, request.user):
+        raise Http404
+    if not is_valid:
         if form.has_forged_token:
             return _refused(request)
         if form.has_expired_token:
@@ -114,7 +133,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
                 errors=[("", form.errors["token"][0])],
             )
         return _form_page(request, form, target=form.target, parent=form.parent_comment)
-    if not flood.take_slot(ip=spam.client_ip(request), email=form.cleaned_data["email"]):
+    ip = visitors.client_ip(request)
+    if not flood.take_slot(ip=ip, email=form.cleaned_data["email"]):
         message = _(
             "You sent a comment just a moment ago. Please wait a few seconds, then press “Post comment” again: "
             "your text is still here."
@@ -125,20 +145,18 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         )
 
     try:
-        with transaction.atomic():
-            comment = form.save(
-                ip=spam.client_ip(request),
+        comment = lifecycle.receive(
+            form.build(
+                ip=ip,
                 user_agent=request.headers.get("User-Agent", ""),
                 referrer=request.headers.get("Referer", ""),
                 permalink=request.build_absolute_uri(targets.url(form.target)),
-            )
-            record(comment, CommentEvent.Kind.POSTED)
-            if form.is_too_fast:
-                record(comment, CommentEvent.Kind.TOO_FAST, seconds=form.form_token.age())
-            else:
-                enqueue_check(comment)
-    except DatabaseError:  # nothing saved: the retry page may send it again at once
-        flood.release_slot(ip=spam.client_ip(request), email=form.cleaned_data["email"])
+            ),
+            user=request.user,
+            doubt=form.doubt,
+        )
+    except DatabaseError:  # nothing saved (one transaction): backcare's retry page may send it again at once
+        flood.release_slot(ip=ip, email=form.cleaned_data["email"])
         raise
 
     mine = [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
@@ -174,20 +192,12 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     """
     parent = get_object_or_404(Comment.objects.approved(), pk=pk)
     target = parent.target
-    if target is None:
-        return render(request, "errors/404.html", status=404)
-    initial = {"token": tokens.issue_form_token(target), "parent": parent.pk}
-    saved = tokens.read_author_cookie(request.COOKIES.get(settings.COMMENTS_AUTHOR_COOKIE))
-    if saved:
-        initial.update(saved, remember=True)
-        request.comments_personalised = True
-    form = CommentForm(initial=initial)
-    if not parent.can_have_replies:
-        closed = _("Replies to this comment are closed.")
-    elif not targets.comments_open(target):
-        closed = _("Comments are closed on this page.")
-    else:
-        closed = ""
+    if target is None or not targets.is_visible_to(target, request.user):
+        raise Http404
+    form = CommentForm(
+        initial={"token": tokens.issue_form_token(target), "parent": parent.pk, **initial_details(request)}
+    )
+    closed = parent.reply_refusal(comments_open=targets.comments_open(target))
     return _form_page(request, form, target=target, parent=parent, errors=[], closed=closed)
 
 
@@ -201,6 +211,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "POST":
         Comment.objects.filter(pk=comment.pk).update(subscribed=False)
-        record(comment, CommentEvent.Kind.UNSUBSCRIBED)
+        CommentEvent.objects.record(comment, CommentEvent.Kind.UNSUBSCRIBED)
         return render(request, "comments/unsubscribe.html", {"done": True, "target": comment.target})
     return render(request, "comments/unsubscribe.html", {"comment": comment, "target": comment.target})

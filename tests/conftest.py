@@ -11,6 +11,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
+from akismet_service import api
+from tests.fake_akismet import FakeAkismet, real_client
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 ARTIFACTS = BASE_DIR / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -63,6 +66,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_akismet_key(monkeypatch):
+    """Tests never reach the real Akismet: no key unless a test sets one."""
+    monkeypatch.delenv("PYTHON_AKISMET_API_KEY", raising=False)
+    monkeypatch.delenv("PYTHON_AKISMET_BLOG_URL", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded pictures go to a throw-away folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -79,6 +89,40 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+# --- Akismet, never the real one ---------------------------------------------
+
+
+@pytest.fixture
+def fake_akismet() -> Iterator[FakeAkismet]:
+    """A fake Akismet HTTP server on 127.0.0.1; each test programs its answers."""
+    server = FakeAkismet().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def configured_akismet(monkeypatch):
+    """An Akismet key in the environment (never a real one: requests go to a fake server)."""
+    monkeypatch.setenv("PYTHON_AKISMET_API_KEY", "test-key-123")
+    monkeypatch.setenv("PYTHON_AKISMET_BLOG_URL", "http://testserver")
+
+
+@pytest.fixture
+def akismet_via(monkeypatch, configured_akismet):
+    """``akismet_via(transport)``: every caller of ``api.connect()`` talks through ``transport``."""
+
+    def use(transport):
+        monkeypatch.setattr(api, "connect", lambda **_kwargs: real_client(transport))
+
+    return use
+
+
+@pytest.fixture
+def akismet_sync_client(configured_akismet, akismet_sync_class):
+    """The akismet pytest plugin's test client; it reads its key from the environment."""
+    return akismet_sync_class()
 
 
 # --- Real browser -------------------------------------------------------------

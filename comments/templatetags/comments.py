@@ -5,24 +5,19 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.html import linebreaks, urlize
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from .. import targets, threads, tokens
+from .. import targets, text, threads, tokens
 from ..forms import CommentForm
-from ..views import SESSION_KEY
+from ..views import SESSION_KEY, initial_details
 
 register = template.Library()
 
 
 @register.filter(is_safe=True)
-def comment_text(text: str) -> SafeString:
-    """Plain text as safe HTML: escaped, paragraphs and line breaks, links with rel="nofollow ugc"."""
-    html = urlize(text, trim_url_limit=60, nofollow=True, autoescape=True)
-    # urlize escaped everything the commenter typed, so a literal
-    # rel="nofollow" here can only be one urlize wrote itself.
-    html = html.replace('rel="nofollow"', 'rel="nofollow ugc"')
-    return mark_safe(linebreaks(html, autoescape=False))  # noqa: S308 - escaped above
+def comment_text(value: str) -> SafeString:
+    """Plain text as safe HTML: escaped, paragraphs, links that show their real host (``comments/text.py``)."""
+    return text.to_html(value)
 
 
 @register.filter(is_safe=True)
@@ -35,18 +30,15 @@ def commenter_url(url: str) -> str:
 def render_comments(context: template.Context, target) -> dict:
     request: HttpRequest = context["request"]
     own_ids = [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
-    result = threads.build(target, page_number=request.GET.get("comments_page", 1), own_ids=own_ids)
+    is_open = targets.comments_open(target)
+    result = threads.build(
+        target, page_number=request.GET.get("comments_page", 1), own_ids=own_ids, comments_open=is_open
+    )
     if any(_has_own(node) for node in result.nodes):
         request.comments_personalised = True
-    is_open = targets.comments_open(target)
     form = None
     if is_open:
-        initial = {"token": tokens.issue_form_token(target)}
-        saved = tokens.read_author_cookie(request.COOKIES.get(settings.COMMENTS_AUTHOR_COOKIE))
-        if saved:
-            initial.update(saved, remember=True)
-            request.comments_personalised = True
-        form = CommentForm(initial=initial)
+        form = CommentForm(initial={"token": tokens.issue_form_token(target), **initial_details(request)})
     return {
         "request": request,
         "target": target,
@@ -62,6 +54,11 @@ def _has_own(node: threads.Node) -> bool:
 
 
 @register.simple_tag
-def comments_keep_ip_days() -> int:
-    """How long IP addresses are kept, for the privacy page."""
-    return settings.COMMENTS_KEEP_IP_DAYS
+def comments_retention() -> dict[str, int]:
+    """How long each kind of comment data is kept, in days, for the privacy page: the real settings."""
+    return {
+        "ip_days": settings.COMMENTS_KEEP_IP_DAYS,
+        "spam_days": settings.COMMENTS_KEEP_SPAM_DAYS,
+        "discard_days": settings.COMMENTS_KEEP_DISCARD_DAYS,
+        "trash_days": settings.COMMENTS_KEEP_TRASH_DAYS,
+    }

@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.urls import reverse
 
 from comments.models import Comment
@@ -14,13 +13,6 @@ from tests.factories import ExerciseFactory
 # then reports them unclosed at garbage collection, in whichever test is
 # running. It happens with the admin login alone, without any comments code,
 # so it is ignored here, for that one message only.
-
-
-@pytest.fixture(autouse=True)
-def _fresh_flood_slots():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

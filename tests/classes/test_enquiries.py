@@ -1,14 +1,17 @@
+from datetime import timedelta
 from smtplib import SMTPServerDisconnected
 
 import akismet
 import httpx
 import pytest
-from django.core.cache import cache
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
+from django.tasks import task_backends
 from django.urls import reverse
+from django.utils import timezone
 
+from akismet_service import api
 from classes.models import Enquiry
-from comments import spam
 from tests.classes.factories import TeacherFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +24,6 @@ MESSAGE = "Hello, is the Tuesday course suitable after a slipped disc?"
 class BrokenMailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise SMTPServerDisconnected("Connection unexpectedly closed")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -45,7 +41,7 @@ def akismet_calls(monkeypatch, akismet_sync_class):
             calls.append({"user_ip": user_ip, **kwargs})
             return super().comment_check(user_ip, **kwargs)
 
-    monkeypatch.setattr(spam, "get_client", lambda **kwargs: RecordingClient(config=TEST_CONFIG))
+    monkeypatch.setattr(api, "get_client", lambda **kwargs: RecordingClient(config=TEST_CONFIG))
     return calls
 
 
@@ -54,10 +50,10 @@ def akismet_down(monkeypatch):
     """A real Akismet client whose server answers every request with a 500."""
     transport = httpx.MockTransport(lambda request: httpx.Response(500, text="Internal error"))
     monkeypatch.setattr(
-        spam,
+        api,
         "get_client",
         lambda **kwargs: akismet.SyncClient(
-            config=TEST_CONFIG, http_client=spam.http_client(transport=transport)
+            config=TEST_CONFIG, http_client=api.http_client(transport=transport)
         ),
     )
 
@@ -213,3 +209,67 @@ def test_the_teachers_address_is_never_on_the_enquiry_pages(
     for html in (form, error, thanks):
         assert "Gwen" in html
         assert TEACHER_EMAIL not in html
+
+
+def test_the_enquiry_limit_counts_one_ipv6_slash_64_as_one_sender(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.CLASSES_ENQUIRY_RATE_LIMIT = 2
+    teacher = TeacherFactory(slug="rhian")
+    statuses = []
+    for n, address in enumerate(["2001:db8:ab:cd::1", "2001:db8:ab:cd::2", "2001:db8:ab:cd::3"]):
+        data = {
+            "name": "Reader",
+            "email": f"reader{n}@example.org",
+            "message": f"Is the course on Tuesdays? ({n})",
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            statuses.append(
+                client.post(
+                    reverse("classes:enquiry", args=[teacher.slug]), data, REMOTE_ADDR=address
+                ).status_code
+            )
+    assert statuses == [302, 302, 429]
+
+
+def test_an_enquiry_whose_delivery_task_failed_to_enqueue_is_saved_then_delivered_by_the_sweep(
+    client, teacher, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken_enqueue(*args, **kwargs):
+        raise ConnectionError("the task queue is down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(task_backends["default"], "enqueue", broken_enqueue)
+        response = send(client, teacher, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.verdict, enquiry.sent_at) == (Enquiry.Verdict.PENDING, None)
+
+    call_command("sweep_enquiries")
+    assert mailoutbox == []  # five minutes have not passed: its own task may still run
+    Enquiry.objects.filter(pk=enquiry.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    call_command("sweep_enquiries")
+    enquiry.refresh_from_db()
+    assert enquiry.sent_at is not None
+    assert [message.to for message in mailoutbox] == [[TEACHER_EMAIL]]
+
+
+def test_the_enquiry_task_closes_its_akismet_client(teacher, configured_akismet, fake_akismet, monkeypatch):
+    from classes import tasks
+    from classes.models import Enquiry as EnquiryModel
+
+    made = []
+    real_get_client = api.get_client
+
+    def recording_get_client(**kwargs):
+        made.append(real_get_client(**{**kwargs, "transport": fake_akismet.transport()}))
+        return made[-1]
+
+    monkeypatch.setattr(api, "get_client", recording_get_client)
+    fake_akismet.ham()
+    enquiry = EnquiryModel.objects.create(
+        teacher=teacher, name="Reader", email="r@example.org", message=MESSAGE
+    )
+    tasks.deliver_enquiry.call(enquiry.pk)
+    assert len(made) == 1
+    assert made[0]._http_client.is_closed

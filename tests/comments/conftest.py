@@ -1,32 +1,12 @@
-"""Shared fixtures for the comments tests: a posting helper and the fake Akismet server."""
+"""Shared fixtures for the comments tests: a page to comment on and a posting helper."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from comments import tokens
 from tests.factories import ExerciseFactory
-
-from .fake_akismet import FakeAkismet, fake_akismet_server
-
-__all__ = ["fake_akismet_server"]
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """Flood-control slots live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _no_akismet_key(monkeypatch):
-    """Tests never reach the real Akismet: no key unless a test sets one."""
-    monkeypatch.delenv("PYTHON_AKISMET_API_KEY", raising=False)
-    monkeypatch.delenv("PYTHON_AKISMET_BLOG_URL", raising=False)
 
 
 @pytest.fixture
@@ -69,34 +49,3 @@ def post_comment(client, django_capture_on_commit_callbacks):
             )
 
     return post
-
-
-@pytest.fixture
-def fake_akismet(fake_akismet_server) -> FakeAkismet:
-    return fake_akismet_server
-
-
-@pytest.fixture
-def configured_akismet(monkeypatch):
-    """An Akismet key in the environment (never a real one: requests go to a fake server)."""
-    monkeypatch.setenv("PYTHON_AKISMET_API_KEY", "test-key-123")
-    monkeypatch.setenv("PYTHON_AKISMET_BLOG_URL", "http://testserver")
-
-
-@pytest.fixture
-def akismet_via(monkeypatch, configured_akismet):
-    """``akismet_via(transport)``: the tasks' Akismet client goes through ``transport``."""
-    from comments import tasks
-
-    from .fake_akismet import real_client
-
-    def use(transport):
-        monkeypatch.setattr(tasks, "akismet_client", lambda: real_client(transport))
-
-    return use
-
-
-@pytest.fixture
-def akismet_sync_client(configured_akismet, akismet_sync_class):
-    """The akismet pytest plugin's test client; it reads its key from the environment."""
-    return akismet_sync_class()

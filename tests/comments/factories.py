@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from comments.models import Comment, CommentEvent
 from tests.factories import ExerciseFactory
@@ -19,6 +20,9 @@ class CommentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Reader {n}")
     email = factory.Sequence(lambda n: f"reader{n}@example.org")
     text = factory.Sequence(lambda n: f"Does this help with sciatica? (question {n})")
+    submitted_at = factory.LazyFunction(timezone.now)
+    # Unless a test says otherwise, the comment got its status when it was sent.
+    status_changed_at = factory.SelfAttribute("submitted_at")
     ip = "192.0.2.10"
     user_agent = "Mozilla/5.0 (Linux; Android 14) Mobile"
     referrer = "https://backcare.example.org/exercises/"

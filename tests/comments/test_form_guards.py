@@ -96,15 +96,15 @@ def test_a_filled_honeypot_is_refused_and_shown_so_a_person_can_clear_it(post_co
     assert_reshown_with_text(response, "Please leave this field empty")
 
 
-def test_a_post_sent_too_fast_is_saved_as_spam_without_asking_akismet(post_comment, exercise, monkeypatch):
+def test_a_post_sent_too_fast_is_held_for_a_person_never_filed_as_spam(post_comment, exercise, monkeypatch):
     window_start = 1_800_000_000
     token = tokens.issue_form_token(exercise, now=window_start)
-    monkeypatch.setattr(tokens, "now_seconds", lambda: window_start + 2)
+    monkeypatch.setattr(tokens, "now_seconds", lambda: window_start + 1)
     post_comment(exercise, text=TEXT, token=token)
     comment = Comment.objects.get()
-    assert comment.status == Comment.Status.SPAM
-    assert comment.spam_verdict == ""
-    assert events(comment) == ["posted", "too-fast"]
+    assert comment.status == Comment.Status.PENDING
+    assert comment.held_reason == "sent too fast after the page loaded"
+    assert events(comment)[:2] == ["posted", "too-fast"]
 
 
 def test_a_person_can_never_look_too_fast_because_the_token_time_is_rounded_down(exercise, settings):

@@ -9,7 +9,8 @@ from django.db import IntegrityError
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from comments import checks, demo, targets
+from akismet_service import api, checks
+from comments import demo, targets
 from comments.models import Comment, CommentSettings
 
 from .factories import CommentFactory, reply_to
@@ -78,7 +79,7 @@ def test_a_page_without_a_publication_date_never_closes_by_age(settings):
 
 
 def test_the_system_check_warns_when_akismet_is_not_configured():
-    assert [message.id for message in checks.akismet_configured(None)] == ["comments.W001"]
+    assert [message.id for message in checks.akismet_configured(None)] == ["akismet_service.W001"]
 
 
 def test_the_system_check_is_quiet_when_akismet_is_configured(configured_akismet):
@@ -91,10 +92,8 @@ def test_akismet_verify_fails_clearly_without_a_key():
 
 
 def test_akismet_verify_confirms_a_valid_key(configured_akismet, fake_akismet, monkeypatch, capsys):
-    from comments import spam
-
-    real_get_client = spam.get_client
-    monkeypatch.setattr(spam, "get_client", lambda **kw: real_get_client(transport=fake_akismet.transport()))
+    real_get_client = api.get_client
+    monkeypatch.setattr(api, "get_client", lambda **kw: real_get_client(transport=fake_akismet.transport()))
     fake_akismet.answer("valid")
     call_command("akismet_verify")
     assert "Akismet accepts the key" in capsys.readouterr().out
@@ -121,4 +120,15 @@ def test_the_privacy_page_explains_comments_and_akismet(client):
     html = client.get("/privacy/").content.decode()
     assert 'id="comments"' in html
     assert "Akismet" in html
-    assert "60 days" in html
+
+
+def test_the_privacy_page_states_the_comment_periods_from_the_settings(client, settings):
+    settings.COMMENTS_KEEP_IP_DAYS = 45
+    settings.COMMENTS_KEEP_SPAM_DAYS = 21
+    settings.COMMENTS_KEEP_DISCARD_DAYS = 2
+    settings.COMMENTS_KEEP_TRASH_DAYS = 40
+    html = " ".join(client.get("/privacy/").content.decode().split())
+    assert "Your IP address and browser description: 45 days, then deleted." in html
+    assert "Comments marked as spam: 21 days after they were marked, then deleted." in html
+    assert "Blatant spam: 2 days, then deleted." in html
+    assert "moved to the bin by a moderator: 40 days after they were moved, then deleted." in html

@@ -6,11 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import tasks
+from akismet_service import api
+from comments import pipeline, tasks
 from comments.models import Comment, CommentEvent
+from tests.fake_akismet import LocalTransport, closed_port
 
 from .factories import CommentFactory, events
-from .fake_akismet import LocalTransport, closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -133,10 +134,57 @@ def test_search_finds_comments_by_email(editor_client, exercise):
 
 def test_the_comment_page_shows_its_audit_history(editor_client, exercise, editor):
     comment = CommentFactory(on=exercise)
-    CommentEvent.objects.create(comment=comment, kind="approved", actor=editor)
+    CommentEvent.objects.record(comment, CommentEvent.Kind.REPORTED, actor=editor, report="submit-spam")
     html = editor_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
-    assert "history" in html.lower()
-    assert "Approved" in html
+    history = html[html.index('id="events-group"') :]
+    assert "Reported to Akismet" in history
+    assert "submit-spam" in history
+    assert editor.username in history
+
+
+def change_form(comment: Comment, **changes: str) -> dict[str, str]:
+    """What the comment's change form posts, with ``changes``."""
+    return {
+        "status": comment.status,
+        "name": comment.name,
+        "url": comment.url,
+        "text": comment.text,
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+        **changes,
+    }
+
+
+def test_pending_is_not_offered_to_a_moderator_for_a_decided_comment(editor_client, exercise):
+    comment = CommentFactory(on=exercise)
+    html = editor_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
+    status_select = html[html.index('name="status"') : html.index("</select>", html.index('name="status"'))]
+    assert 'value="approved"' in status_select
+    assert 'value="pending"' not in status_select
+
+
+def test_choosing_pending_is_refused_with_a_message_not_silently_undone(editor_client, exercise):
+    comment = CommentFactory(on=exercise, text="Keep my words", name="Gwen")
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    response = editor_client.post(url, change_form(comment, status="pending", text="Keep my words, edited"))
+    assert response.status_code == 200
+    assert "cannot be put back to Pending" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.text == "Keep my words"
+
+
+def test_changing_the_status_in_the_form_goes_through_the_moderation_decision(
+    editor_client, exercise, editor
+):
+    comment = CommentFactory(on=exercise, name="Gwen", spam_verdict="ham")
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    response = editor_client.post(url, change_form(comment, status="spam"))
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.SPAM
+    assert comment.pending_report == Comment.Report.SPAM
+    assert CommentEvent.objects.filter(comment=comment, kind="spam", actor=editor).exists()
 
 
 def test_the_banner_warns_when_akismet_is_not_configured(editor_client):
@@ -144,20 +192,26 @@ def test_the_banner_warns_when_akismet_is_not_configured(editor_client):
         assert "Akismet is not set up" in editor_client.get(url).content.decode()
 
 
-def test_the_banner_warns_when_the_last_check_failed(editor_client, exercise, configured_akismet):
+def test_the_banner_warns_when_the_last_check_failed(editor_client, exercise, akismet_via):
     comment = CommentFactory(on=exercise, pending=True)
-    CommentEvent.objects.create(comment=comment, kind="check-failed", detail={"failure": "timeout"})
+    akismet_via(LocalTransport(closed_port()))
+    with api.connect() as (client, alerts):
+        pipeline.check_comment(comment, client=client, alerts=alerts)
     html = editor_client.get(reverse("admin:index")).content.decode()
-    assert "The last spam check failed (timeout" in html
+    assert "The last spam check failed (unreachable" in html
     assert "Akismet is not set up" not in html
 
 
-def test_no_banner_when_akismet_is_configured_and_the_last_check_worked(
-    editor_client, exercise, configured_akismet
+def test_no_banner_once_akismet_answers_again_after_a_failure(
+    editor_client, exercise, configured_akismet, fake_akismet, monkeypatch
 ):
-    comment = CommentFactory(on=exercise)
-    CommentEvent.objects.create(comment=comment, kind="check-failed", detail={"failure": "timeout"})
-    CommentEvent.objects.create(comment=comment, kind="checked", detail={"verdict": "ham"})
+    first, second = CommentFactory(on=exercise, pending=True), CommentFactory(on=exercise, pending=True)
+    with api.connect(transport=LocalTransport(closed_port())) as (client, alerts):
+        pipeline.check_comment(first, client=client, alerts=alerts)
+    assert "comments-banner" in editor_client.get(CHANGELIST).content.decode()
+    fake_akismet.ham()
+    with api.connect(transport=fake_akismet.transport()) as (client, alerts):
+        pipeline.check_comment(second, client=client, alerts=alerts)
     assert "comments-banner" not in editor_client.get(CHANGELIST).content.decode()
 
 

@@ -3,7 +3,7 @@
 import akismet
 import pytest
 
-from comments import moderation, notifications, pipeline, tasks
+from comments import lifecycle, notifications, pipeline, tasks
 
 from .factories import CommentFactory, reply_to
 
@@ -65,7 +65,7 @@ def test_a_subscriber_hears_when_a_reply_is_approved_with_an_unsubscribe_link(
     parent = CommentFactory(on=exercise, name="Gwen", email="gwen@example.org", subscribed=True)
     reply = reply_to(parent, name="Lesley", email="lesley@example.org", pending=True)
     with run_tasks():
-        moderation.approve([reply], actor=None)
+        lifecycle.approve([reply], actor=None)
 
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
@@ -78,14 +78,14 @@ def test_a_subscriber_hears_when_a_reply_is_approved_with_an_unsubscribe_link(
 def test_no_reply_email_to_someone_who_did_not_ask(exercise, mailoutbox, run_tasks):
     parent = CommentFactory(on=exercise, subscribed=False)
     with run_tasks():
-        moderation.approve([reply_to(parent, pending=True)], actor=None)
+        lifecycle.approve([reply_to(parent, pending=True)], actor=None)
     assert mailoutbox == []
 
 
 def test_no_reply_email_for_answering_yourself(exercise, mailoutbox, run_tasks):
     parent = CommentFactory(on=exercise, email="gwen@example.org", subscribed=True)
     with run_tasks():
-        moderation.approve([reply_to(parent, email="gwen@example.org", pending=True)], actor=None)
+        lifecycle.approve([reply_to(parent, email="gwen@example.org", pending=True)], actor=None)
     assert mailoutbox == []
 
 
@@ -93,9 +93,9 @@ def test_approving_twice_sends_the_reply_email_once(exercise, mailoutbox, run_ta
     parent = CommentFactory(on=exercise, subscribed=True)
     reply = reply_to(parent, pending=True)
     with run_tasks():
-        moderation.approve([reply], actor=None)
-        moderation.trash([reply], actor=None)
-        moderation.approve([reply], actor=None)
+        lifecycle.approve([reply], actor=None)
+        lifecycle.trash([reply], actor=None)
+        lifecycle.approve([reply], actor=None)
     assert len(mailoutbox) == 1
 
 
@@ -105,7 +105,7 @@ def test_the_pages_author_gets_approved_comments_when_it_names_one(
     monkeypatch.setattr(type(exercise), "comments_author_email", "teacher@example.org", raising=False)
     comment = CommentFactory(on=exercise, pending=True, name="Tomos")
     with run_tasks():
-        moderation.approve([comment], actor=None)
+        lifecycle.approve([comment], actor=None)
     assert [m.to for m in mailoutbox] == [["teacher@example.org"]]
     assert mailoutbox[0].subject == "[BackCare] New comment on “Knee walking”"
 
@@ -116,7 +116,7 @@ def test_the_author_gets_nothing_when_the_setting_is_off(
     settings.COMMENTS_NOTIFY_AUTHOR = False
     monkeypatch.setattr(type(exercise), "comments_author_email", "teacher@example.org", raising=False)
     with run_tasks():
-        moderation.approve([CommentFactory(on=exercise, pending=True)], actor=None)
+        lifecycle.approve([CommentFactory(on=exercise, pending=True)], actor=None)
     assert mailoutbox == []
 
 
@@ -124,5 +124,19 @@ def test_sent_email_is_recorded_in_the_audit_history(exercise, mailoutbox, run_t
     parent = CommentFactory(on=exercise, subscribed=True)
     reply = reply_to(parent, pending=True)
     with run_tasks():
-        moderation.approve([reply], actor=None)
+        lifecycle.approve([reply], actor=None)
     assert reply.events.get(kind="notified").detail == {"sent": ["subscriber"]}
+
+
+@pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)
+def test_the_moderator_email_counts_the_queue_by_reason_including_too_fast(
+    akismet_sync_client, exercise, mailoutbox, run_tasks
+):
+    CommentFactory(on=exercise, pending=True, held_reason="sent too fast after the page loaded")
+    CommentFactory(on=exercise, pending=True, held_reason="sent too fast after the page loaded")
+    comment = CommentFactory(on=exercise, pending=True, name="Mair")
+    check(comment, akismet_sync_client, run_tasks)
+    body = mailoutbox[0].body
+    assert "- sent too fast after the page loaded: 2" in body
+    assert "- first comment from this e-mail address: 1" in body
+    assert "https://backcare.example.org/admin/comments/comment/?status__exact=pending" in body

@@ -6,7 +6,8 @@ import akismet
 import pytest
 from django.utils import timezone
 
-from comments import pipeline, spam
+from akismet_service import api
+from comments import pipeline
 from comments.models import Comment
 
 from .factories import CommentFactory, events
@@ -88,8 +89,8 @@ def test_a_moderators_decision_made_during_the_check_is_not_overturned(akismet_s
 
 def test_without_a_key_the_comment_is_held_and_rechecked_in_six_hours(held):
     now = timezone.now()
-    result = pipeline.check_comment(held, client=spam.get_client(), now=now)
-    assert result.failure == spam.Failure.NOT_CONFIGURED
+    result = pipeline.check_comment(held, client=api.get_client(), now=now)
+    assert result.failure == api.Failure.NOT_CONFIGURED
     assert held.status == Comment.Status.PENDING
     assert held.next_check_at == now + timedelta(hours=6)
 

@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from comments import pipeline, spam, tasks
+from akismet_service import api
+from comments import pipeline, tasks
 from comments.models import Comment
+from tests.fake_akismet import LocalTransport, closed_port, real_client
 
 from .factories import CommentFactory, events, reply_to
-from .fake_akismet import LocalTransport, closed_port, real_client
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +119,7 @@ def test_a_faulty_answer_keeps_the_comment_held_and_records_why(
     fake_akismet.answer(**answer)
     result = check(held, fake_akismet)
     held.refresh_from_db()
-    assert result.verdict == spam.Verdict.UNKNOWN
+    assert result.verdict == api.Verdict.UNKNOWN
     assert held.status == Comment.Status.PENDING
     assert held.last_failure_reason.startswith(failure)
     assert held.next_check_at is not None
@@ -141,7 +142,7 @@ def test_a_slow_akismet_times_out_and_the_comment_stays_held(
     fake_akismet.answer("false", delay=1.0)
     result = check(held, fake_akismet)
     held.refresh_from_db()
-    assert result.failure == spam.Failure.TIMEOUT
+    assert result.failure == api.Failure.TIMEOUT
     assert held.status == Comment.Status.PENDING
 
 
@@ -150,7 +151,7 @@ def test_an_unreachable_akismet_schedules_a_recheck_in_twenty_minutes(configured
     with real_client(LocalTransport(closed_port())) as (client, alerts):
         result = pipeline.check_comment(held, client=client, alerts=alerts, now=now)
     held.refresh_from_db()
-    assert result.failure == spam.Failure.UNREACHABLE
+    assert result.failure == api.Failure.UNREACHABLE
     assert held.next_check_at == now + timedelta(minutes=20)
     assert held.first_failure_reason.startswith("unreachable")
 
@@ -198,7 +199,7 @@ def test_the_recheck_pass_runs_through_the_task_with_the_real_client(
 
 def test_submit_spam_reaches_akismet_with_the_comment(configured_akismet, fake_akismet, held):
     with real_client(fake_akismet.transport()) as (client, _alerts):
-        outcome = spam.submit_spam(pipeline.submission_for(held), client=client)
+        outcome = api.submit_spam(pipeline.submission_for(held), client=client)
     assert outcome.sent
     assert fake_akismet.last.path == "/1.1/submit-spam"
     assert fake_akismet.last.fields["comment_content"] == held.text
@@ -207,33 +208,31 @@ def test_submit_spam_reaches_akismet_with_the_comment(configured_akismet, fake_a
 def test_a_failed_submit_reports_the_failure_instead_of_raising(configured_akismet, fake_akismet, held):
     fake_akismet.answer("error", status=502)
     with real_client(fake_akismet.transport()) as (client, _alerts):
-        outcome = spam.submit_ham(pipeline.submission_for(held), client=client)
-    assert (outcome.sent, outcome.failure) == (False, spam.Failure.SERVER_ERROR)
+        outcome = api.submit_ham(pipeline.submission_for(held), client=client)
+    assert (outcome.sent, outcome.failure) == (False, api.Failure.SERVER_ERROR)
 
 
 def test_verify_key_accepts_a_valid_key(configured_akismet, fake_akismet):
     fake_akismet.answer("valid")
     with real_client(fake_akismet.transport()) as (client, _alerts):
-        assert spam.verify_key(client=client).failure is None
+        assert api.verify_key(client=client).failure is None
     assert fake_akismet.last.path == "/1.1/verify-key"
 
 
 def test_verify_key_reports_an_invalid_key(configured_akismet, fake_akismet):
     fake_akismet.answer("invalid")
     with real_client(fake_akismet.transport()) as (client, _alerts):
-        assert spam.verify_key(client=client).failure == spam.Failure.INVALID_KEY
+        assert api.verify_key(client=client).failure == api.Failure.INVALID_KEY
 
 
-def test_the_akismet_api_url_setting_sends_checks_to_another_server(
-    fake_akismet_server, settings, monkeypatch
-):
+def test_the_akismet_api_url_setting_sends_checks_to_another_server(fake_akismet, settings, monkeypatch):
     monkeypatch.setenv("PYTHON_AKISMET_API_KEY", "test-key")
-    settings.AKISMET_API_URL = f"http://127.0.0.1:{fake_akismet_server.port}"
-    fake_akismet_server.spam()
-    client = spam.get_client()
+    settings.AKISMET_API_URL = f"http://127.0.0.1:{fake_akismet.port}"
+    fake_akismet.spam()
+    client = api.get_client()
     try:
-        result = spam.check(spam.Submission(user_ip="203.0.113.9", content="Cheap pills"), client=client)
+        result = api.check(api.Submission(user_ip="203.0.113.9", content="Cheap pills"), client=client)
     finally:
-        spam.close(client)
-    assert result.verdict == spam.Verdict.SPAM
-    assert fake_akismet_server.last.fields["comment_content"] == "Cheap pills"
+        api.close(client)
+    assert result.verdict == api.Verdict.SPAM
+    assert fake_akismet.last.fields["comment_content"] == "Cheap pills"

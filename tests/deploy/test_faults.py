@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.comments.fake_akismet import FakeAkismet
+from tests.fake_akismet import FakeAkismet
 
 from .conftest import ROOT, Server, free_port, manage, orm, require_binary, spawn, stop
 from .faults import CommentPoster, PrivatePostgres, Reader, record_figures, stored_markers

@@ -12,7 +12,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client
 from django.urls import reverse
 
-from backcare.cache_guard import guard
+from backcare.cache_guard import guard, guarded
 from backcare.models import MissedPageInvalidation
 from backcare.pagecache import reconciler
 from classes.models import Enquiry
@@ -28,15 +28,20 @@ pytestmark = pytest.mark.django_db
 FAILING = ("get", "get_many", "set", "add", "incr", "delete", "set_many")
 
 
-@pytest.fixture
-def cache_down(monkeypatch) -> Iterator[None]:
-    """Every cache call fails as redis-py fails when Redis is stopped; undo() brings it back with its data."""
+def refuse_like_a_stopped_redis(*args, **kwargs):
+    """What the production backend (ResilientRedisCache) does when redis-py cannot connect."""
 
-    def refuse(*args, **kwargs):
+    def connect():
         raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
+    return guarded("the shared cache", connect)
+
+
+@pytest.fixture
+def cache_down(monkeypatch) -> Iterator[None]:
+    """Every cache call fails as in production when Redis is stopped; undo() brings it back with its data."""
     for name in FAILING:
-        monkeypatch.setattr(LocMemCache, name, refuse)
+        monkeypatch.setattr(LocMemCache, name, refuse_like_a_stopped_redis)
     yield
     monkeypatch.undo()
 
@@ -58,7 +63,7 @@ def real_redis_client_settings(settings):
     def point_at(port: int) -> None:
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "backcare.cache_guard.ResilientRedisCache",
                 "LOCATION": f"redis://127.0.0.1:{port}/0",
                 "OPTIONS": {
                     "socket_connect_timeout": settings.REDIS_TIMEOUT,
@@ -121,7 +126,7 @@ def test_a_change_made_during_the_outage_is_shown_once_the_cache_is_back(
     assert client.get(exercise.get_absolute_url())["X-Page-Cache"] == "hit"
 
     for name in FAILING:  # Redis goes away, keeping the page it holds
-        monkeypatch.setattr(LocMemCache, name, lambda *a, **k: (_ for _ in ()).throw(redis.ConnectionError()))
+        monkeypatch.setattr(LocMemCache, name, refuse_like_a_stopped_redis)
     exercise.title = "Knee walking, edited while Redis was down"
     exercise.save()
 
@@ -161,8 +166,8 @@ def test_the_outage_is_logged_once_not_on_every_request(client, exercise, cache_
         for _ in range(5):
             guard._open_until = 0  # as if each request came after the breaker closed
             assert client.get(exercise.get_absolute_url()).status_code == 200
-    page_cache_warnings = [r for r in caplog.records if "page cache" in r.getMessage()]
-    assert len(page_cache_warnings) == 1
+    cache_warnings = [r for r in caplog.records if "shared cache is unavailable" in r.getMessage()]
+    assert len(cache_warnings) == 1
 
 
 def test_after_a_failure_the_cache_is_left_alone_for_a_moment(client, exercise, cache_down):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from comments import moderation
+from comments import lifecycle
 from exercises.models import Exercise
 from tests.classes.factories import weekly_course
 from tests.comments.factories import CommentFactory
@@ -101,14 +101,14 @@ def test_admin_pages_are_never_cached_publicly(editor_client):
 def test_approving_a_comment_shows_it_at_once_to_the_next_anonymous_reader(client, exercise, editor):
     held = CommentFactory(on=exercise, pending=True, text="Does this help sciatica?")
     assert "Does this help sciatica?" not in client.get(exercise.get_absolute_url()).content.decode()
-    moderation.approve([held], actor=editor)
+    lifecycle.approve([held], actor=editor)
     assert "Does this help sciatica?" in client.get(exercise.get_absolute_url()).content.decode()
 
 
 def test_trashing_a_comment_removes_it_at_once_from_the_cached_page(client, exercise, editor):
     comment = CommentFactory(on=exercise, text="Buy cheap mats here")
     assert "Buy cheap mats here" in client.get(exercise.get_absolute_url()).content.decode()
-    moderation.trash([comment], actor=editor)
+    lifecycle.trash([comment], actor=editor)
     assert "Buy cheap mats here" not in client.get(exercise.get_absolute_url()).content.decode()
 
 

@@ -9,6 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         counts = privacy.purge()
         self.stdout.write(
-            "IP and browser cleared: {ip_cleared}; spam deleted: {spam_deleted}; "
-            "spam emptied (kept for its replies): {spam_emptied}.".format(**counts)
+            "IP and browser cleared: {ip_cleared}; spam and trash deleted: {spam_deleted}; "
+            "spam and trash emptied (kept for their replies): {spam_emptied}.".format(**counts)
         )

@@ -11,16 +11,13 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import httpx
-import pytest
 
-from comments import spam
+from akismet_service import api
 
 SUBMITTED = "Thanks for making the web a better place."
 
@@ -115,7 +112,7 @@ class FakeAkismet:
         return Handler
 
 
-class LocalTransport(spam.RedirectTransport):
+class LocalTransport(api.RedirectTransport):
     """Sends requests for Akismet's fixed host to a port on 127.0.0.1."""
 
     def __init__(self, port: int) -> None:
@@ -129,19 +126,10 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def fake_akismet_server() -> Iterator[FakeAkismet]:
-    server = FakeAkismet().start()
-    yield server
-    server.stop()
+def real_client(transport: httpx.BaseTransport):
+    """The configured Akismet client (key from the environment) talking through ``transport``:
+    the service's own ``connect()``, so the client is closed as in production."""
+    return REAL_CONNECT(transport=transport)
 
 
-@contextmanager
-def real_client(transport: httpx.BaseTransport) -> Iterator[tuple]:
-    """The configured Akismet client (key from the environment) talking through ``transport``."""
-    alerts = spam.AlertRecorder()
-    client = spam.get_client(alerts=alerts, transport=transport)
-    try:
-        yield client, alerts
-    finally:
-        spam.close(client)
+REAL_CONNECT = api.connect

@@ -1,29 +1,30 @@
-"""Asking Akismet whether something a person wrote is spam.
+"""Asking Akismet whether something a person wrote is spam, and telling it when it was wrong.
 
-Used by the comments app for comments and by the classes app for enquiries to
-teachers (``comment_type="contact-form"``). Every function here takes its
-Akismet client as an argument, so tests hand it one of the library's test
-clients, or a real ``akismet.SyncClient`` pointed at a fake server on
-127.0.0.1.
+The one home for Akismet calls: comments (``comment`` / ``reply``), enquiries to
+teachers (``contact-form``) and any later form use it; it imports no app of
+ours. Every call takes its Akismet client as an argument, so tests hand it
+one of the library's test clients, or a real ``akismet.SyncClient`` pointed at
+a fake server on 127.0.0.1. ``connect()`` makes the configured client and
+always closes it.
 
-A check never raises for a fault on Akismet's side or the network's: it
-returns ``Verdict.UNKNOWN`` with the reason, and the caller keeps the content
-held and tries again later.
+A call never raises for a fault on Akismet's side or the network's: it
+returns ``Verdict.UNKNOWN`` (or an unsent ``ReportResult``) with the reason,
+and the caller keeps the content held and tries again later.
 """
 
 from __future__ import annotations
 
 import enum
-import ipaddress
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import akismet
 import httpx
 from django.conf import settings
-from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class Submission:
 
     user_ip: str
     content: str
-    comment_type: str = "comment"  # "comment", "reply" or "contact-form"
+    comment_type: str = "comment"  # "comment", "reply", "contact-form" or "signup"
     user_agent: str = ""
     referrer: str = ""
     permalink: str = ""
@@ -69,6 +70,9 @@ class Submission:
     honeypot_field_name: str = ""
     honeypot_value: str = ""
     recheck_reason: str = ""
+    # The language of the page the content was written on ("en_gb", "cy"); the
+    # site's language when not given.
+    blog_lang: str = ""
 
     def as_akismet_arguments(self) -> dict[str, str | bool]:
         arguments: dict[str, str | bool] = {
@@ -80,7 +84,7 @@ class Submission:
             "comment_author": self.author,
             "comment_author_email": self.author_email,
             "comment_author_url": self.author_url,
-            "blog_lang": settings.LANGUAGE_CODE.replace("-", "_"),
+            "blog_lang": (self.blog_lang or settings.LANGUAGE_CODE).replace("-", "_"),
             "blog_charset": "UTF-8",
         }
         if self.comment_date_gmt:
@@ -135,27 +139,6 @@ class AlertRecorder:
         self.code = self.message = ""
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The visitor's address, for Akismet, flood control and rate limits.
-
-    Behind ``TRUSTED_PROXIES`` proxies (nginx in production: 1) the
-    address is the entry that many places from the right of X-Forwarded-For,
-    the one our own proxy added; entries further left are whatever the client
-    claimed and are never trusted. With 0, REMOTE_ADDR.
-    """
-    trusted = settings.TRUSTED_PROXIES
-    candidate = request.META.get("REMOTE_ADDR", "")
-    if trusted:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= trusted:
-            candidate = forwarded[-trusted]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
-
-
 def is_configured() -> bool:
     return bool(os.environ.get("PYTHON_AKISMET_API_KEY") and akismet_blog_url())
 
@@ -204,7 +187,7 @@ def get_client(
 ) -> akismet.SyncClient | None:
     """A client for the configured key, or None when Akismet is not set up (development).
 
-    The caller owns the client's connections: close them with ``close(client)``.
+    Prefer ``connect()``, which closes the client's connections however the block ends.
     """
     if not is_configured():
         return None
@@ -217,6 +200,23 @@ def close(client: akismet.SyncClient | None) -> None:
     http = getattr(client, "_http_client", None)
     if isinstance(http, httpx.Client):
         http.close()
+
+
+@contextmanager
+def connect(
+    *, transport: httpx.BaseTransport | None = None
+) -> Iterator[tuple[akismet.SyncClient | None, AlertRecorder]]:
+    """The configured client (None without a key) and its alert recorder; always closed after the block.
+
+    Tests replace this function (``api.connect``) to send every caller's
+    requests to a fake Akismet.
+    """
+    alerts = AlertRecorder()
+    client = get_client(alerts=alerts, transport=transport)
+    try:
+        yield client, alerts
+    finally:
+        close(client)
 
 
 def check(

@@ -1,0 +1,266 @@
+"""Every change of a comment's status, and the audit row that goes with it.
+
+A comment is *received* (pending, or published at once for a signed-in
+member of staff), then *judged* by Akismet's verdict and our own hold rules
+(``comments/rules.py``), or *scheduled* for a re-check when Akismet could not
+answer; a moderator *decides* (Approve, Spam, Not spam, Trash); the retention
+rules *purge* what has been spam or trash for long enough. Each step here
+writes its ``CommentEvent`` in the same transaction as the change, so the
+history can never disagree with the comment.
+
+Only Akismet's verdict or a person files a comment as spam. A form guard
+that doubts a post (too fast, a member of staff's name) holds it for a
+person instead, with the reason shown in the moderation queue.
+
+Work that leaves the process (asking Akismet, e-mail) is not done here: it
+is enqueued on commit through ``comments/tasks.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from akismet_service import api
+
+from . import rules, tasks
+from .models import Comment, CommentEvent
+
+Kind = CommentEvent.Kind
+Status = Comment.Status
+AKISMET_SAID_SPAM = {api.Verdict.SPAM, api.Verdict.DISCARD}
+ERASED_NAME = "(removed)"
+ERASED_EMAIL = "erased@invalid"  # a syntactically valid address that can never deliver
+
+
+def _set_status(comment: Comment, status: str, *, now: datetime) -> str:
+    previous = comment.status
+    if status != previous:
+        comment.status = status
+        comment.status_changed_at = now
+    return previous
+
+
+# --- Received -----------------------------------------------------------------
+
+
+@transaction.atomic
+def receive(
+    comment: Comment, *, user: AbstractBaseUser | None = None, doubt: rules.Doubt | None = None
+) -> Comment:
+    """Save a new comment from the form and decide its first status.
+
+    A signed-in member of staff is published at once with their badge.
+    Anyone else's comment is saved pending and checked by Akismet after
+    commit; a doubt (or a member of staff's name used by someone not signed
+    in) keeps it for a person whatever Akismet says.
+    """
+    now = timezone.now()
+    comment.submitted_at = comment.status_changed_at = now
+    comment.status = Status.PENDING
+    if user is not None and user.is_authenticated:
+        comment.user = user
+    comment.badge = rules.staff_badge(user)
+    if (
+        not comment.badge
+        and doubt is None
+        and rules.uses_staff_identity(name=comment.name, email=comment.email)
+    ):
+        doubt = rules.Doubt(rules.STAFF_IDENTITY)
+    if doubt is not None:
+        comment.guard_reason = comment.held_reason = doubt.reason
+    comment.save()
+    CommentEvent.objects.record(comment, Kind.POSTED, actor=user, signed_in=comment.user_id is not None)
+    if comment.badge:
+        _set_status(comment, Status.APPROVED, now=now)
+        comment.save(update_fields=["status", "status_changed_at"])
+        CommentEvent.objects.record(comment, Kind.APPROVED, actor=user, by="staff", badge=comment.badge)
+        tasks.enqueue_notifications(comment)
+        return comment
+    if doubt is not None:
+        CommentEvent.objects.record(comment, doubt.kind, reason=doubt.reason, **doubt.detail)
+    tasks.enqueue_check(comment)
+    return comment
+
+
+# --- Judged by Akismet and our rules --------------------------------------------
+
+
+@transaction.atomic
+def apply_verdict(comment: Comment, result: api.CheckResult, *, now: datetime, recheck: bool) -> None:
+    """Record Akismet's answer and move the comment on, unless a moderator already decided."""
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    CommentEvent.objects.record(
+        locked,
+        Kind.CHECK_FAILED if result.failure else Kind.RECHECKED if recheck else Kind.CHECKED,
+        verdict=str(result.verdict),
+        recheck=recheck,
+        **({"failure": str(result.failure), "reason": result.detail} if result.failure else {}),
+        **(
+            {"alert_code": result.alert_code, "alert_message": result.alert_message}
+            if result.alert_code
+            else {}
+        ),
+    )
+    if result.verdict == api.Verdict.UNKNOWN:
+        _schedule_recheck(locked, result, now=now)
+    else:
+        locked.spam_verdict = str(result.verdict)
+        locked.checked_at = now
+        locked.next_check_at = None
+        if locked.status == Status.PENDING:
+            _judge(locked, result.verdict, now=now)
+    locked.save()
+    comment.refresh_from_db()
+
+
+def _judge(comment: Comment, verdict: api.Verdict, *, now: datetime) -> None:
+    if verdict == api.Verdict.HAM:
+        reason = rules.local_hold_reason(comment)
+        if reason:
+            comment.held_reason = reason
+            CommentEvent.objects.record(comment, Kind.HELD, reason=reason)
+        else:
+            comment.held_reason = ""
+            _set_status(comment, Status.APPROVED, now=now)
+            CommentEvent.objects.record(comment, Kind.APPROVED, by="akismet")
+    else:
+        _set_status(comment, Status.SPAM, now=now)
+        comment.is_discard = verdict == api.Verdict.DISCARD
+        comment.held_reason = ""
+        CommentEvent.objects.record(comment, Kind.SPAM, by="akismet", discard=comment.is_discard)
+
+
+def _schedule_recheck(comment: Comment, result: api.CheckResult, *, now: datetime) -> None:
+    reason = f"{result.failure}: {result.detail}"[:300]
+    comment.check_attempts += 1
+    comment.first_failure_reason = comment.first_failure_reason or reason
+    comment.last_failure_reason = reason
+    if comment.status != Status.PENDING:
+        comment.next_check_at = None
+        return
+    comment.held_reason = comment.guard_reason or "no answer from Akismet yet"
+    if comment.gave_up_rechecking(now):
+        comment.next_check_at = None
+        CommentEvent.objects.record(comment, Kind.GAVE_UP, attempts=comment.check_attempts)
+        return
+    if result.is_key_problem:
+        delay = timedelta(hours=settings.COMMENTS_RECHECK_KEY_PROBLEM_HOURS)
+    else:
+        delay = timedelta(minutes=settings.COMMENTS_RECHECK_MINUTES)
+    comment.next_check_at = now + delay
+
+
+# --- Decided by a moderator -----------------------------------------------------
+
+
+def _decide(
+    comments: Iterable[Comment],
+    *,
+    status: str,
+    kind: str,
+    actor: AbstractBaseUser | None,
+    report_when: set[str] | None = None,
+) -> int:
+    """Apply one moderator decision to each comment not already in ``status``.
+
+    ``report_when``: the Akismet verdicts that this decision contradicts; a
+    comment with one of them gets a report queued (submit-spam / submit-ham).
+    """
+    changed = 0
+    now = timezone.now()
+    report = {Status.SPAM: Comment.Report.SPAM, Status.APPROVED: Comment.Report.HAM}.get(status, "")
+    with transaction.atomic():
+        for comment in comments:
+            if comment.status == status:
+                continue
+            previous = _set_status(comment, status, now=now)
+            comment.next_check_at = None
+            comment.held_reason = ""
+            if status != Status.SPAM:
+                comment.is_discard = False
+            reports = report_when is not None and comment.spam_verdict in report_when
+            if reports:
+                comment.pending_report = report
+                comment.report_attempts = 0
+                comment.next_report_at = now
+            comment.save()
+            CommentEvent.objects.record(
+                comment,
+                kind,
+                actor=actor,
+                previous=previous,
+                **({"report": f"submit-{report}"} if reports else {}),
+            )
+            if reports:
+                tasks.enqueue_report(comment)
+            if status == Status.APPROVED:
+                tasks.enqueue_notifications(comment)
+            changed += 1
+    return changed
+
+
+def approve(comments: Iterable[Comment], *, actor: AbstractBaseUser | None) -> int:
+    """Publish; if Akismet had called a comment spam, that false positive is worth reporting."""
+    return _decide(
+        comments, status=Status.APPROVED, kind=Kind.APPROVED, actor=actor, report_when=AKISMET_SAID_SPAM
+    )
+
+
+def mark_not_spam(comments: Iterable[Comment], *, actor: AbstractBaseUser | None) -> int:
+    """Rescue from spam: tell Akismet it was wrong (when it said spam), then publish."""
+    return _decide(
+        comments, status=Status.APPROVED, kind=Kind.NOT_SPAM, actor=actor, report_when=AKISMET_SAID_SPAM
+    )
+
+
+def mark_spam(comments: Iterable[Comment], *, actor: AbstractBaseUser | None) -> int:
+    """Into the spam folder; tell Akismet unless it already knew."""
+    return _decide(
+        comments, status=Status.SPAM, kind=Kind.SPAM, actor=actor, report_when={"", str(api.Verdict.HAM)}
+    )
+
+
+def trash(comments: Iterable[Comment], *, actor: AbstractBaseUser | None) -> int:
+    """Out of sight, without telling Akismet anything (off-topic is not spam)."""
+    return _decide(comments, status=Status.TRASH, kind=Kind.TRASH, actor=actor)
+
+
+# --- Purged by the retention rules ------------------------------------------------
+
+
+def purge_decided(*, now: datetime) -> dict[str, int]:
+    """Delete spam and trash that have been spam or trash for longer than the privacy page says.
+
+    Counted from when the comment *became* spam or trash (``status_changed_at``),
+    not from when it was written, so a moderator's mistake can be undone for the
+    whole period. Spam with replies under it (possible after a moderator changed
+    their mind) is emptied instead of deleted, so the replies stay in place.
+    """
+    days = (
+        settings.COMMENTS_KEEP_SPAM_DAYS,
+        settings.COMMENTS_KEEP_DISCARD_DAYS,
+        settings.COMMENTS_KEEP_TRASH_DAYS,
+    )
+    spam_days, discard_days, trash_days = days
+    due = Comment.objects.filter(
+        Q(status=Status.SPAM, is_discard=True, status_changed_at__lt=now - timedelta(days=discard_days))
+        | Q(status=Status.SPAM, status_changed_at__lt=now - timedelta(days=spam_days))
+        | Q(status=Status.TRASH, status_changed_at__lt=now - timedelta(days=trash_days))
+    )
+    with transaction.atomic():
+        emptied = 0
+        for comment in due.filter(replies__isnull=False).exclude(email=ERASED_EMAIL).distinct():
+            Comment.objects.filter(pk=comment.pk).update(
+                name=ERASED_NAME, email=ERASED_EMAIL, url="", text="", ip=None, user_agent="", referrer=""
+            )
+            CommentEvent.objects.record(comment, Kind.PURGED, status=comment.status)
+            emptied += 1
+        _, per_model = due.filter(replies__isnull=True).delete()
+    return {"deleted": per_model.get(Comment._meta.label, 0), "emptied": emptied}

@@ -1,0 +1,95 @@
+"""Our own reasons to let a person look at a comment before it is published.
+
+Pure questions about a comment; ``comments/lifecycle.py`` acts on the answers.
+None of them ever files a comment as spam: only Akismet's verdict or a
+moderator does that. A doubt only holds the comment for a human.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext_noop
+
+from . import text
+from .models import Comment, CommentEvent
+
+# Stored untranslated (the moderation queue shows them through gettext), so
+# a reason reads in whichever language the moderator uses.
+FIRST_TIME = gettext_noop("first comment from this e-mail address")
+MODERATION_WORD = gettext_noop("contains a moderation word")
+TOO_FAST = gettext_noop("sent too fast after the page loaded")
+STAFF_IDENTITY = gettext_noop("uses the name or e-mail address of a member of staff")
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A form guard's reason to let a person look before anything is published."""
+
+    reason: str
+    kind: str = CommentEvent.Kind.HELD
+    detail: dict[str, object] = field(default_factory=dict)
+
+
+def too_many_links(count: int) -> str:
+    return f"{count} or more links"
+
+
+def local_hold_reason(comment: Comment) -> str:
+    """Why a comment Akismet calls ham still waits for a person, or "" to publish it."""
+    if comment.guard_reason:
+        return comment.guard_reason
+    if settings.COMMENTS_HOLD_FIRST_TIME and not (
+        Comment.objects.approved().by_email(comment.email).exclude(pk=comment.pk).exists()
+    ):
+        return FIRST_TIME
+    limit = settings.COMMENTS_HOLD_LINKS
+    if limit and text.count_links(comment.text) >= limit:
+        return too_many_links(limit)
+    haystack = " ".join([comment.name, comment.email, comment.url, comment.text, comment.user_agent]).lower()
+    for word in settings.COMMENTS_MODERATION_WORDS:
+        if word.strip() and word.strip().lower() in haystack:
+            return MODERATION_WORD
+    return ""
+
+
+def staff_badge(user: AbstractBaseUser | None) -> str:
+    """The badge a signed-in member of staff's comments carry: BackCare for moderators, else Teacher."""
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        return Comment.Badge.NONE
+    if user.has_perm("comments.change_comment"):
+        return Comment.Badge.BACKCARE
+    return Comment.Badge.TEACHER
+
+
+def _plain_name(value: str) -> str:
+    """Lower case, no accents, no "(teacher)"-style asides, single spaces."""
+    value = re.sub(r"\([^)]*\)", " ", value)
+    value = unicodedata.normalize("NFKD", value.casefold())
+    value = "".join(char for char in value if char.isalnum() or char.isspace())
+    return " ".join(value.split())
+
+
+def uses_staff_identity(*, name: str, email: str) -> bool:
+    """Whether an anonymous visitor wrote under a member of staff's e-mail address or name.
+
+    Compared with every active staff login: e-mail address (any case), user
+    name, full name, and first name. A match only holds the comment; a real
+    member of staff signs in and their comment carries a badge.
+    """
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
+    if email and staff.filter(email__iexact=email.strip()).exists():
+        return True
+    wanted = _plain_name(name)
+    if not wanted:
+        return False
+    for username, first, last in staff.values_list("username", "first_name", "last_name"):
+        names = {_plain_name(username), _plain_name(f"{first} {last}"), _plain_name(first)}
+        if wanted in names - {""}:
+            return True
+    return False
