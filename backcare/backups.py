@@ -51,13 +51,15 @@ def _tables() -> list[type[models.Model]]:
     return [model for model in apps.get_models() if model._meta.managed and not model._meta.proxy]
 
 
-def checksum(cursor, model: type[models.Model]) -> str:
-    """SHA-256 over every row of ``model``'s table (all columns, in primary-key order), read with a
-    DB-API ``cursor``: equal for two databases of one engine only if the rows are."""
+def checksum(cursor, model: type[models.Model], *, pks: list[int] | None = None) -> str:
+    """SHA-256 over every row of ``model``'s table (all columns, in primary-key order; only ``pks``
+    if given), read with a DB-API ``cursor``: equal for two databases of one engine only if the rows are."""
     quote = connections["default"].ops.quote_name
     columns = ", ".join(quote(field.column) for field in model._meta.concrete_fields)
+    pk = quote(model._meta.pk.column)
+    where = f" WHERE {pk} IN ({', '.join(str(int(value)) for value in pks)})" if pks else ""
     cursor.execute(
-        f"SELECT {columns} FROM {quote(model._meta.db_table)} ORDER BY {quote(model._meta.pk.column)}"  # noqa: S608 - names from our models
+        f"SELECT {columns} FROM {quote(model._meta.db_table)}{where} ORDER BY {pk}"  # noqa: S608 - names from our models, integers
     )
     digest = hashlib.sha256()
     while rows := cursor.fetchmany(2000):

@@ -92,3 +92,29 @@ def test_the_moderation_queue_is_accessible(page, exercise, axe, live_server):
     assert page.get_by_text("Is a carpet soft enough?").is_visible()
     assert page.get_by_text("Pending: 1").is_visible()
     axe(page)
+
+
+def test_a_comment_posted_while_the_database_restarts_is_kept_and_sent_again(
+    page, exercise, axe, monkeypatch
+):
+    from django.db import OperationalError
+
+    from comments import lifecycle
+
+    receive = lifecycle.receive
+
+    def restarting(*args, **kwargs):
+        raise OperationalError("the database system is starting up")
+
+    monkeypatch.setattr(lifecycle, "receive", restarting)
+    page.goto(exercise.get_absolute_url())
+    fill_comment(page, "Does this help when sitting all day?")
+    page.get_by_role("button", name="Post comment").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "We could not save that just now"
+    assert page.get_by_role("textbox", name="Comment").input_value() == "Does this help when sitting all day?"
+    axe(page)
+    monkeypatch.setattr(lifecycle, "receive", receive)
+    page.get_by_role("button", name="Send again").click()
+
+    assert Comment.objects.get().text == "Does this help when sitting all day?"
