@@ -137,6 +137,7 @@ class CommentPoster:
         )
 
     def wait_until_the_form_is_old_enough(self, seconds: float = 3.5) -> None:
+        """The form refuses posts sent less than COMMENTS_FORM_MIN_SECONDS (3) after it was read."""
         time.sleep(max(0.0, self.issued + seconds - time.monotonic()))
 
     def post(self, n: int, *, timeout: float = 30) -> Outcome:
