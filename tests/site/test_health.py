@@ -75,4 +75,16 @@ def test_the_admin_banner_tells_the_editor_a_comment_waits_for_its_check(editor_
 
 def test_the_admin_banner_says_nothing_about_health_when_all_is_well(editor_client):
     assert health.check().warnings() == []
-    assert "waiting" not in editor_client.get("/admin/").content.decode()
+    assert "site-health" not in editor_client.get("/admin/").content.decode()
+
+
+def test_a_teacher_is_not_shown_the_sites_health(client):
+    from tests.classes.factories import teacher_login
+
+    user, _teacher = teacher_login("gwen")
+    client.force_login(user)
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    Comment.objects.filter(pk=comment.pk).update(submitted_at=timezone.now() - timedelta(hours=2))
+    page = client.get("/admin/").content.decode()
+    assert "for its spam check" not in page
+    assert "site-health" not in page
