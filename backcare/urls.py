@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -11,6 +12,8 @@ from .sitemaps import SITEMAPS
 admin.site.site_header = _("BackCare administration")
 admin.site.site_title = _("BackCare admin")
 admin.site.index_title = _("Exercises, classes and comments")
+# Staff sign in through allauth (backcare/accounts.py): rate limits, lockout, second factors.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -20,6 +23,7 @@ urlpatterns = [
     path("exercises/", include("exercises.urls")),
     path("classes/", include("classes.urls")),
     path("comments/", include("comments.urls")),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
 
