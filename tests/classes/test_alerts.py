@@ -374,7 +374,8 @@ def test_a_subscriber_gets_at_most_one_alert_a_day_and_later_courses_wait_for_th
     assert alerts.send_due_alerts(now=timezone.now() + timedelta(hours=23)) == 0
     assert alerts.send_due_alerts(now=timezone.now() + timedelta(hours=25)) == 1
     assert mailoutbox[1].subject == "2 new BackCare courses"
-    assert "Second" in mailoutbox[1].body and "Third" in mailoutbox[1].body
+    assert "Second" in mailoutbox[1].body
+    assert "Third" in mailoutbox[1].body
     assert not PendingAlert.objects.exists()
 
 
