@@ -274,8 +274,9 @@ ACCOUNT_ADAPTER = "backcare.accounts.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "backcare.accounts.SocialAccountAdapter"
 # Staff sign in with their username, readers usually with their e-mail address.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
-# Readers sign up without a password: they come back by e-mail code or a provider.
-ACCOUNT_SIGNUP_FIELDS = ["email*", "username*"]
+# A password is optional for readers: they can come back by e-mail code or a provider.
+# Staff always have one (the admin login needs it).
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
