@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
@@ -58,6 +59,17 @@ def has_second_factor(user: Any) -> bool:
     return Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     ).exists()
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login form with a label that says what to type (staff use their username)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Username or e-mail address")
+        self.fields["login"].widget.attrs.update(autocomplete="username", placeholder="")
+        if "password" in self.fields:
+            self.fields["password"].widget.attrs["placeholder"] = ""
 
 
 class AccountAdapter(DefaultAccountAdapter):

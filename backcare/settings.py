@@ -271,6 +271,7 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "backcare.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"login": "backcare.accounts.LoginForm"}
 SOCIALACCOUNT_ADAPTER = "backcare.accounts.SocialAccountAdapter"
 # Staff sign in with their username, readers usually with their e-mail address.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
