@@ -252,7 +252,16 @@ if os.environ.get("EMAIL_HOST"):
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Printed on the console. In development bodies are printed as written, links
+    # unbroken (backcare/devmail.py); in production the plain console backend keeps
+    # `check --deploy` warning that no mail would leave.
+    MAILERS = {
+        "default": {
+            "BACKEND": "backcare.devmail.ReadableConsoleBackend"
+            if DEBUG
+            else "django.core.mail.backends.console.EmailBackend"
+        }
+    }
 
 # --- Authentication ---------------------------------------------------------
 

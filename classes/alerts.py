@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -54,23 +55,46 @@ class TokenProblem(Exception):
         self.expired = expired
 
 
+def email_digest(email: str) -> str:
+    """A keyed digest of the address: links carry this, never the address itself (it would
+    otherwise sit in readable base64 in web server logs)."""
+    return salted_hmac("classes.alerts.email", email.strip().lower(), algorithm="sha256").hexdigest()[:16]
+
+
+def _token(subscription: AlertSubscription, *, salt: str) -> str:
+    return signing.dumps({"id": subscription.pk, "h": email_digest(subscription.email)}, salt=salt)
+
+
 def confirm_token(subscription: AlertSubscription) -> str:
-    return signing.dumps({"id": subscription.pk, "email": subscription.email}, salt=CONFIRM_SALT)
+    return _token(subscription, salt=CONFIRM_SALT)
 
 
-def read_confirm_token(token: str) -> tuple[int, str]:
+def read_confirm_token(token: str) -> AlertSubscription | None:
+    """The sign-up the link is for; None when it is gone or its address has changed since.
+    Raises ``TokenProblem`` for a link that was tampered with or is more than a week old."""
     max_age = timedelta(days=settings.CLASSES_ALERT_CONFIRM_DAYS)
-    return _read(token, salt=CONFIRM_SALT, max_age=max_age, fields=("id", "email"))
+    return _subscription(*_read(token, salt=CONFIRM_SALT, max_age=max_age, fields=("id", "h")))
 
 
-def unsubscribe_token(email: str) -> str:
-    return signing.dumps({"email": email}, salt=UNSUBSCRIBE_SALT)
+def unsubscribe_token(subscription: AlertSubscription) -> str:
+    return _token(subscription, salt=UNSUBSCRIBE_SALT)
 
 
-def read_unsubscribe_token(token: str) -> str:
+def read_unsubscribe_token(token: str) -> AlertSubscription | None:
+    """One of the address's sign-ups (None if they are already gone); ``TokenProblem`` as above."""
     max_age = timedelta(days=settings.CLASSES_ALERT_UNSUBSCRIBE_MAX_AGE_DAYS)
-    (email,) = _read(token, salt=UNSUBSCRIBE_SALT, max_age=max_age, fields=("email",))
-    return email
+    return _subscription(*_read(token, salt=UNSUBSCRIBE_SALT, max_age=max_age, fields=("id", "h")))
+
+
+def _subscription(subscription_id: object, digest: object) -> AlertSubscription | None:
+    subscription = (
+        AlertSubscription.objects.select_related("teacher").filter(pk=subscription_id).first()
+        if isinstance(subscription_id, int)
+        else None
+    )
+    if subscription is None or not constant_time_compare(email_digest(subscription.email), str(digest)):
+        return None
+    return subscription
 
 
 def _read(token: str, *, salt: str, max_age: timedelta, fields: tuple[str, ...]) -> tuple:
@@ -196,18 +220,14 @@ def send_confirmation(subscription: AlertSubscription) -> bool:
     return True
 
 
-def confirm(subscription_id: int, email: str, *, now: datetime | None = None) -> AlertSubscription | None:
-    """Start the alerts. The address in the link must still be the subscription's; the sign-up's
-    IP address and browser, kept only for the spam check, are cleared. None if it is gone."""
+def confirm(subscription: AlertSubscription, *, now: datetime | None = None) -> AlertSubscription:
+    """Start the alerts; the sign-up's IP address and browser, kept only for the spam check, are
+    cleared. Confirming again changes nothing."""
     now = now or timezone.now()
-    subscription = AlertSubscription.objects.filter(pk=subscription_id, email=email).first()
-    if subscription is None:
-        return None
-    if subscription.confirmed_at is None:
-        AlertSubscription.objects.filter(pk=subscription.pk, confirmed_at__isnull=True).update(
-            confirmed_at=now, ip_address=None, user_agent=""
-        )
-        subscription.refresh_from_db()
+    AlertSubscription.objects.filter(pk=subscription.pk, confirmed_at__isnull=True).update(
+        confirmed_at=now, ip_address=None, user_agent=""
+    )
+    subscription.refresh_from_db()
     return subscription
 
 
@@ -291,17 +311,17 @@ def _send_one(email: str, *, now: datetime, cutoff: datetime, connection) -> int
             return 0
         courses = list({alert.course.pk: alert.course for alert in pending}.values())
         reasons = sorted({alert.subscription.choice_label for alert in pending})
-        message = alert_message(email, courses, reasons, site_language=subscriptions[0].site_language)
+        message = alert_message(subscriptions[0], courses, reasons)
         connection.send_messages([message])
         PendingAlert.objects.filter(pk__in=[alert.pk for alert in pending]).delete()
         AlertSubscription.objects.filter(email=email).update(last_sent_at=now)
     return 1
 
 
-def alert_message(
-    email: str, courses: list[Course], reasons: list[str], *, site_language: str
-) -> EmailMessage:
-    unsubscribe_url = absolute(reverse("classes:alert_unsubscribe", args=[unsubscribe_token(email)]))
+def alert_message(subscription: AlertSubscription, courses: list[Course], reasons: list[str]) -> EmailMessage:
+    """One e-mail for every waiting course; its unsubscribe link stops every alert to the address."""
+    email, site_language = subscription.email, subscription.site_language
+    unsubscribe_url = absolute(reverse("classes:alert_unsubscribe", args=[unsubscribe_token(subscription)]))
     dated = {
         course.pk: course for course in Course.objects.filter(pk__in=[c.pk for c in courses]).with_dates()
     }

@@ -30,7 +30,7 @@ from akismet_service import visitors
 from . import alerts
 from .calendar import calendar_bytes
 from .forms import AlertSignupForm, CourseFilterForm, EnquiryForm
-from .models import AlertSubscription, Course, Teacher, Venue
+from .models import Course, Teacher, Venue
 from .structured_data import course_data
 from .tasks import confirm_alert_signup, deliver_enquiry
 
@@ -250,16 +250,13 @@ class AlertSentView(TemplateView):
 def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; only POST confirms, so a mail program opening the link changes nothing."""
     try:
-        subscription_id, email = alerts.read_confirm_token(token)
+        subscription = alerts.read_confirm_token(token)
     except alerts.TokenProblem as problem:
         return render(request, "classes/alert_link_problem.html", {"expired": problem.expired}, status=400)
-    subscription = (
-        AlertSubscription.objects.filter(pk=subscription_id, email=email).select_related("teacher").first()
-    )
     if subscription is None:
         return render(request, "classes/alert_link_problem.html", {"gone": True}, status=400)
     if request.method == "POST":
-        subscription = alerts.confirm(subscription_id, email)
+        subscription = alerts.confirm(subscription)
         return render(request, "classes/alert_confirm.html", {"subscription": subscription, "done": True})
     return render(request, "classes/alert_confirm.html", {"subscription": subscription})
 
@@ -268,12 +265,14 @@ def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button; POST (ours, or a mail program's one-click) deletes the address's alerts."""
+    """GET shows a button; POST (ours, or a mail program's one-click) deletes the address's alerts.
+    A link used again finds nothing left and says the alerts are stopped."""
     try:
-        email = alerts.read_unsubscribe_token(token)
+        subscription = alerts.read_unsubscribe_token(token)
     except alerts.TokenProblem as problem:
         return render(request, "classes/alert_link_problem.html", {"expired": problem.expired}, status=400)
-    if request.method == "POST":
-        alerts.unsubscribe(email)
+    if request.method == "POST" and subscription is not None:
+        alerts.unsubscribe(subscription.email)
+    if request.method == "POST" or subscription is None:
         return render(request, "classes/alert_unsubscribe.html", {"done": True})
-    return render(request, "classes/alert_unsubscribe.html", {"email": email})
+    return render(request, "classes/alert_unsubscribe.html", {"email": subscription.email})
