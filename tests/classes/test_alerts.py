@@ -535,3 +535,18 @@ def test_a_course_page_offers_alerts_for_its_teacher(client, gwen, django_captur
     course = publish(django_capture_on_commit_callbacks, [gwen])
     html = client.get(course.get_absolute_url()).content.decode()
     assert reverse("classes:alert_signup") + "?teacher=gwen" in html
+
+
+def test_with_welsh_on_the_site_a_reader_can_ask_for_welsh_language_courses_only(
+    client, gwen, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+    assert "In which language?" in client.get(reverse("classes:alert_signup")).content.decode()
+    sign_up(client, django_capture_on_commit_callbacks, about="any", language="cy")
+    subscription = AlertSubscription.objects.get()
+    assert subscription.language == "cy"
+    assert subscription.choice_label == "any new course (Welsh)"
+
+
+def test_without_welsh_on_the_site_the_language_question_is_not_asked(client, gwen):
+    assert "In which language?" not in client.get(reverse("classes:alert_signup")).content.decode()
