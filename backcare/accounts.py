@@ -41,9 +41,6 @@ ERROR_MESSAGES = {
     "email_password_mismatch": _("The username or e-mail address, or the password, is not right."),
 }
 
-# The staff pages a login without a second factor may still open: adding one, and signing out.
-MFA_SETUP_URL_NAMES = {"mfa_index", "mfa_activate_totp", "mfa_add_webauthn", "mfa_generate_recovery_codes"}
-
 
 def is_editor(user: Any) -> bool:
     """Superusers and logins that may manage every teacher's courses."""
