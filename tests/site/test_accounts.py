@@ -299,3 +299,20 @@ def test_a_code_for_an_unknown_address_reveals_nothing(client, mailoutbox):
     response = client.post(reverse("account_request_login_code"), {"email": "stranger@example.org"})
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "name", ["account_login", "account_signup", "account_request_login_code", "classes:alert_signup"]
+)
+def test_the_sign_in_and_alert_pages_keep_the_strict_policy_with_no_inline_script_or_style(client, name):
+    response = client.get(reverse(name))
+    html = response.content.decode()
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert "style=" not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)", html)
+    assert 'name="robots" content="noindex"' in html
+
+
+def test_staff_pages_allow_passkeys_on_our_own_origin_only(client):
+    response = client.get(reverse("account_login"))
+    assert "publickey-credentials-get=(self)" in response["Permissions-Policy"]
