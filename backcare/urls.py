@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -16,19 +17,25 @@ admin.site.index_title = _("Exercises, classes and comments")
 # Staff sign in through allauth (backcare/accounts.py): rate limits, lockout, second factors.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# One address per file for robots, the sitemap (which lists both languages) and the admin.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("exercises/", include("exercises.urls")),
-    path("classes/", include("classes.urls")),
-    path("comments/", include("comments.urls")),
     path("accounts/", include("allauth.urls")),
     # Ahead of the admin's own "view on site" address (admin:view_on_site), which it replaces.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
 ]
+# Every public page twice: English at /, Welsh under /cy/ (bilingual/languages.py).
+# Slugs are the same in both languages, so a page's two addresses differ only by /cy.
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("exercises/", include("exercises.urls")),
+    path("classes/", include("classes.urls")),
+    path("comments/", include("comments.urls")),
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -19,6 +19,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from bilingual.admin_filters import MissingWelshFilter, has_welsh
 
 from .forms import RepeatCourseForm
 from .models import Course, Session, Teacher, Venue, publishing_problem
@@ -65,8 +68,8 @@ class SessionInline(admin.StackedInline):
 
 
 @admin.register(Course)
-class CourseAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
-    list_display = ["title", "next_session", "places_left", "booking_status", "is_published"]
+class CourseAdmin(NotFoundForOthersMixin, TranslationAdmin):
+    list_display = ["title", "next_session", "places_left", "booking_status", "is_published", has_welsh]
     list_display_links = ["title"]
     list_editable = ["places_left", "booking_status"]
     search_fields = ["title", "venue__name", "venue__town"]
@@ -99,7 +102,7 @@ class CourseAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         return courses if is_editor(request.user) else courses.taught_by(request.user)
 
     def get_list_filter(self, request: HttpRequest) -> list:
-        filters = ["booking_status", "is_published", "language"]
+        filters = ["booking_status", "is_published", "language", MissingWelshFilter]
         return [*filters, "teachers"] if is_editor(request.user) else filters
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
@@ -204,8 +207,9 @@ class CourseAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
 
 
 @admin.register(Teacher)
-class TeacherAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
-    list_display = ["name", "organisation", "user"]
+class TeacherAdmin(NotFoundForOthersMixin, TranslationAdmin):
+    list_display = ["name", "organisation", "user", has_welsh]
+    list_filter = [MissingWelshFilter]
     search_fields = ["name", "organisation"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
@@ -242,9 +246,9 @@ class TeacherAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
-    list_display = ["name", "town", "is_online", "step_free_access", "chairs_available"]
-    list_filter = ["town", "is_online", "step_free_access"]
+class VenueAdmin(TranslationAdmin):
+    list_display = ["name", "town", "is_online", "step_free_access", "chairs_available", has_welsh]
+    list_filter = ["town", "is_online", "step_free_access", MissingWelshFilter]
     search_fields = ["name", "town", "postcode"]
     fieldsets = [
         (None, {"fields": ["name", "is_online", "address", "town", "postcode"]}),

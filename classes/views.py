@@ -169,6 +169,7 @@ def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
             saved.ip_address = ip
             saved.user_agent = request.headers.get("User-Agent", "")[:400]
             saved.referrer = request.headers.get("Referer", "")[:400]
+            saved.language = request.LANGUAGE_CODE
             with transaction.atomic():
                 saved.save()
                 # robust: a queue that is down must not turn a saved message into

@@ -5,6 +5,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from bilingual.languages import HREFLANG
+
 from .models import Category, Exercise
 from .structured_data import exercise_plan
 
@@ -45,7 +47,9 @@ class ExerciseDetailView(DetailView):
         canonical_url = settings.SITE_URL + self.object.get_absolute_url()
         return super().get_context_data(
             canonical_url=canonical_url,
-            structured_data=exercise_plan(self.object, url=canonical_url),
+            structured_data=exercise_plan(
+                self.object, url=canonical_url, language=HREFLANG[self.request.LANGUAGE_CODE]
+            ),
             **kwargs,
         )
 

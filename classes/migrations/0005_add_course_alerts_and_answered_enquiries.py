@@ -17,7 +17,7 @@ def announce_published_courses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("classes", "0002_create_teachers_group"),
+        ("classes", "0004_add_enquiry_language"),
     ]
 
     operations = [
