@@ -1,24 +1,14 @@
-from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
 from bilingual.languages import missing_welsh
 
 from .models import Category, Exercise, Step
-
-
-class LabelledFileInput(forms.ClearableFileInput):
-    """Django wraps file inputs in a fieldset whose legend screen readers don't
-    announce as the input's name; a plain <label for> is what axe and people need."""
-
-    use_fieldset = False
-
-
-PICTURE_WIDGETS = {models.ImageField: {"widget": LabelledFileInput}}
 
 
 class StepInline(TranslationStackedInline):
@@ -31,7 +21,7 @@ class StepInline(TranslationStackedInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(TranslationAdmin):
+class CategoryAdmin(LabelledListEditableMixin, TranslationAdmin):
     list_display = ["name", "position", has_welsh]
     list_filter = [MissingWelshFilter]
     list_editable = ["position"]

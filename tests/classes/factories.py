@@ -84,7 +84,11 @@ def weekly_course(start: date, weeks: int = 4, **kwargs) -> Course:
 
 
 def teacher_login(username: str, **teacher_kwargs) -> tuple:
-    """A staff login in the Teachers group, linked to a new teacher profile."""
+    """A staff login in the Teachers group, linked to a new teacher profile.
+
+    The group is made afresh if a flush removed it: Playwright's greenlets can give a
+    browser test a database connection that has lost the serialized-rollback snapshot.
+    """
     user = UserFactory(username=username, is_staff=True)
     # The group the data migration made; made again if a transactional test's flush removed it.
     user.groups.add(teachers_group(group_model=Group, permission_model=Permission))

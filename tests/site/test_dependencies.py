@@ -6,7 +6,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OUR_APPS = {"backcare", "akismet_service", "bilingual", "comments", "exercises", "classes"}
+OUR_APPS = {
+    "backcare",
+    "accessible_admin",
+    "akismet_service",
+    "bilingual",
+    "comments",
+    "exercises",
+    "classes",
+}
 
 
 def imported_apps(app: str) -> dict[str, set[str]]:

@@ -17,7 +17,7 @@ def announce_published_courses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("classes", "0004_add_enquiry_language"),
+        ("classes", "0005_help_texts_for_teachers"),
     ]
 
     operations = [
