@@ -90,10 +90,7 @@ def test_teacher_on_a_phone_moves_a_session_and_cancels_another_from_the_start_p
     first, second = course.sessions.all()[:2]
     moved_to = first.date + timedelta(days=1)
 
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill("gwen")
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, "gwen", "pw")
     expect(page.get_by_role("heading", name="Your courses")).to_be_visible()
     assert_fits_the_phone(page)
     axe(page)
