@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "backcare",
     "akismet_service",
+    "safety",
     "comments",
     "exercises",
     "classes",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("exercises/", include("exercises.urls")),
     path("classes/", include("classes.urls")),
     path("comments/", include("comments.urls")),
+    path("help-now/", include("safety.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -270,8 +270,12 @@ class VenueAdmin(admin.ModelAdmin):
 class EnquiryAdmin(admin.ModelAdmin):
     """For editors: every enquiry with its spam verdict, and a way to resend one that failed."""
 
-    list_display = ["created_at", "name", "teacher", "verdict", "sent_at", "send_attempts"]
-    list_filter = ["verdict", ("sent_at", admin.EmptyFieldListFilter)]
+    list_display = ["created_at", "name", "teacher", "verdict", "held_reason", "sent_at", "send_attempts"]
+    list_filter = [
+        "verdict",
+        ("sent_at", admin.EmptyFieldListFilter),
+        ("held_reason", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["name", "email", "message"]
     readonly_fields = [field.name for field in Enquiry._meta.fields]
     actions = ["send_again"]
