@@ -353,6 +353,10 @@ LOGGING = {
 # --- Exercises --------------------------------------------------------------
 
 EXERCISES_PER_PAGE = 12
+# Uploaded pictures larger than this are refused (Pillow refuses twice this as a decompression bomb).
+EXERCISES_MAX_PICTURE_PIXELS = int(os.environ.get("EXERCISES_MAX_PICTURE_PIXELS", 24_000_000))
+# A routine holds at most this many exercises.
+EXERCISES_ROUTINE_MAX = 12
 
 # --- Comments ---------------------------------------------------------------
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import pictures
 from .models import Category, Exercise, Step
 
 
@@ -16,11 +17,37 @@ class LabelledFileInput(forms.ClearableFileInput):
 PICTURE_WIDGETS = {models.ImageField: {"widget": LabelledFileInput}}
 
 
+class PictureForm(forms.ModelForm):
+    """Every uploaded picture is checked and re-encoded as WebP before it is saved (see pictures.py).
+
+    A plain file field: Django's image field would refuse an SVG with its own vaguer message first.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if field := self.fields.get("image"):
+            self.fields["image"] = forms.FileField(
+                required=False, label=field.label, help_text=field.help_text, widget=field.widget
+            )
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and "image" in self.changed_data:
+            return pictures.clean_upload(image)
+        return image
+
+
+def save_picture_widths(obj: Exercise | Step, form: forms.ModelForm) -> None:
+    if obj.image and "image" in form.changed_data:
+        pictures.save_widths(obj.image)
+
+
 class StepInline(admin.StackedInline):
     model = Step
+    form = PictureForm
     extra = 1
     formfield_overrides = PICTURE_WIDGETS
-    fields = ["position", "text", "image", "image_alt"]
+    fields = ["position", "text", "image", "drawing", "image_alt"]
     verbose_name = _("step")
     verbose_name_plural = _("steps, in order (number them 1, 2, 3…)")
 
@@ -41,6 +68,7 @@ class ExerciseAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     inlines = [StepInline]
+    form = PictureForm
     formfield_overrides = PICTURE_WIDGETS
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
@@ -49,7 +77,7 @@ class ExerciseAdmin(admin.ModelAdmin):
             _("The exercise"),
             {"fields": ["starting_position", "repetitions", "frequency", "duration", "cautions"]},
         ),
-        (_("Picture and more text"), {"fields": ["image", "image_alt", "body"], "classes": ["collapse"]}),
+        (_("Picture and more text"), {"fields": ["image", "drawing", "image_alt", "body"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "author", "created_at", "updated_at"]}),
     ]
 
@@ -60,3 +88,10 @@ class ExerciseAdmin(admin.ModelAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        save_picture_widths(obj, form)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        for step_form in formset.forms:
+            if step_form.instance.pk and step_form.has_changed():
+                save_picture_widths(step_form.instance, step_form)

@@ -171,6 +171,93 @@ EXERCISES = [
 ]
 
 
+# Line drawings shipped in exercises/static/exercises/drawings/ (drawn by bin/draw-exercises):
+# the starting position, then {step number: drawing}, each with a description of the position.
+DRAWINGS = {
+    "knee-walking": (
+        (
+            "lying-knees-bent.svg",
+            "A person lying on their back on a mat, knees bent, feet flat, arms by their sides.",
+        ),
+        {
+            2: (
+                "knee-walking-one-knee.svg",
+                "Lying on the back: one knee has slid a little forwards, feet still.",
+            ),
+            3: (
+                "knee-walking-other-knee.svg",
+                "Lying on the back: now the other knee slides forwards, feet still.",
+            ),
+        },
+    ),
+    "knees-to-chest": (
+        (
+            "lying-knees-bent.svg",
+            "A person lying on their back on a mat, knees bent, feet flat, arms by their sides.",
+        ),
+        {
+            1: ("knees-to-chest-one.svg", "Lying on the back, holding one bent knee towards the chest."),
+            2: ("knees-to-chest-both.svg", "Lying on the back, holding both bent knees towards the chest."),
+        },
+    ),
+    "pelvic-tilts": (
+        (
+            "pelvic-tilt-start.svg",
+            "Lying on the back, knees bent, with a small arch between the lower back and mat.",
+        ),
+        {
+            1: (
+                "pelvic-tilt-flat.svg",
+                "Lying on the back with the lower back pressed gently down to the mat.",
+            ),
+            2: (
+                "pelvic-tilt-arch.svg",
+                "Lying on the back with the small arch under the lower back returned.",
+            ),
+        },
+    ),
+    "cat-and-cow": (
+        (
+            "hands-and-knees.svg",
+            "A person on hands and knees on a mat, back level, a folded blanket under the knees.",
+        ),
+        {
+            1: (
+                "cat.svg",
+                "On hands and knees with the back rounded up towards the ceiling and the head hanging.",
+            ),
+            2: (
+                "cow.svg",
+                "On hands and knees with the tummy dropped a little and the head looking forwards.",
+            ),
+        },
+    ),
+    "lying-knee-rolls": (
+        (
+            "knee-rolls-middle.svg",
+            "Seen from above: lying on the back, arms stretched out, knees bent together.",
+        ),
+        {
+            1: (
+                "knee-rolls-right.svg",
+                "Seen from above: both knees lowered a little way to one side, shoulders flat.",
+            ),
+            3: ("knee-rolls-left.svg", "Seen from above: both knees lowered a little way to the other side."),
+        },
+    ),
+    "seated-neck-turns": (
+        (
+            "seated-facing-forwards.svg",
+            "A person sitting tall on a chair, feet flat, hands on thighs, looking ahead.",
+        ),
+        {
+            1: ("seated-turn-right.svg", "Sitting on a chair with the head turned slowly to the right."),
+            3: ("seated-turn-left.svg", "Sitting on a chair with the head turned slowly to the left."),
+        },
+    ),
+}
+
+
 @transaction.atomic
 def load(*, author: AbstractBaseUser | None = None) -> list[Exercise]:
     """Create or refresh the demo categories and exercises; safe to run again."""
@@ -184,9 +271,13 @@ def load(*, author: AbstractBaseUser | None = None) -> list[Exercise]:
     for data in EXERCISES:
         data = dict(data)
         steps = data.pop("steps")
+        slug = data.pop("slug")
+        (drawing, drawing_alt), step_drawings = DRAWINGS[slug]
         exercise, _ = Exercise.objects.update_or_create(
-            slug=data.pop("slug"),
+            slug=slug,
             defaults={
+                "drawing": drawing,
+                "image_alt": drawing_alt,
                 **{key: value for key, value in data.items() if key != "days_ago"},
                 "category": categories[data["category"]],
                 "status": Exercise.Status.PUBLISHED,
@@ -197,7 +288,13 @@ def load(*, author: AbstractBaseUser | None = None) -> list[Exercise]:
         exercise.steps.all().delete()
         exercise.steps.bulk_create(
             [
-                exercise.steps.model(exercise=exercise, position=n, text=text)
+                exercise.steps.model(
+                    exercise=exercise,
+                    position=n,
+                    text=text,
+                    drawing=step_drawings.get(n, ("", ""))[0],
+                    image_alt=step_drawings.get(n, ("", ""))[1],
+                )
                 for n, text in enumerate(steps, 1)
             ]
         )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .markup import render_markdown
+from .pictures import drawing_choices
 
 
 def require_alt_text(image, alt: str, field: str = "image_alt") -> None:
@@ -67,6 +68,9 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
             "slug",
             "summary",
             "image",
+            "image_width",
+            "image_height",
+            "drawing",
             "image_alt",
             "published_at",
             "status",
@@ -117,8 +121,29 @@ class Exercise(models.Model):
         help_text=_("Optional longer text. Markdown: *emphasis*, **bold**, lists, [links](https://…)."),
     )
     body_html = models.TextField(editable=False, blank=True)
-    image = models.ImageField(_("picture"), upload_to="exercises/", blank=True)
-    image_alt = models.CharField(_("picture description"), max_length=250, blank=True)
+    image = models.ImageField(
+        _("picture"),
+        upload_to="exercises/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        help_text=_("A JPEG, PNG or WebP picture of the starting position. It replaces the line drawing."),
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    drawing = models.CharField(
+        _("line drawing"),
+        max_length=100,
+        blank=True,
+        choices=drawing_choices,
+        help_text=_("One of the site's own line drawings, used when there is no uploaded picture."),
+    )
+    image_alt = models.CharField(
+        _("picture description"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the position shown, for people who cannot see the picture."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         _("publish date"),
@@ -168,7 +193,7 @@ class Exercise(models.Model):
         return reverse("exercises:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        require_alt_text(self.image, self.image_alt)
+        require_alt_text(self.image or self.drawing, self.image_alt)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             # "Published" with no date means "now", as an editor expects.
             self.published_at = timezone.now()
@@ -195,7 +220,16 @@ class Step(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("what to do"))
-    image = models.ImageField(_("picture"), upload_to="exercises/steps/", blank=True)
+    image = models.ImageField(
+        _("picture"),
+        upload_to="exercises/steps/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    drawing = models.CharField(_("line drawing"), max_length=100, blank=True, choices=drawing_choices)
     image_alt = models.CharField(_("picture description"), max_length=250, blank=True)
 
     class Meta:
@@ -207,4 +241,4 @@ class Step(models.Model):
         return self.text[:60]
 
     def clean(self) -> None:
-        require_alt_text(self.image, self.image_alt)
+        require_alt_text(self.image or self.drawing, self.image_alt)

@@ -19,7 +19,49 @@ from .models import WarningSign
 
 # Filler words between the words of a sign: "lost feeling in my saddle area".
 FILLER = frozenset(
-    ["a", "an", "the", "my", "me", "i", "im", "ive", "id", "in", "on", "of", "at", "to", "around", "and", "or", "is", "are", "am", "was", "were", "be", "been", "have", "has", "had", "its", "it", "this", "that", "some", "bit", "very", "really", "quite", "just", "so", "got", "getting", "there"]
+    [
+        "a",
+        "an",
+        "the",
+        "my",
+        "me",
+        "i",
+        "im",
+        "ive",
+        "id",
+        "in",
+        "on",
+        "of",
+        "at",
+        "to",
+        "around",
+        "and",
+        "or",
+        "is",
+        "are",
+        "am",
+        "was",
+        "were",
+        "be",
+        "been",
+        "have",
+        "has",
+        "had",
+        "its",
+        "it",
+        "this",
+        "that",
+        "some",
+        "bit",
+        "very",
+        "really",
+        "quite",
+        "just",
+        "so",
+        "got",
+        "getting",
+        "there",
+    ]
 )
 # How many content words may separate the first and last word of a sign.
 WINDOW = 6
