@@ -17,7 +17,8 @@ def test_a_comment_about_saddle_numbness_sends_the_writer_to_urgent_advice(post_
     assert response.url.startswith(reverse("safety:help_now"))
     advice = client.get(response.url)
     body = advice.content.decode()
-    assert "NHS 111 Wales" in body and "999" in body
+    assert "NHS 111 Wales" in body
+    assert "999" in body
     assert body.index("Please get medical help now") < body.index("Your message is saved")
     assert Comment.objects.get().get_absolute_url() in body
 

@@ -44,7 +44,8 @@ def test_a_jpeg_is_saved_as_webp_without_its_camera_metadata_or_location():
 def test_png_and_webp_pictures_are_accepted(fmt):
     cleaned = pictures.clean_upload(photo(fmt, (300, 200), name=f"x.{fmt.lower()}"))
     with Image.open(cleaned) as image:
-        assert image.format == "WEBP" and image.size == (300, 200)
+        assert image.format == "WEBP"
+        assert image.size == (300, 200)
 
 
 def test_a_gif_is_refused_with_the_formats_we_take():
@@ -129,4 +130,6 @@ def test_every_drawing_offered_to_editors_exists_and_is_plain_svg():
     assert "lying-knees-bent.svg" in names
     for name in names:
         text = (pictures.DRAWINGS_DIR / name).read_text()
-        assert "<script" not in text and "href" not in text and "on" + "load" not in text
+        assert "<script" not in text
+        assert "href" not in text
+        assert "on" + "load" not in text
