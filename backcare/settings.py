@@ -181,7 +181,11 @@ PAGE_CACHE_URL_NAMES = [
     "exercises:list",
     "exercises:detail",
     "exercises:print",
+    "exercises:follow",
     "exercises:feed",
+    "routine:page",
+    "routine:print",
+    "routine:follow",
     "exercises:atom",
     "classes:list",
     "classes:course",
@@ -355,6 +359,16 @@ LOGGING = {
 EXERCISES_PER_PAGE = 12
 # Uploaded pictures larger than this are refused (Pillow refuses twice this as a decompression bomb).
 EXERCISES_MAX_PICTURE_PIXELS = int(os.environ.get("EXERCISES_MAX_PICTURE_PIXELS", 24_000_000))
+# The practice's details printed on every handout (placeholders until the practice sets them).
+BACKCARE_PRACTICE = {
+    "name": os.environ.get("BACKCARE_PRACTICE_NAME", "BackCare"),
+    "place": os.environ.get("BACKCARE_PRACTICE_PLACE", "Aberystwyth, Ceredigion"),
+    "email": os.environ.get("BACKCARE_PRACTICE_EMAIL", "hello@backcare.example.org"),
+    "website": SITE_URL.split("://", 1)[-1],
+}
+# How long browsers and proxies may keep a handout or routine PDF before revalidating (ETag).
+HANDOUT_CACHE_SECONDS = int(os.environ.get("HANDOUT_CACHE_SECONDS", 7 * 24 * 3600))
+ROUTINE_PDF_CACHE_SECONDS = int(os.environ.get("ROUTINE_PDF_CACHE_SECONDS", 24 * 3600))
 # A routine holds at most this many exercises.
 EXERCISES_ROUTINE_MAX = 12
 

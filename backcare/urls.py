@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -18,6 +19,10 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("exercises/", include("exercises.urls")),
+    path(
+        "e/<slug:slug>/", RedirectView.as_view(pattern_name="exercises:detail", permanent=True), name="short"
+    ),
+    path("routine/", include("exercises.routine_urls")),
     path("classes/", include("classes.urls")),
     path("comments/", include("comments.urls")),
     path("help-now/", include("safety.urls")),

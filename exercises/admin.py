@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import pictures
-from .models import Category, Exercise, Step
+from . import handouts, pictures
+from .models import Category, Exercise, Handout, HandoutItem, Step
+from .tasks import build_handout
 
 
 class LabelledFileInput(forms.ClearableFileInput):
@@ -95,3 +96,41 @@ class ExerciseAdmin(admin.ModelAdmin):
         for step_form in formset.forms:
             if step_form.instance.pk and step_form.has_changed():
                 save_picture_widths(step_form.instance, step_form)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        handouts.enqueue_rebuilds(form.instance)
+
+
+class HandoutItemInline(admin.TabularInline):
+    model = HandoutItem
+    extra = 1
+    autocomplete_fields = ["exercise"]
+    fields = ["position", "exercise"]
+
+
+@admin.register(Handout)
+class HandoutAdmin(admin.ModelAdmin):
+    """Compose a handout: its text and exercises; the PDF is rebuilt after every save."""
+
+    list_display = ["title", "is_published", "pdf_pages", "pdf_built_at", "build_error"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [HandoutItemInline]
+    fields = ["title", "slug", "intro", "closing_note", "is_published", "pdf_summary"]
+    readonly_fields = ["pdf_summary"]
+
+    @admin.display(description=_("PDF"))
+    def pdf_summary(self, obj: Handout) -> str:
+        if not obj.pk or not obj.pdf:
+            return _("Not built yet: it is built after you save.")
+        summary = _("%(pages)d pages, %(size)d KB, built %(when)s") % {
+            "pages": obj.pdf_pages,
+            "size": obj.pdf_kilobytes,
+            "when": obj.pdf_built_at.strftime("%Y-%m-%d %H:%M") if obj.pdf_built_at else "?",
+        }
+        return f"{summary}. {obj.build_error}".strip() if obj.build_error else summary
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        handout_id = form.instance.pk
+        transaction.on_commit(lambda: build_handout.enqueue(handout_id), robust=True)

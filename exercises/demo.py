@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Category, Exercise
+from .models import Category, Exercise, Handout, HandoutItem
+from .tasks import build_handout
 
 CATEGORIES = [
     ("lower-back", "Lower back", "Gentle movements for a stiff or achy lower back.", 1),
@@ -299,4 +300,42 @@ def load(*, author: AbstractBaseUser | None = None) -> list[Exercise]:
             ]
         )
         exercises.append(exercise)
+    load_handout()
     return exercises
+
+
+HANDOUT = {
+    "slug": "back-care-handout",
+    "title": "Back care handout",
+    "intro": (
+        "Four gentle movements for a lower back stiffened by sitting, driving or long journeys. "
+        "Do them slowly on a mat or carpet, morning and night, for a few days. Small is enough."
+    ),
+    "closing_note": (
+        "If your back pain is long-term, a yoga for backs class with a teacher who can watch you "
+        "move is the next step: see the classes on our website."
+    ),
+    "exercises": ["knee-walking", "knees-to-chest", "pelvic-tilts", "cat-and-cow"],
+}
+
+
+def load_handout() -> Handout:
+    """The demo "Back care handout" (as in the post the site grew from), with its PDF built."""
+    handout, _ = Handout.objects.update_or_create(
+        slug=HANDOUT["slug"],
+        defaults={
+            "title": HANDOUT["title"],
+            "intro": HANDOUT["intro"],
+            "closing_note": HANDOUT["closing_note"],
+            "is_published": True,
+        },
+    )
+    handout.items.all().delete()
+    HandoutItem.objects.bulk_create(
+        [
+            HandoutItem(handout=handout, exercise=Exercise.objects.get(slug=slug), position=n)
+            for n, slug in enumerate(HANDOUT["exercises"], 1)
+        ]
+    )
+    transaction.on_commit(lambda: build_handout.enqueue(handout.pk), robust=True)
+    return handout

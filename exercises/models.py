@@ -242,3 +242,79 @@ class Step(models.Model):
 
     def clean(self) -> None:
         require_alt_text(self.image or self.drawing, self.image_alt)
+
+
+class HandoutQuerySet(models.QuerySet["Handout"]):
+    def published(self) -> HandoutQuerySet:
+        return self.filter(is_published=True)
+
+    def containing(self, exercise: Exercise) -> HandoutQuerySet:
+        return self.filter(items__exercise=exercise).distinct()
+
+
+class Handout(models.Model):
+    """A printable PDF of several exercises, composed by an editor (e.g. the back-care handout).
+
+    The PDF is built from the exercises' own fields by ``exercises.handouts`` and
+    kept in media storage; it is rebuilt (a task) whenever one of them changes.
+    """
+
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("Part of the PDF's address: keep it once published."),
+    )
+    intro = models.TextField(_("introduction"), blank=True, help_text=_("A short paragraph at the top."))
+    closing_note = models.TextField(
+        _("closing note"), blank=True, help_text=_("A short paragraph at the end.")
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    pdf = models.FileField(_("PDF"), upload_to="handouts/", blank=True, editable=False)
+    pdf_bytes = models.PositiveIntegerField(_("PDF size in bytes"), default=0, editable=False)
+    pdf_pages = models.PositiveSmallIntegerField(_("PDF pages"), default=0, editable=False)
+    pdf_etag = models.CharField(max_length=64, blank=True, editable=False)
+    pdf_built_at = models.DateTimeField(_("PDF built"), null=True, blank=True, editable=False)
+    build_error = models.CharField(_("last build error"), max_length=300, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = HandoutQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("handout")
+        verbose_name_plural = _("handouts")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("exercises:handout", kwargs={"slug": self.slug})
+
+    @property
+    def pdf_kilobytes(self) -> int:
+        return max(1, round(self.pdf_bytes / 1024))
+
+
+class HandoutItem(models.Model):
+    handout = models.ForeignKey(Handout, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.PROTECT, related_name="handout_items", verbose_name=_("exercise")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("exercise in the handout")
+        verbose_name_plural = _("exercises in the handout, in order")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["handout", "exercise"],
+                name="handout_exercise_once",
+                violation_error_message=_("This exercise is already in the handout."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.exercise}"
