@@ -351,6 +351,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "httpx": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -364,7 +366,6 @@ BACKCARE_PRACTICE = {
     "name": os.environ.get("BACKCARE_PRACTICE_NAME", "BackCare"),
     "place": os.environ.get("BACKCARE_PRACTICE_PLACE", "Aberystwyth, Ceredigion"),
     "email": os.environ.get("BACKCARE_PRACTICE_EMAIL", "hello@backcare.example.org"),
-    "website": SITE_URL.split("://", 1)[-1],
 }
 # How long browsers and proxies may keep a handout or routine PDF before revalidating (ETag).
 HANDOUT_CACHE_SECONDS = int(os.environ.get("HANDOUT_CACHE_SECONDS", 7 * 24 * 3600))

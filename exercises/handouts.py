@@ -84,7 +84,8 @@ def entries(exercises: Sequence[Exercise], *, src: Callable[[Any], str] = web_sr
             "picture": src(exercise),
             "steps": [(step, src(step)) for step in exercise.steps.all()],
             "short_url": short_url(exercise),
-            "short_url_text": short_url(exercise).split("://", 1)[-1],
+            "short_host": settings.SITE_URL.split("://", 1)[-1],
+            "short_path": reverse("short", kwargs={"slug": exercise.slug}),
             "qr": qr_data_uri(short_url(exercise)),
         }
         for exercise in exercises
@@ -99,6 +100,7 @@ def render_pdf(text: HandoutText, exercises: Sequence[Exercise]) -> bytes:
             "text": text,
             "entries": entries(exercises, src=file_src),
             "practice": settings.BACKCARE_PRACTICE,
+            "website": settings.SITE_URL.split("://", 1)[-1],
             "page_label": _("Page"),
             "of_label": _("of"),
         },

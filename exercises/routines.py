@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,11 @@ class Routine:
     def without_exercise(self, slug: str) -> str:
         slugs = [other for other in self.slugs if other != slug]
         return reverse("routine:page") + ("?" + urlencode({"e": ",".join(slugs)}, safe=",") if slugs else "")
+
+    def is_canonical(self, query: QueryDict) -> bool:
+        """Whether the request asked for this routine exactly as its canonical address does."""
+        wanted = [",".join(self.slugs)] if self.exercises else []
+        return query.getlist("e") == wanted and set(query) <= {"e"}
 
     @property
     def is_full(self) -> bool:

@@ -121,7 +121,7 @@ def _routine(request: HttpRequest, exercises: QuerySet[Exercise] | None = None) 
 @require_GET
 def routine_page(request: HttpRequest) -> HttpResponse:
     routine = _routine(request)
-    if not routine.problems and request.get_full_path() != routine.url():
+    if not routine.problems and not routine.is_canonical(request.GET):
         return HttpResponsePermanentRedirect(routine.url())
     chosen = set(routine.slugs)
     others = [
