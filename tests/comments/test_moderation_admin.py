@@ -142,6 +142,19 @@ def test_the_comment_page_shows_its_audit_history(editor_client, exercise, edito
     assert editor.username in history
 
 
+def change_form(comment: Comment, **changes: str) -> dict[str, str]:
+    """What the comment's change form posts, with ``changes``."""
+    return {
+        "status": comment.status,
+        "name": comment.name,
+        "url": comment.url,
+        "text": comment.text,
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+        **changes,
+    }
+
+
 def test_pending_is_not_offered_to_a_moderator_for_a_decided_comment(editor_client, exercise):
     comment = CommentFactory(on=exercise)
     html = editor_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
@@ -153,18 +166,7 @@ def test_pending_is_not_offered_to_a_moderator_for_a_decided_comment(editor_clie
 def test_choosing_pending_is_refused_with_a_message_not_silently_undone(editor_client, exercise):
     comment = CommentFactory(on=exercise, text="Keep my words", name="Gwen")
     url = reverse("admin:comments_comment_change", args=[comment.pk])
-    response = editor_client.post(
-        url,
-        {
-            "status": "pending",
-            "name": "Gwen",
-            "url": "",
-            "text": "Keep my words, edited",
-            "badge": "",
-            "events-TOTAL_FORMS": "0",
-            "events-INITIAL_FORMS": "0",
-        },
-    )
+    response = editor_client.post(url, change_form(comment, status="pending", text="Keep my words, edited"))
     assert response.status_code == 200
     assert "cannot be put back to Pending" in response.content.decode()
     comment.refresh_from_db()
@@ -177,18 +179,7 @@ def test_changing_the_status_in_the_form_goes_through_the_moderation_decision(
 ):
     comment = CommentFactory(on=exercise, name="Gwen", spam_verdict="ham")
     url = reverse("admin:comments_comment_change", args=[comment.pk])
-    response = editor_client.post(
-        url,
-        {
-            "status": "spam",
-            "name": "Gwen",
-            "url": "",
-            "text": comment.text,
-            "badge": "",
-            "events-TOTAL_FORMS": "0",
-            "events-INITIAL_FORMS": "0",
-        },
-    )
+    response = editor_client.post(url, change_form(comment, status="spam"))
     assert response.status_code == 302
     comment.refresh_from_db()
     assert comment.status == Comment.Status.SPAM
