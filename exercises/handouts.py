@@ -19,6 +19,7 @@ import segno
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -109,6 +110,23 @@ def render_pdf(text: HandoutText, exercises: Sequence[Exercise]) -> bytes:
     fetcher = weasyprint.URLFetcher(allowed_protocols={"file", "data"}, timeout=5)
     document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[stylesheet])
+
+
+def routine_pdf(exercises: Sequence[Exercise], *, key: str, text: HandoutText) -> bytes:
+    """A routine's PDF, kept in the shared cache under ``key`` (its ETag): the same routine is
+    built once, whoever asks. A cache that is down only means building it again."""
+    cache_key = f"routine-pdf:{key}"
+    try:
+        if (pdf := cache.get(cache_key)) is not None:
+            return pdf
+    except Exception:
+        logger.warning("Cache unavailable for routine PDF %s", key, exc_info=True)
+    pdf = render_pdf(text, exercises)
+    try:
+        cache.set(cache_key, pdf, timeout=settings.ROUTINE_PDF_CACHE_SECONDS)
+    except Exception:
+        logger.warning("Cache unavailable for routine PDF %s", key, exc_info=True)
+    return pdf
 
 
 def page_count(pdf: bytes) -> int:

@@ -164,7 +164,9 @@ def routine_pdf(request: HttpRequest) -> HttpResponse:
             request, b"", etag=etag, filename="", max_age=settings.ROUTINE_PDF_CACHE_SECONDS
         )
     try:
-        pdf = handouts.render_pdf(handouts.HandoutText(_("My back-care routine")), routine.exercises)
+        pdf = handouts.routine_pdf(
+            routine.exercises, key=etag, text=handouts.HandoutText(_("My back-care routine"))
+        )
     except Exception:
         logger.exception("Could not build the PDF of routine %s", routine.query)
         return render(request, "exercises/handout_unavailable.html", {"routine": routine}, status=503)

@@ -152,3 +152,16 @@ def test_the_routine_page_query_count_does_not_grow_with_its_exercises(client, d
     # The routine's exercises, and all the others to add.
     with django_assert_num_queries(2):
         client.get(PAGE + "?e=" + ",".join(f"move-{n:02d}" for n in range(12)))
+
+
+def test_a_routine_pdf_is_built_once_for_everyone_who_asks(client, three, monkeypatch):
+    from exercises import handouts
+
+    calls = []
+    real = handouts.render_pdf
+    monkeypatch.setattr(handouts, "render_pdf", lambda *args: calls.append(1) or real(*args))
+    url = reverse("routine:pdf") + "?e=knee-walking"
+    first = client.get(url)
+    second = client.get(url)
+    assert first.content == second.content
+    assert len(calls) == 1
