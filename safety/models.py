@@ -12,7 +12,7 @@ class WarningSignQuerySet(models.QuerySet["WarningSign"]):
 class WarningSign(models.Model):
     """Words that, found close together in what a reader writes, suggest a back emergency.
 
-    Editors extend the list in the admin; ``safety.signs`` does the matching.
+    Editors add to the built-in list (``safety.signs.BUILT_IN``) here; ``safety.signs`` matches.
     """
 
     words = models.CharField(

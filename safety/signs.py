@@ -17,6 +17,45 @@ from collections.abc import Iterable
 
 from .models import WarningSign
 
+# The red flags of cauda equina syndrome and other back emergencies, as (words, meaning).
+# They live in the code, not the database, so that no slip in the admin can switch them
+# off; editors add more as ``WarningSign`` rows.
+BUILT_IN = [
+    ("numb saddle", "numbness in the saddle area"),
+    ("feeling saddle", "numbness in the saddle area"),
+    ("tingl saddle", "numbness in the saddle area"),
+    ("numb bottom", "numbness around the bottom or genitals"),
+    ("numb genital", "numbness around the bottom or genitals"),
+    ("numb groin", "numbness around the bottom or genitals"),
+    ("numb between legs", "numbness around the bottom or genitals"),
+    ("lost feeling bottom", "numbness around the bottom or genitals"),
+    ("lost feeling genital", "numbness around the bottom or genitals"),
+    ("cant feel bottom", "numbness around the bottom or genitals"),
+    ("pass urin", "trouble passing urine"),
+    ("cant pee", "trouble passing urine"),
+    ("cant wee", "trouble passing urine"),
+    ("trouble pee", "trouble passing urine"),
+    ("control bladder", "trouble controlling the bladder or bowels"),
+    ("control bowel", "trouble controlling the bladder or bowels"),
+    ("wet myself", "trouble controlling the bladder or bowels"),
+    ("incontinen", "trouble controlling the bladder or bowels"),
+    ("both legs weak", "weakness or numbness in both legs"),
+    ("both legs numb", "weakness or numbness in both legs"),
+    ("both legs tingl", "weakness or numbness in both legs"),
+    ("legs gave way", "weakness or numbness in both legs"),
+    ("legs giving way", "weakness or numbness in both legs"),
+    ("back fever", "back pain with a fever"),
+    ("back high temperature", "back pain with a fever"),
+    ("after fall", "back pain after a fall or accident"),
+    ("had fall", "back pain after a fall or accident"),
+    ("fell down", "back pain after a fall or accident"),
+    ("fell off", "back pain after a fall or accident"),
+    ("car accident", "back pain after a fall or accident"),
+    ("after accident", "back pain after a fall or accident"),
+    ("unexplained weight", "unexplained weight loss"),
+    ("weight without trying", "unexplained weight loss"),
+]
+
 # Filler words between the words of a sign: "lost feeling in my saddle area".
 FILLER = frozenset(
     [
@@ -104,8 +143,8 @@ def find(text: str, signs: Iterable[tuple[str, str]]) -> list[str]:
 
 
 def warning_signs(*texts: str) -> list[str]:
-    """The warning signs described anywhere in ``texts``, using the editors' current list."""
-    signs = list(WarningSign.objects.active().values_list("words", "meaning"))
+    """The warning signs described anywhere in ``texts``: the built-in ones and the editors'."""
+    signs = [*BUILT_IN, *WarningSign.objects.active().values_list("words", "meaning")]
     found: list[str] = []
     for text in texts:
         found += [meaning for meaning in find(text, signs) if meaning not in found]

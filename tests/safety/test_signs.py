@@ -59,9 +59,13 @@ def test_a_sign_an_editor_adds_is_used_at_once():
 
 
 def test_a_sign_taken_out_of_use_no_longer_matches():
-    WarningSign.objects.filter(words="numb saddle").update(active=False)
-    WarningSign.objects.filter(words="tingl saddle").update(active=False)
-    assert signs.warning_signs("tingling and numb in the saddle") == []
+    WarningSign.objects.create(words="vision blurry", meaning="sight problems", active=False)
+    assert signs.warning_signs("my vision went blurry") == []
+
+
+def test_the_built_in_signs_apply_even_with_an_empty_list_in_the_database():
+    WarningSign.objects.all().delete()
+    assert signs.warning_signs("I've lost feeling in my saddle area") == ["numbness in the saddle area"]
 
 
 def test_words_match_with_endings_but_not_inside_longer_unrelated_words():
