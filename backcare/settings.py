@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise and the page cache: static files and replayed pages get them too.
+    "backcare.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "backcare.pagecache.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -291,11 +293,12 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 # --- Security ---------------------------------------------------------------
 
 SECURE_CSP = {
-    "default-src": [CSP.SELF],
+    # Nothing is allowed unless a directive below names it.
+    "default-src": [CSP.NONE],
     # No inline scripts anywhere: a template that truly needs one asks for
-    # {{ csp_nonce }}, and the header then carries that nonce. Pages that
-    # never touch the nonce get a byte-identical header, so shared caches
-    # can keep them.
+    # {{ csp_nonce }}, and the header then carries that nonce (the admin's
+    # templates do). Pages that never touch the nonce get a byte-identical
+    # header, so shared caches can keep them.
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     # Bootstrap draws form-validation and select icons as data: SVG images.
@@ -306,6 +309,35 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    # No web app manifest yet: add "manifest-src": [CSP.SELF] with one.
+}
+# Only our own pages may load our pages, scripts, styles and pictures
+# (backcare/security.py; nginx sends the same for /static/ and /media/).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Browser features the site never uses are off for it and anything it might
+# embed. The screen wake lock stays allowed for our own pages: the planned
+# follow-along mode keeps the screen on during an exercise.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "local-fonts": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": ["self"],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -24,12 +24,20 @@ PRODUCTION = {
     # nginx/backcare.conf
     "UPSTREAM": "127.0.0.1:8000",
     "CACHE_DIR": "/var/cache/nginx/backcare",
-    "LISTEN": "443 ssl",
+    "LISTEN": "443 ssl http2",
     "SERVER_NAME": "example.org",
     "TLS": "include /etc/nginx/snippets/backcare-tls.conf;",
     "STATIC_ROOT": "/srv/backcare/staticfiles",
     "MEDIA_ROOT": "/srv/backcare/media",
     "MICROCACHE_SECONDS": "1",
+    # nginx/tls.conf
+    "TLS_CERTIFICATE": "/etc/letsencrypt/live/example.org/fullchain.pem",
+    "TLS_CERTIFICATE_KEY": "/etc/letsencrypt/live/example.org/privkey.pem",
+    # nginx/redirect-http.conf
+    "HTTP_LISTEN": "listen 80; listen [::]:80;",
+    "HTTP_SERVER_NAMES": "example.org www.example.org",
+    "ACME_ROOT": "/var/www/letsencrypt",
+    "HTTPS_ORIGIN": "https://example.org",
     # Debian's libnginx-mod-http-brotli-static loads itself through modules-enabled.
     "BROTLI_STATIC": "brotli_static on;" if BROTLI_STATIC_MODULE.exists() else "",
 }

@@ -17,6 +17,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 ARTIFACTS = BASE_DIR / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 AXE_SOURCE = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+# Console messages of a page that broke a policy: the CSP, a Subresource Integrity
+# check, or a Permissions-Policy header Chromium does not understand.
+BROKEN_POLICY = re.compile(
+    r"Content Security Policy|integrity|Permissions-Policy|Permissions policy", re.IGNORECASE
+)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # The flags keep Chromium off the network: this machine reaches no public host.
 CHROMIUM_ARGS = [
@@ -129,7 +134,8 @@ def javascript_enabled() -> bool:
 
 @pytest.fixture
 def page(browser, live_server, request, javascript_enabled) -> Iterator:
-    """A fresh phone-sized browser tab; the test fails if any page breaks the Content Security Policy."""
+    """A fresh phone-sized browser tab; the test fails if any page breaks the Content Security Policy,
+    has a file refused for its integrity hash, or sends a Permissions-Policy Chromium cannot read."""
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 390, "height": 844},
@@ -140,9 +146,7 @@ def page(browser, live_server, request, javascript_enabled) -> Iterator:
     csp_violations: list[str] = []
     page.on(
         "console",
-        lambda message: (
-            csp_violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
+        lambda message: csp_violations.append(message.text) if BROKEN_POLICY.search(message.text) else None,
     )
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
@@ -151,7 +155,7 @@ def page(browser, live_server, request, javascript_enabled) -> Iterator:
         page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
     finally:
         context.close()
-    assert not csp_violations, f"The page broke its Content Security Policy: {csp_violations}"
+    assert not csp_violations, f"The page broke its security policies: {csp_violations}"
 
 
 def run_axe(page) -> list[dict]:

@@ -11,12 +11,14 @@ fails the tests with what to do: they are skipped only when asked for, with
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +34,11 @@ PG_ADMIN_URL = os.environ.get(
 )
 # Variables of the test process that must not leak into the servers' settings.
 DROPPED = ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "PAGE_CACHE", "TASKS_BACKEND")
+
+
+spec = importlib.util.spec_from_file_location("deploy_render", ROOT / "deploy" / "render.py")
+render = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(render)
 
 
 def free_port() -> int:
@@ -59,13 +66,13 @@ def spawn(command: list[str], log: Path, env: dict[str, str] | None = None) -> s
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 30, **options) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"{url}: the server exited:\n{log.read_text()[-3000:]}", pytrace=False)
         try:
-            httpx.get(url, timeout=2)
+            httpx.get(url, timeout=2, **options)
             return
         except httpx.TransportError:
             time.sleep(0.2)
@@ -156,9 +163,30 @@ def make_postgres_database() -> Iterator[Callable[[], str]]:
 
 
 @pytest.fixture(scope="session")
-def production_env(tmp_path_factory, redis_url) -> dict[str, str]:
+def nginx_readable_folder() -> Iterator[Callable[[str], Path]]:
+    """``nginx_readable_folder(name)``: a new folder that nginx's workers can enter.
+
+    As root, nginx's workers run as nobody. pytest's own temporary folders live
+    in /tmp/pytest-of-<user>, which pytest makes private (0700) again whenever
+    any pytest session starts, another engineer's included: so static files,
+    media and nginx's cache live under a folder of our own instead.
+    """
+    base = Path(tempfile.mkdtemp(prefix="backcare-deploy-"))
+    base.chmod(0o755)
+
+    def make(name: str) -> Path:
+        folder = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=base))
+        folder.chmod(0o755)
+        return folder
+
+    yield make
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def production_env(nginx_readable_folder, redis_url) -> dict[str, str]:
     """The environment of a production server (everything but DATABASE_URL), static files collected."""
-    folder = tmp_path_factory.mktemp("production")
+    folder = nginx_readable_folder("production")
     env = {key: value for key, value in os.environ.items() if key not in DROPPED}
     env.update(
         DJANGO_DEBUG="0",
@@ -241,3 +269,106 @@ def server_a(start_gunicorn, postgres_env) -> Server:
 @pytest.fixture(scope="session")
 def server_b(start_gunicorn, postgres_env) -> Server:
     return start_gunicorn(postgres_env)
+
+
+# --- nginx in a folder of its own -------------------------------------------------
+
+
+def write_nginx_config(
+    folder: Path,
+    upstream: str,
+    static_root: Path,
+    media_root: Path,
+    *,
+    port: int | None = None,
+    listen: str = "",
+    tls: str = "",
+    extra: str = "",
+) -> tuple[Path, int]:
+    """The site in a whole config. ``listen``: after the address, e.g. "ssl http2"; ``tls``: its TLS
+    lines; ``extra``: more of the http block."""
+    port = port or free_port()
+    site = render.render_file(
+        ROOT / "deploy" / "nginx" / "backcare.conf",
+        UPSTREAM=upstream,
+        LISTEN=f"127.0.0.1:{port} {listen}".strip(),
+        SERVER_NAME="127.0.0.1",
+        TLS=tls,
+        CACHE_DIR=str(folder / "cache"),
+        STATIC_ROOT=str(static_root),
+        MEDIA_ROOT=str(media_root),
+    )
+    (folder / "backcare.conf").write_text(site)
+    main = render.render_file(
+        ROOT / "deploy" / "nginx" / "standalone.conf",
+        **{**render.standalone_defaults(folder), "EXTRA": extra},
+    )
+    (folder / "nginx.conf").write_text(main)
+    return folder / "nginx.conf", port
+
+
+def nginx_command(config: Path, *args: str) -> list[str]:
+    folder = str(config.parent)
+    return [
+        require_binary("nginx", "nginx"),
+        "-p",
+        folder,
+        "-c",
+        str(config),
+        "-e",
+        f"{folder}/error.log",
+        *args,
+    ]
+
+
+def open_to_nginx_workers(*folders: Path) -> None:
+    """As root, nginx's workers run as nobody: let them into the test's temporary folders."""
+    for folder in folders:
+        for path in (folder, *folder.parents):
+            if path == Path(tempfile.gettempdir()) or path == path.parent:
+                break
+            path.chmod(path.stat().st_mode | 0o755)
+        for inner in folder.rglob("*"):
+            inner.chmod(inner.stat().st_mode | (0o755 if inner.is_dir() else 0o644))
+
+
+@pytest.fixture(scope="session")
+def start_nginx(nginx_readable_folder) -> Iterator[Callable[..., Server]]:
+    """``start_nginx(upstream, env, listen=..., tls=..., extra=...)``: the deploy/ site in front of
+    ``upstream``, serving ``env``'s static and media folders, on a free port; stopped at the end."""
+    started: list[Server] = []
+
+    def start(
+        upstream: Server,
+        env: dict[str, str],
+        *,
+        port: int | None = None,
+        listen: str = "",
+        tls: str = "",
+        extra: str = "",
+    ) -> Server:
+        folder = nginx_readable_folder("nginx")
+        static_root, media_root = Path(env["DJANGO_STATIC_ROOT"]), Path(env["DJANGO_MEDIA_ROOT"])
+        media_root.mkdir(parents=True, exist_ok=True)
+        open_to_nginx_workers(folder, static_root, media_root)
+        config, port = write_nginx_config(
+            folder,
+            upstream.url.removeprefix("http://"),
+            static_root,
+            media_root,
+            port=port,
+            listen=listen,
+            tls=tls,
+            extra=extra,
+        )
+        process = spawn([*nginx_command(config), "-g", "daemon off;"], folder / "nginx.log")
+        scheme = "https" if "ssl" in listen.split() else "http"
+        server = Server(f"{scheme}://127.0.0.1:{port}", process, folder / "error.log")
+        started.append(server)
+        # Only the test's own CA signs an HTTPS test site's certificate: not checked while waiting.
+        wait_for(server.url + "/robots.txt", process, folder / "nginx.log", verify=False)
+        return server
+
+    yield start
+    for server in started:
+        stop(server.process)

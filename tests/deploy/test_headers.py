@@ -1,5 +1,9 @@
 """Through gunicorn with production settings: anonymous pages are shareable, personal ones are not."""
 
+import base64
+import hashlib
+import re
+
 import pytest
 
 pytestmark = pytest.mark.deploy
@@ -29,7 +33,9 @@ def test_page_served_from_the_cache_keeps_the_security_headers(server_a):
     server_a.get(PAGE)
     response = server_a.get(PAGE)
     assert response.headers["X-Page-Cache"] == "hit"
-    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
@@ -50,3 +56,15 @@ def test_static_files_are_served_hashed_and_compressed_by_whitenoise(server_a):
     response = server_a.get(css, headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers["Content-Encoding"] == "gzip"
+
+
+def test_every_script_and_stylesheet_hash_matches_the_collected_file_served(server_a):
+    html = server_a.get(PAGE).text
+    tags = re.findall(
+        r'<(?:script src|link rel="stylesheet" href)="([^"]+)" integrity="sha384-([^"]+)"', html
+    )
+    assert len(tags) == html.count("<script src") + html.count('rel="stylesheet"') >= 3
+    for address, digest in tags:
+        assert re.search(r"\.[0-9a-f]{12}\.(css|js)$", address), f"{address} is not a collected, hashed name"
+        served = server_a.get(address)
+        assert base64.b64encode(hashlib.sha384(served.content).digest()).decode() == digest, address

@@ -43,6 +43,27 @@ def test_second_anonymous_visit_is_served_from_the_cache_byte_for_byte(client, e
     assert second["Content-Type"] == "text/html; charset=utf-8"
 
 
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "Cross-Origin-Resource-Policy",
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+)
+
+
+def test_page_served_from_the_cache_carries_every_security_header_of_a_fresh_one(client, exercise):
+    first = client.get(exercise.get_absolute_url())
+    second = client.get(exercise.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    for header in SECURITY_HEADERS:
+        assert second[header] == first[header], header
+    assert "default-src 'none'" in second["Content-Security-Policy"]
+    assert second["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
 def test_cached_page_needs_no_database_query(client, exercise, django_assert_num_queries):
     client.get(exercise.get_absolute_url())
     with django_assert_num_queries(0):
