@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test test-postgres lint format install assets system demo clean bench
+.PHONY: help run test test-postgres lint format install assets messages catalogue system demo clean bench
 
 help:
 	@echo "make run   - install, migrate, load demo content and serve http://$(HOST):$(PORT)"
@@ -48,11 +48,23 @@ static/vendor/.built: node_modules/.installed
 
 assets: static/vendor/.built
 
+# The Welsh interface: the .po is the source, the .mo is built (never committed).
+locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po $(VENV)/.installed
+	$(MANAGE) compilemessages -l cy --ignore=.venv --ignore=node_modules -v0
+
+messages: locale/cy/LC_MESSAGES/django.mo
+
+# After adding or changing a translatable string: refresh locale/cy from the code,
+# then translate what is new (tests/site/test_welsh_catalogue.py fails until then).
+catalogue: install
+	$(MANAGE) makemessages -l cy --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests \
+	  --ignore=bench --ignore=static/vendor --ignore=staticfiles --ignore=var -v0
+
 # Chromium, nginx, Redis and a running PostgreSQL with the backcare role (see the script).
 system:
 	bin/system-deps
 
-demo: install assets
+demo: install assets messages
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_demo
@@ -69,19 +81,19 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: install assets system lint
+test: install assets system messages lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache test-artifacts locale/cy/LC_MESSAGES/django.mo
 
 # The database tests (everything but the browser) against $$DATABASE_URL; .ci/run uses it.
-test-postgres: install assets system
+test-postgres: install assets system messages
 	@[ -n "$${DATABASE_URL:-}" ] || { echo "Set DATABASE_URL to a PostgreSQL database." >&2; exit 1; }
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest -m "not browser and not deploy" $(PYTEST_ARGS)
 
 # The benchmarks of docs/performance.md (loopback only; a few minutes).
-bench: install assets system
+bench: install assets system messages
 	bench/run

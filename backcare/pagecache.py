@@ -23,6 +23,9 @@ gets a ``private`` response; and a response something else marked
 ``private`` (the comments app does, for a page showing the reader's own
 held comment or their saved details) is never stored. Public pages say ``Vary: Cookie``, so
 no other cache hands a cookie-holder's page to someone else either.
+
+Languages: the URL alone decides a page's language (bilingual/languages.py),
+so the URL is the key and no page varies on ``Accept-Language``.
 """
 
 from __future__ import annotations
@@ -37,7 +40,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
-from django.utils.translation import get_language_from_request
+
+from bilingual.languages import language_from_path
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +95,10 @@ def is_personal(request: HttpRequest) -> bool:
 
 
 def page_key(request: HttpRequest) -> str:
-    language = get_language_from_request(request)
+    """The language is the URL's (/cy/… is Welsh): never the browser's, so both
+    languages' readers of one address share one copy, and no address is ever
+    answered with the other language's page."""
+    language = language_from_path(request.path_info)
     url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"pagecache:{language}:{url}"
 

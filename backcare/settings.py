@@ -65,6 +65,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("BACKCARE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, so its admin classes and field widgets win.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "backcare",
+    "bilingual",
     "akismet_service",
     "safety",
     "comments",
@@ -91,7 +94,9 @@ MIDDLEWARE = [
     "backcare.pagecache.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The URL alone decides the language (no Accept-Language, no cookie), so a
+    # shared cache keyed by URL can never hand one language's page to the other.
+    "bilingual.languages.UrlLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -117,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "backcare.context_processors.site",
+                "bilingual.context_processors.languages",
             ],
         },
     },
@@ -259,11 +265,20 @@ LOGIN_URL = "admin:login"
 
 # --- Language and time ------------------------------------------------------
 
+# English at /, Welsh under /cy/ (backcare/urls.py, bilingual/languages.py).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Bare domains in comments ("example.org/page") become https:// links (Django 7's default).
 URLIZE_ASSUME_HTTPS = True
-LANGUAGES = [("en-gb", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Welsh dates as Welsh readers write them: "Dydd Mercher 25 Tachwedd 2026, 7:00 yh".
+FORMAT_MODULE_PATH = ["backcare.formats"]
+# Content fields in both languages (exercises/translation.py, classes/translation.py);
+# an empty Welsh field shows the English text, marked lang="en" by the templates.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en-gb",)
+# Slugs are made from the English title, whichever language the editor types first.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

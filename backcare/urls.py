@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -14,11 +15,19 @@ admin.site.site_header = _("BackCare administration")
 admin.site.site_title = _("BackCare admin")
 admin.site.index_title = _("Exercises, classes and comments")
 
+# One address per file for robots, the sitemap (which lists both languages) and the admin.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Ahead of the admin's own "view on site" address (admin:view_on_site), which it replaces.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
+    path("admin/", admin.site.urls),
+]
+# Every public page twice: English at /, Welsh under /cy/ (bilingual/languages.py).
+# Slugs are the same in both languages, so a page's two addresses differ only by /cy.
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("exercises/", include("exercises.urls")),
     path(
         "e/<slug:slug>/", RedirectView.as_view(pattern_name="exercises:detail", permanent=True), name="short"
@@ -27,10 +36,8 @@ urlpatterns = [
     path("classes/", include("classes.urls")),
     path("comments/", include("comments.urls")),
     path("help-now/", include("safety.urls")),
-    # Ahead of the admin's own "view on site" address (admin:view_on_site), which it replaces.
-    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
-    path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

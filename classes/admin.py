@@ -20,6 +20,9 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+
+from bilingual.admin_filters import MissingWelshFilter, has_welsh
 
 from .forms import RepeatCourseForm
 from .models import Course, Enquiry, Session, Teacher, Venue, publishing_problem
@@ -66,8 +69,8 @@ class SessionInline(admin.StackedInline):
 
 
 @admin.register(Course)
-class CourseAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
-    list_display = ["title", "next_session", "places_left", "booking_status", "is_published"]
+class CourseAdmin(NotFoundForOthersMixin, TranslationAdmin):
+    list_display = ["title", "next_session", "places_left", "booking_status", "is_published", has_welsh]
     list_display_links = ["title"]
     list_editable = ["places_left", "booking_status"]
     search_fields = ["title", "venue__name", "venue__town"]
@@ -100,7 +103,7 @@ class CourseAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         return courses if is_editor(request.user) else courses.taught_by(request.user)
 
     def get_list_filter(self, request: HttpRequest) -> list:
-        filters = ["booking_status", "is_published", "language"]
+        filters = ["booking_status", "is_published", "language", MissingWelshFilter]
         return [*filters, "teachers"] if is_editor(request.user) else filters
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
@@ -205,8 +208,9 @@ class CourseAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
 
 
 @admin.register(Teacher)
-class TeacherAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
-    list_display = ["name", "organisation", "user"]
+class TeacherAdmin(NotFoundForOthersMixin, TranslationAdmin):
+    list_display = ["name", "organisation", "user", has_welsh]
+    list_filter = [MissingWelshFilter]
     search_fields = ["name", "organisation"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
@@ -243,9 +247,9 @@ class TeacherAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
-    list_display = ["name", "town", "is_online", "step_free_access", "chairs_available"]
-    list_filter = ["town", "is_online", "step_free_access"]
+class VenueAdmin(TranslationAdmin):
+    list_display = ["name", "town", "is_online", "step_free_access", "chairs_available", has_welsh]
+    list_filter = ["town", "is_online", "step_free_access", MissingWelshFilter]
     search_fields = ["name", "town", "postcode"]
     fieldsets = [
         (None, {"fields": ["name", "is_online", "address", "town", "postcode"]}),

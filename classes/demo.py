@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Course, Session, Teacher, Venue
 from .permissions import teachers_group
@@ -33,6 +33,13 @@ TEACHERS = [
             "down to the floor."
         ),
         "qualifications": "Yoga teacher diploma (demo)\nYoga for backs teacher training (demo)",
+        "bio_cy": (
+            "Mae Gwen wedi bod yn dysgu ioga ysgafn ers ugain mlynedd, ac mae’n cynnal dosbarthiadau "
+            "bach i bobl y mae eu cefnau wedi cael digon ar ddesgiau, gyrru a garddio.\n\n"
+            "Mae’r dosbarthiadau’n araf ac yn gyfeillgar; mae cadeiriau yno bob amser i unrhyw un "
+            "sy’n methu mynd i lawr at y llawr."
+        ),
+        "qualifications_cy": "Diploma athro ioga (demo)\nHyfforddiant athrawon ioga i’r cefn (demo)",
         "email": "gwen@example.org",
         "show_email": False,
         "website": "https://example.org/gwen",
@@ -44,6 +51,8 @@ TEACHERS = [
         "organisation": "Ioga Glan Môr (demo group)",
         "bio": "Siân teaches in Welsh and English, and likes a class that ends with a long rest.",
         "qualifications": "Yoga teacher diploma (demo)",
+        "bio_cy": "Mae Siân yn dysgu yn Gymraeg ac yn Saesneg, ac mae’n hoffi dosbarth sy’n gorffen gyda gorffwys hir.",
+        "qualifications_cy": "Diploma athro ioga (demo)",
         "email": "sian@example.org",
         "show_email": True,
         "website": "",
@@ -63,6 +72,7 @@ VENUES = [
         "mats_provided": True,
         "chairs_available": True,
         "accessibility_notes": "Level entrance from the street. Pay-and-display parking five minutes' walk away.",
+        "accessibility_notes_cy": "Mynedfa wastad o’r stryd. Maes parcio talu ac arddangos bum munud i ffwrdd ar droed.",
     },
     {
         "name": "Hillside Chapel Vestry (demo)",
@@ -75,6 +85,7 @@ VENUES = [
         "mats_provided": False,
         "chairs_available": True,
         "accessibility_notes": "Three steps up to the door, with a handrail. Bring your own mat if you have one.",
+        "accessibility_notes_cy": "Tri gris i fyny at y drws, gyda chanllaw. Dewch â’ch mat eich hun os oes gennych chi un.",
     },
 ]
 
@@ -91,6 +102,7 @@ def _courses(today: date) -> list[dict[str, Any]]:
         {
             "slug": "yoga-for-backs-demo-autumn",
             "title": "Yoga for backs: gentle start",
+            "title_cy": "Ioga i’r cefn: dechrau’n ysgafn",
             "teacher": "gwen-demo",
             "venue": 0,
             "language": Course.Language.ENGLISH,
@@ -108,10 +120,16 @@ def _courses(today: date) -> list[dict[str, Any]]:
                 "down, and ways to sit and stand that ease the lower back.\n\n"
                 "No experience needed. Wear comfortable clothes."
             ),
+            "description_cy": (
+                "Wyth dosbarth ysgafn i gefn stiff neu boenus: anadlu, symudiadau bach wrth orwedd, a "
+                "ffyrdd o eistedd a sefyll sy’n llacio rhan isaf y cefn.\n\n"
+                "Does dim angen profiad. Gwisgwch ddillad cyfforddus."
+            ),
         },
         {
             "slug": "yoga-for-backs-demo-next",
             "title": "Yoga for backs: next steps",
+            "title_cy": "Ioga i’r cefn: y camau nesaf",
             "teacher": "gwen-demo",
             "venue": 1,
             "language": Course.Language.ENGLISH,
@@ -125,10 +143,12 @@ def _courses(today: date) -> list[dict[str, Any]]:
             "places_left": 12,
             "price": Decimal("48.00"),
             "description": "Six morning classes that build on the gentle start course, at an easy pace.",
+            "description_cy": "Chwe dosbarth bore sy’n adeiladu ar y cwrs dechrau’n ysgafn, ar gyflymder hamddenol.",
         },
         {
             "slug": "ioga-ir-cefn-demo",
-            "title": "Ioga i’r cefn",
+            "title": "Yoga for the back, in Welsh",
+            "title_cy": "Ioga i’r cefn",
             "teacher": "sian-example",
             "venue": 0,
             "language": Course.Language.WELSH,
@@ -141,17 +161,20 @@ def _courses(today: date) -> list[dict[str, Any]]:
             "capacity": 10,
             "places_left": 7,
             "price": Decimal("42.00"),
-            "description": (
-                "Chwe dosbarth ioga tyner i’r cefn, yn Gymraeg. Croeso i ddysgwyr.\n\n"
-                "Six gentle classes for the back, taught in Welsh. Learners welcome."
-            ),
+            "description": "Six gentle classes for the back, taught in Welsh. Learners are welcome.",
+            "description_cy": "Chwe dosbarth ioga tyner i’r cefn, yn Gymraeg. Croeso cynnes i ddysgwyr.",
         },
     ]
 
 
 @transaction.atomic
 def load() -> dict[str, Any]:
-    """Create or refresh the demo teachers, venues, courses and the teacher login."""
+    """Create or refresh the demo teachers, venues, courses and the teacher login, in both languages."""
+    with translation.override("en-gb"):
+        return _load()
+
+
+def _load() -> dict[str, Any]:
     today = timezone.localdate()
     teachers = {}
     for data in TEACHERS:
@@ -183,7 +206,9 @@ def load() -> dict[str, Any]:
                 "start_time": start_time,
                 "end_time": end_time,
                 "concessions": "Ask about a reduced price if money is tight.",
+                "concessions_cy": "Gofynnwch am bris is os yw arian yn brin.",
                 "how_to_book": "Send the teacher a message through this site, saying which course you would like.",
+                "how_to_book_cy": "Anfonwch neges at yr athro drwy’r wefan hon, gan ddweud pa gwrs yr hoffech chi.",
                 "is_published": True,
             },
         )

@@ -12,7 +12,7 @@ import logging
 import akismet
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from akismet_service import api, health
@@ -38,6 +38,7 @@ def check_enquiry(
         author=enquiry.name,
         author_email=enquiry.email,
         comment_date_gmt=enquiry.created_at,
+        blog_lang=enquiry.language,
     )
     result = api.check(submission, client=client, alerts=alerts)
     health.record(result)
@@ -50,8 +51,15 @@ def check_enquiry(
 def send_enquiry(enquiry: Enquiry) -> None:
     """E-mail the enquiry to the teacher, with Reply-To set to the person who wrote it.
 
+    In the site's language whichever page it came from (a line says when it
+    came from the Welsh pages), the same from a worker as from a request.
     Raises whatever the mail backend raises, after recording the attempt.
     """
+    with translation.override(settings.LANGUAGE_CODE):
+        _send_enquiry(enquiry)
+
+
+def _send_enquiry(enquiry: Enquiry) -> None:
     subject = _("BackCare enquiry from %(name)s") % {"name": enquiry.name}
     if enquiry.verdict == Enquiry.Verdict.UNKNOWN:
         subject = f"{UNCHECKED_MARKER} {subject}"
@@ -66,6 +74,8 @@ def send_enquiry(enquiry: Enquiry) -> None:
     ]
     if enquiry.phone:
         lines.append(_("Phone: %(phone)s") % {"phone": enquiry.phone})
+    if enquiry.language == "cy":
+        lines.append(_("Written on the Welsh pages: they may prefer a reply in Welsh."))
     if enquiry.course:
         lines.append(
             _("About: %(title)s %(url)s")

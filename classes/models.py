@@ -92,7 +92,7 @@ class Teacher(models.Model):
         return reverse("classes:teacher", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        require_alt_text(self.photo, self.photo_alt, "photo_alt")
+        require_alt_text(self.photo, self.photo_alt_en_gb, "photo_alt_en_gb")
         errors = {}
         if self.show_phone and not self.phone:
             errors["phone"] = _("Add a phone number, or untick “show my phone number”.")
@@ -499,6 +499,11 @@ class Enquiry(models.Model):
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     message = models.TextField(_("message"), max_length=3000)
+    # The language of the page the form was on: Akismet is told it, and the
+    # teacher is told which language to answer in.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=400, blank=True)
     referrer = models.CharField(_("came from"), max_length=400, blank=True)

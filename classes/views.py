@@ -169,6 +169,7 @@ def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
             saved.ip_address = ip
             saved.user_agent = request.headers.get("User-Agent", "")[:400]
             saved.referrer = request.headers.get("Referer", "")[:400]
+            saved.language = request.LANGUAGE_CODE
             if found := signs.warning_signs(saved.message):
                 saved.held_reason = (_("Describes warning signs of a back emergency: ") + "; ".join(found))[
                     :300

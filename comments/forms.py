@@ -225,8 +225,13 @@ class CommentForm(forms.Form):
             pairs.extend((field_id, str(message)) for message in errors)
         return pairs
 
-    def build(self, *, ip: str | None, user_agent: str, referrer: str, permalink: str) -> Comment:
-        """The comment, not yet saved, with what Akismet needs to know; ``lifecycle.receive`` saves it."""
+    def build(
+        self, *, ip: str | None, user_agent: str, referrer: str, permalink: str, language: str
+    ) -> Comment:
+        """The comment, not yet saved, with what Akismet needs to know; ``lifecycle.receive`` saves it.
+
+        ``language``: the page's, which Akismet, the page and reply e-mails use.
+        """
         data = self.cleaned_data
         return Comment(
             content_type=ContentType.objects.get_for_model(self.target),
@@ -241,4 +246,5 @@ class CommentForm(forms.Form):
             user_agent=user_agent[:1000],
             referrer=referrer[:2000],
             permalink=permalink[:2000],
+            language=language,
         )

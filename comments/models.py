@@ -134,6 +134,11 @@ class Comment(models.Model):
         verbose_name=_("signed in as"),
     )
     badge = models.CharField(_("badge"), max_length=10, choices=Badge, default=Badge.NONE, blank=True)
+    # The language of the page it was written on: Akismet is told it, the
+    # page marks the text with it, and e-mails to the commenter use it.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.TextField(_("browser"), blank=True)
@@ -194,6 +199,11 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.target_url}#comment-{self.pk}"
+
+    @property
+    def html_lang(self) -> str:
+        """The ``lang`` attribute of its text: what it was written in, as far as we know."""
+        return "cy" if self.language == "cy" else "en-GB"
 
     @property
     def target_url(self) -> str:

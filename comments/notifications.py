@@ -16,7 +16,7 @@ from django.core.mail import EmailMessage
 from django.db.models import Count, Model
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import targets, tokens
@@ -44,9 +44,18 @@ def notify_moderators(
     site_url: str,
     using: str = "default",
 ) -> EmailMessage | None:
-    """One e-mail per held comment, once Akismet's verdict or a failed check is known."""
+    """One e-mail per held comment, once Akismet's verdict or a failed check is known (in the site's language)."""
     if not recipients:
         return None
+    with translation.override(settings.LANGUAGE_CODE):
+        return _notify_moderators(
+            comment, target=target, recipients=recipients, site_url=site_url, using=using
+        )
+
+
+def _notify_moderators(
+    comment: Comment, *, target: Model | None, recipients: Sequence[str], site_url: str, using: str
+) -> EmailMessage:
     admin_url = site_url + reverse("admin:comments_comment_change", args=[comment.pk])
     queue_url = site_url + reverse("admin:comments_comment_changelist") + "?status__exact=pending"
     return _send(
@@ -68,20 +77,31 @@ def notify_moderators(
 def notify_author(
     comment: Comment, *, target: Model | None, recipient: str, site_url: str, using: str = "default"
 ) -> EmailMessage:
-    """The page's author hears about each approved comment on it."""
-    return _send(
-        _("[BackCare] New comment on “%(target)s”") % {"target": target},
-        "comments/email/author.txt",
-        {"comment": comment, "target": target, "comment_url": site_url + comment.get_absolute_url()},
-        to=[recipient],
-        using=using,
-    )
+    """The page's author hears about each approved comment on it (in the site's language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _send(
+            _("[BackCare] New comment on “%(target)s”") % {"target": target},
+            "comments/email/author.txt",
+            {"comment": comment, "target": target, "comment_url": site_url + comment.get_absolute_url()},
+            to=[recipient],
+            using=using,
+        )
 
 
 def notify_subscriber(
     reply: Comment, *, parent: Comment, target: Model | None, site_url: str, using: str = "default"
 ) -> EmailMessage:
-    """Someone replied to a comment whose author asked to hear about replies."""
+    """Someone replied to a comment whose author asked to hear about replies.
+
+    In the language the subscriber wrote their comment in, with links to the pages in it.
+    """
+    with translation.override(parent.language):
+        return _notify_subscriber(reply, parent=parent, target=target, site_url=site_url, using=using)
+
+
+def _notify_subscriber(
+    reply: Comment, *, parent: Comment, target: Model | None, site_url: str, using: str
+) -> EmailMessage:
     unsubscribe_url = site_url + reverse("comments:unsubscribe", args=[tokens.unsubscribe_token(parent.pk)])
     return _send(
         _("[BackCare] %(name)s replied to your comment on “%(target)s”")

@@ -48,6 +48,7 @@ def submission_for(comment: Comment, *, recheck_reason: str = "") -> api.Submiss
         post_modified_gmt=targets.modified_at(target) if target is not None else None,
         honeypot_field_name=HONEYPOT_FIELD,
         recheck_reason=recheck_reason,
+        blog_lang=comment.language,
     )
 
 

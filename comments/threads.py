@@ -19,6 +19,7 @@ SHOWN_FIELDS = (
     "name",
     "url",
     "text",
+    "language",
     "submitted_at",
     "badge",
 )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -150,6 +151,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             user_agent=request.headers.get("User-Agent", ""),
             referrer=request.headers.get("Referer", ""),
             permalink=request.build_absolute_uri(targets.url(form.target)),
+            language=translation.get_language(),
         ),
         user=request.user,
         doubt=form.doubt,

@@ -1,7 +1,12 @@
 from django import forms
 from django.contrib import admin
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+
+from bilingual.admin_filters import MissingWelshFilter, has_welsh
+from bilingual.languages import missing_welsh
 
 from . import handouts, pictures
 from .models import Category, Exercise, Handout, HandoutItem, Step
@@ -43,7 +48,7 @@ def save_picture_widths(obj: Exercise | Step, form: forms.ModelForm) -> None:
         pictures.save_widths(obj.image)
 
 
-class StepInline(admin.StackedInline):
+class StepInline(TranslationStackedInline):
     model = Step
     form = PictureForm
     extra = 1
@@ -54,17 +59,26 @@ class StepInline(admin.StackedInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "position"]
+class CategoryAdmin(TranslationAdmin):
+    list_display = ["name", "position", has_welsh]
+    list_filter = [MissingWelshFilter]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
+class ExerciseWelshFilter(MissingWelshFilter):
+    """An exercise lacks Welsh when it, or any of its steps, does."""
+
+    def missing(self, model: type[models.Model]) -> Q:
+        steps = Step.objects.filter(super().missing(Step)).values("exercise")
+        return super().missing(model) | Q(pk__in=steps)
+
+
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
-    list_display = ["title", "category", "status", "published_at", "updated_at"]
-    list_filter = ["status", "category"]
+class ExerciseAdmin(TranslationAdmin):
+    list_display = ["title", "category", "status", "published_at", "updated_at", "welsh"]
+    list_filter = ["status", "category", ExerciseWelshFilter]
     search_fields = ["title", "summary", "steps__text"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
@@ -83,7 +97,11 @@ class ExerciseAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("category")
+        return super().get_queryset(request).select_related("category").prefetch_related("steps")
+
+    @admin.display(description=_("Welsh"), boolean=True)
+    def welsh(self, exercise: Exercise) -> bool:
+        return not missing_welsh(exercise) and not any(missing_welsh(step) for step in exercise.steps.all())
 
     def save_model(self, request, obj, form, change) -> None:
         if not change and obj.author_id is None:

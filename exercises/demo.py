@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Category, Exercise, Handout, HandoutItem
 from .tasks import build_handout
@@ -171,6 +171,173 @@ EXERCISES = [
     },
 ]
 
+WELSH_CATEGORIES = {
+    "lower-back": (
+        "Rhan isaf y cefn",
+        "Symudiadau ysgafn ar gyfer rhan isaf y cefn pan fydd yn stiff neu’n boenus.",
+    ),
+    "hips": ("Cluniau", "Mae llacio’r cluniau yn tynnu straen oddi ar ran isaf y cefn."),
+    "neck-and-shoulders": ("Gwddf ac ysgwyddau", "Ar gyfer tyndra ar ôl sgriniau, gyrru a gwaith desg."),
+}
+
+# The same exercises in Welsh, written for BackCare (not a word-for-word translation).
+WELSH = {
+    "knee-walking": {
+        "title": "Cerdded y pengliniau",
+        "summary": (
+            "Symudiad bach, ysgafn wrth orwedd sy’n llacio rhan isaf y cefn ar ôl dyddiau hir "
+            "o eistedd neu deithiau hir."
+        ),
+        "starting_position": (
+            "Gorweddwch ar eich cefn ar fat neu garped, gyda’ch pengliniau wedi plygu a’ch traed "
+            "yn fflat ar y llawr.\n"
+            "Rhowch eich traed led eich cluniau ar wahân, tua 10 i 15 cm o’ch pen-ôl. "
+            "Gadewch i’ch breichiau orffwys wrth eich ochrau."
+        ),
+        "steps": [
+            "Cadwch y ddwy droed yn llonydd ac yn gadarn ar y llawr drwy’r amser.",
+            "Llithrwch un pen-glin yn ysgafn ymlaen, oddi wrthych, ddim mwy na centimetr neu ddau. "
+            "Bydd y pen-glin arall yn dod yn ôl tuag atoch ychydig ohono’i hun.",
+            "Nawr gadewch i’r pen-glin arall symud ymlaen, fel bod y cyntaf yn dod yn ôl. "
+            "Dyna un “cam” o’r cerdded.",
+            "Daliwch ati i gerdded y pengliniau fel hyn, tua 20 gwaith i gyd. Mae’r pengliniau’n "
+            "symud yn ôl ac ymlaen mewn dwy linell gyfochrog: dydyn nhw ddim yn cwympo tuag allan "
+            "nac i mewn.",
+            "Gorffwyswch, gan anadlu’n rhwydd, cyn rholio ar eich ochr i godi.",
+        ],
+        "repetitions": "tua 20 cam",
+        "frequency": "bore a nos",
+        "duration": "ychydig funudau bob tro, am ddiwrnod neu ddau",
+        "cautions": (
+            "Stopiwch os yw’r symudiad yn achosi poen yn hytrach na llacio’r stiffrwydd.\n"
+            "Cadwch y symudiad yn fach: nid yw mwy yn well yma.\n"
+            "Ewch i weld meddyg neu ffisiotherapydd os yw’r boen yn para mwy nag ychydig wythnosau, "
+            "yn lledu i lawr coes, neu’n dod gyda diffyg teimlad neu binnau bach."
+        ),
+        "body": (
+            "Mae llawer o bobl yn gweld bod rhan isaf eu cefn yn tynhau ar ôl dyddiau o eistedd yn "
+            "y gwaith, ar ôl teithiau hir ar y trên neu yn y car, neu pan fyddan nhw wedi bod heb "
+            "eu hymarfer ioga arferol am sbel.\n\n"
+            "Cerdded y pengliniau yw un o’r ffyrdd symlaf o’i lacio: mae **ychydig funudau, bore a "
+            "nos, am ddiwrnod neu ddau** yn aml yn ddigon i deimlo gwahaniaeth.\n\n"
+            "Os yw eich poen cefn yn un hirdymor, dosbarth *ioga i’r cefn* gydag athro sy’n gallu "
+            "gwylio sut rydych chi’n symud yw’r cam nesaf."
+        ),
+    },
+    "knees-to-chest": {
+        "title": "Pengliniau at y frest",
+        "summary": "Cwtsh gorffwysol sy’n ymestyn cyhyrau rhan isaf y cefn yn ysgafn.",
+        "starting_position": (
+            "Gorweddwch ar eich cefn gyda’ch pengliniau wedi plygu a’ch traed yn fflat ar y llawr."
+        ),
+        "steps": [
+            "Anadlwch allan a dewch ag un pen-glin tuag at eich brest, gan ei ddal yn ysgafn o dan "
+            "gap y pen-glin neu y tu ôl i’r forddwyd.",
+            "Dewch â’r pen-glin arall i fyny ato, fel eich bod yn dal y ddau.",
+            "Arhoswch am bum anadl araf, gan adael i ran isaf eich cefn ymlacio i’r llawr.",
+            "Rhowch un droed i lawr ar y llawr, yna’r llall.",
+        ],
+        "repetitions": "3 i 5 gwaith",
+        "frequency": "unwaith neu ddwywaith y dydd",
+        "duration": "tua dwy funud",
+        "cautions": (
+            "Daliwch y tu ôl i’r morddwydydd yn lle hynny os yw dal y pengliniau’n rhoi straen arnyn nhw.\n"
+            "Stopiwch os ydych chi’n teimlo poen yn y cluniau neu’r werddyr.\n"
+            "Nid yw’n cael ei argymell yn hwyr yn ystod beichiogrwydd: gofynnwch i’ch bydwraig."
+        ),
+    },
+    "pelvic-tilts": {
+        "title": "Gogwyddo’r pelfis",
+        "summary": "Siglo bach ar y pelfis sy’n deffro cyhyrau rhan isaf y cefn a’r bol.",
+        "starting_position": (
+            "Gorweddwch ar eich cefn gyda’ch pengliniau wedi plygu, a’ch traed yn fflat ac yn lled "
+            "eich cluniau ar wahân. Sylwch ar y bwlch bach rhwng rhan isaf eich cefn a’r llawr."
+        ),
+        "steps": [
+            "Wrth anadlu allan, gwasgwch ran isaf eich cefn yn ysgafn tuag at y llawr, gan ogwyddo’r "
+            "pelfis fel bod asgwrn y gynffon yn codi ychydig.",
+            "Wrth anadlu i mewn, gadewch i’r pelfis rolio’n ôl fel bod y bwa bach yn dychwelyd.",
+            "Daliwch ati i siglo’n araf rhwng y ddau, yn unol â’ch anadl.",
+        ],
+        "repetitions": "10 gogwydd araf",
+        "frequency": "unwaith y dydd",
+        "duration": "munud neu ddwy",
+        "cautions": (
+            "Cadwch y symudiad yn fach ac yn llyfn, heb ysgytio.\n"
+            "Stopiwch os yw’n gwneud unrhyw boen yn waeth."
+        ),
+    },
+    "cat-and-cow": {
+        "title": "Y gath a’r fuwch",
+        "summary": (
+            "Crymu’r asgwrn cefn a’i fwa’n ysgafn ar eich dwylo a’ch pengliniau, yn unol â’ch anadl."
+        ),
+        "starting_position": (
+            "Ewch ar eich dwylo a’ch pengliniau, gyda’ch dwylo o dan eich ysgwyddau a’ch pengliniau "
+            "o dan eich cluniau. Rhowch flanced wedi’i phlygu o dan eich pengliniau os ydyn nhw’n sensitif."
+        ),
+        "steps": [
+            "Anadlwch allan a chrymwch eich cefn i fyny tuag at y nenfwd, gan adael i’ch pen hongian.",
+            "Anadlwch i mewn a gadewch i’ch bol ollwng ychydig wrth i chi edrych ymlaen yn ysgafn.",
+            "Symudwch yn araf rhwng y ddau siâp, dim ond cyn belled ag sy’n gyfforddus.",
+        ],
+        "repetitions": "8 i 10 rownd",
+        "frequency": "unwaith y dydd",
+        "duration": "dwy neu dair munud",
+        "cautions": (
+            "Os yw penlinio’n brifo, rhowch gynnig ar yr un symudiad yn eistedd ar gadair gyda’ch "
+            "dwylo ar eich pengliniau.\n"
+            "Cadwch y bwa’n fach os ydych chi wedi cael gwybod bod gennych chi ddisg wedi llithro."
+        ),
+    },
+    "lying-knee-rolls": {
+        "title": "Rholio’r pengliniau wrth orwedd",
+        "summary": (
+            "Gadael i’r pengliniau siglo o ochr i ochr, am dro ysgafn drwy’r cluniau a rhan isaf y cefn."
+        ),
+        "starting_position": (
+            "Gorweddwch ar eich cefn, gyda’ch pengliniau wedi plygu a gyda’i gilydd, a’ch traed yn "
+            "fflat ar y llawr. Estynnwch eich breichiau allan i’r ochrau ar uchder eich ysgwyddau."
+        ),
+        "steps": [
+            "Anadlwch allan a gadewch i’r ddau ben-glin ostwng ychydig i’r dde, gan gadw’r ddwy "
+            "ysgwydd i lawr.",
+            "Anadlwch i mewn a dewch â nhw’n ôl i’r canol.",
+            "Anadlwch allan a’u gostwng i’r chwith, yna dewch yn ôl.",
+        ],
+        "repetitions": "5 gwaith i bob ochr",
+        "frequency": "unwaith neu ddwywaith y dydd",
+        "duration": "munud neu ddwy",
+        "cautions": (
+            "Ewch dim ond cyn belled ag sy’n teimlo’n rhwydd; does dim angen i’r pengliniau "
+            "gyffwrdd â’r llawr.\n"
+            "Stopiwch os ydych chi’n teimlo poen yn rhan isaf y cefn neu i lawr coes."
+        ),
+    },
+    "seated-neck-turns": {
+        "title": "Troi’r gwddf wrth eistedd",
+        "summary": "Troi’r pen yn araf i lacio gwddf sydd wedi stiffio ar ôl sgriniau neu yrru.",
+        "starting_position": (
+            "Eisteddwch yn syth ar gadair gadarn gyda’ch traed yn fflat ar y llawr a’ch ysgwyddau "
+            "wedi ymlacio."
+        ),
+        "steps": [
+            "Trowch eich pen yn araf i’r dde, fel petaech chi’n edrych dros eich ysgwydd, ac "
+            "arhoswch am un anadl.",
+            "Dewch yn ôl i’r canol.",
+            "Trowch yn araf i’r chwith, arhoswch, a dewch yn ôl.",
+        ],
+        "repetitions": "5 gwaith bob ffordd",
+        "frequency": "ychydig o weithiau’r dydd",
+        "duration": "tua munud",
+        "cautions": (
+            "Symudwch yn araf a stopiwch ymhell cyn unrhyw boen.\n"
+            "Stopiwch a gofynnwch am gyngor os ydych chi’n teimlo’n benysgafn neu’n sylwi ar binnau "
+            "bach yn eich breichiau."
+        ),
+    },
+}
+
 
 # Line drawings shipped in exercises/static/exercises/drawings/ (drawn by bin/draw-exercises):
 # the starting position, then {step number: drawing}, each with a description of the position.
@@ -261,17 +428,32 @@ DRAWINGS = {
 
 @transaction.atomic
 def load(*, author: AbstractBaseUser | None = None) -> list[Exercise]:
-    """Create or refresh the demo categories and exercises; safe to run again."""
+    """Create or refresh the demo categories and exercises, in English and Welsh; safe to run again."""
+    with translation.override("en-gb"):
+        return _load(author)
+
+
+def _load(author: AbstractBaseUser | None) -> list[Exercise]:
     categories = {}
     for slug, name, description, position in CATEGORIES:
+        name_cy, description_cy = WELSH_CATEGORIES[slug]
         categories[slug], _ = Category.objects.update_or_create(
-            slug=slug, defaults={"name": name, "description": description, "position": position}
+            slug=slug,
+            defaults={
+                "name": name,
+                "description": description,
+                "name_cy": name_cy,
+                "description_cy": description_cy,
+                "position": position,
+            },
         )
     exercises = []
     now = timezone.now()
     for data in EXERCISES:
         data = dict(data)
         steps = data.pop("steps")
+        welsh = dict(WELSH[data["slug"]])
+        welsh_steps = welsh.pop("steps")
         slug = data.pop("slug")
         (drawing, drawing_alt), step_drawings = DRAWINGS[slug]
         exercise, _ = Exercise.objects.update_or_create(
@@ -280,6 +462,7 @@ def load(*, author: AbstractBaseUser | None = None) -> list[Exercise]:
                 "drawing": drawing,
                 "image_alt": drawing_alt,
                 **{key: value for key, value in data.items() if key != "days_ago"},
+                **{f"{key}_cy": value for key, value in welsh.items()},
                 "category": categories[data["category"]],
                 "status": Exercise.Status.PUBLISHED,
                 "published_at": now - timedelta(days=data["days_ago"]),
@@ -293,10 +476,11 @@ def load(*, author: AbstractBaseUser | None = None) -> list[Exercise]:
                     exercise=exercise,
                     position=n,
                     text=text,
+                    text_cy=text_cy,
                     drawing=step_drawings.get(n, ("", ""))[0],
                     image_alt=step_drawings.get(n, ("", ""))[1],
                 )
-                for n, text in enumerate(steps, 1)
+                for n, (text, text_cy) in enumerate(zip(steps, welsh_steps, strict=True), 1)
             ]
         )
         exercises.append(exercise)

@@ -13,8 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from .markup import render_markdown
 from .pictures import drawing_choices
 
+# The column suffix of each language's copy of a translated field (exercises/translation.py).
+LANGUAGE_COLUMNS = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
 
-def require_alt_text(image, alt: str, field: str = "image_alt") -> None:
+
+def require_alt_text(image, alt: str, field: str = "image_alt_en_gb") -> None:
     """An image without a description is invisible to screen-reader users."""
     if image and not (alt or "").strip():
         raise ValidationError({field: _("Describe the picture for people who cannot see it.")})
@@ -52,14 +55,21 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
         return self.published()
 
     def search(self, query: str) -> ExerciseQuerySet:
-        """Every word must appear in the title, summary, starting position or a step."""
+        """Every word must appear in the title, summary, starting position or a step.
+
+        Both languages are searched whatever the page's: a Welsh reader finds
+        the Welsh words, and an exercise not yet translated by its English ones.
+        """
         for word in query.split()[:10]:
-            self = self.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(starting_position__icontains=word)
-                | Q(steps__text__icontains=word)
-            )
+            match = Q()
+            for language in LANGUAGE_COLUMNS:
+                match |= (
+                    Q(**{f"title_{language}__icontains": word})
+                    | Q(**{f"summary_{language}__icontains": word})
+                    | Q(**{f"starting_position_{language}__icontains": word})
+                    | Q(**{f"steps__text_{language}__icontains": word})
+                )
+            self = self.filter(match)
         return self.distinct()
 
     def for_listing(self) -> ExerciseQuerySet:
@@ -181,19 +191,26 @@ class Exercise(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.body_html = render_markdown(self.body)
+        # Each language's Markdown to its own HTML: a Welsh page never shows
+        # the English body while a Welsh one is written.
+        rendered = []
+        for language in LANGUAGE_COLUMNS:
+            setattr(
+                self, f"body_html_{language}", render_markdown(getattr(self, f"body_{language}", "") or "")
+            )
+            rendered += [f"body_{language}", f"body_html_{language}"]
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
+            kwargs["update_fields"] = {*update_fields, "body_html", *rendered}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("exercises:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        require_alt_text(self.image or self.drawing, self.image_alt)
+        require_alt_text(self.image or self.drawing, self.image_alt_en_gb, "image_alt_en_gb")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             # "Published" with no date means "now", as an editor expects.
             self.published_at = timezone.now()
@@ -241,7 +258,7 @@ class Step(models.Model):
         return self.text[:60]
 
     def clean(self) -> None:
-        require_alt_text(self.image or self.drawing, self.image_alt)
+        require_alt_text(self.image or self.drawing, self.image_alt_en_gb, "image_alt_en_gb")
 
 
 class HandoutQuerySet(models.QuerySet["Handout"]):

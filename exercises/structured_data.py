@@ -5,10 +5,12 @@ from typing import Any
 from .models import Exercise
 
 
-def exercise_plan(exercise: Exercise, *, url: str) -> dict[str, Any]:
+def exercise_plan(exercise: Exercise, *, url: str, language: str) -> dict[str, Any]:
+    """``language``: the page's, as hreflang writes it ("en-GB", "cy")."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ExercisePlan",
+        "inLanguage": language,
         "name": exercise.title,
         "description": exercise.summary,
         "url": url,

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from bilingual.languages import HREFLANG
+
 from . import follow, handouts, routines
 from .models import Category, Exercise, Handout
 from .structured_data import exercise_plan
@@ -56,7 +58,9 @@ class ExerciseDetailView(DetailView):
         canonical_url = settings.SITE_URL + self.object.get_absolute_url()
         return super().get_context_data(
             canonical_url=canonical_url,
-            structured_data=exercise_plan(self.object, url=canonical_url),
+            structured_data=exercise_plan(
+                self.object, url=canonical_url, language=HREFLANG[self.request.LANGUAGE_CODE]
+            ),
             handouts=Handout.objects.published().containing(self.object).exclude(pdf=""),
             **kwargs,
         )

@@ -58,3 +58,18 @@ class StepFactory(factory.django.DjangoModelFactory):
     exercise = factory.SubFactory(ExerciseFactory)
     position = factory.Sequence(int)
     text = factory.Sequence(lambda n: f"Step number {n}: move slowly.")
+
+
+def in_english(form: dict, fields: set[str]) -> dict:
+    """An admin form's data with its translated fields under their English names (``title_en_gb``).
+
+    The admin edits each translated field in both languages; a key ``steps-0-text``
+    becomes ``steps-0-text_en_gb`` like the bare ``text``.
+    """
+    renamed = {}
+    for key, value in form.items():
+        prefix, _dash, name = key.rpartition("-")
+        if name in fields:
+            key = f"{prefix}{_dash}{name}_en_gb"
+        renamed[key] = value
+    return renamed

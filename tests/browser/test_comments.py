@@ -92,3 +92,20 @@ def test_the_moderation_queue_is_accessible(page, exercise, axe, live_server):
     assert page.get_by_text("Is a carpet soft enough?").is_visible()
     assert page.get_by_text("Pending: 1").is_visible()
     axe(page)
+
+
+def test_a_welsh_reader_comments_on_the_welsh_page_and_stays_on_it(page, exercise, axe):
+    page.goto("/cy/exercises/knee-walking/")
+    page.get_by_role("textbox", name="Sylw").fill("Ydy hyn yn helpu gyda chlunwst?")
+    page.get_by_role("textbox", name="Enw").fill("Gwen")
+    page.get_by_role("textbox", name="E-bost").fill("gwen@example.org")
+    page.get_by_role("button", name="Anfon y sylw").click()
+
+    comment = Comment.objects.get()
+    assert comment.language == "cy"
+    assert page.url.endswith(f"/cy/exercises/knee-walking/#comment-{comment.pk}")
+    assert page.get_by_role("status").filter(has_text="aros i gael ei gymeradwyo").is_visible()
+    text = page.locator(f"#comment-{comment.pk} .comment__text")
+    assert text.get_attribute("lang") == "cy"
+    assert text.inner_text() == "Ydy hyn yn helpu gyda chlunwst?"
+    axe(page)

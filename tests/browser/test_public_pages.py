@@ -2,6 +2,7 @@
 
 import io
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -14,25 +15,58 @@ def demo_exercises(transactional_db):
     call_command("load_demo", stdout=io.StringIO())
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        reverse("home"),
-        reverse("exercises:list"),
-        reverse("exercises:list") + "?q=knee",
-        reverse("exercises:list") + "?q=xylophone",
-        reverse("exercises:list") + "?category=lower-back",
-        reverse("exercises:detail", args=["knee-walking"]),
-        reverse("exercises:print", args=["knee-walking"]),
-        reverse("privacy"),
-        reverse("classes:list"),
-        "/no-such-page/",
-    ],
-)
+ENGLISH_PAGES = [
+    reverse("home"),
+    reverse("exercises:list"),
+    reverse("exercises:list") + "?q=knee",
+    reverse("exercises:list") + "?q=xylophone",
+    reverse("exercises:list") + "?category=lower-back",
+    reverse("exercises:detail", args=["knee-walking"]),
+    reverse("exercises:print", args=["knee-walking"]),
+    reverse("privacy"),
+    reverse("classes:list"),
+    reverse("classes:course", args=["ioga-ir-cefn-demo"]),
+    reverse("classes:teacher", args=["gwen-demo"]),
+    reverse("classes:enquiry", args=["gwen-demo"]),
+    "/no-such-page/",
+]
+# The same pages in Welsh: /cy/ before the same path.
+WELSH_PAGES = ["/cy" + path for path in ENGLISH_PAGES]
+
+
+@pytest.mark.parametrize("path", ENGLISH_PAGES + WELSH_PAGES)
 def test_public_page_has_no_accessibility_violations(page, demo_exercises, axe, path):
     page.goto(path)
     assert page.locator("h1").count() == 1
+    assert page.locator("html").get_attribute("lang") == ("cy" if path.startswith("/cy/") else "en-GB")
     axe(page)
+
+
+@pytest.mark.parametrize("path", ENGLISH_PAGES)
+def test_the_language_link_goes_to_the_same_page_in_welsh_and_back(page, demo_exercises, path):
+    page.goto(path)
+    page.get_by_role("link", name="Cymraeg").click()
+    assert address(page) == "/cy" + path
+    assert page.locator("html").get_attribute("lang") == "cy"
+    page.get_by_role("link", name="English").click()
+    assert address(page) == path
+    assert page.locator("html").get_attribute("lang") == "en-GB"
+
+
+def address(page) -> str:
+    """The path and query string the browser is at."""
+    url = urlsplit(page.url)
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
+def test_the_welsh_demo_reads_in_welsh(page, demo_exercises):
+    page.goto("/cy/exercises/knee-walking/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Cerdded y pengliniau"
+    assert page.get_by_role("heading", name="Cam wrth gam").is_visible()
+    assert page.locator("[lang=en]").count() == 0
+    page.goto("/cy/classes/")
+    assert page.get_by_role("link", name="Ioga i’r cefn", exact=True).is_visible()
+    assert page.get_by_text("Bob wythnos: Dydd Llun").first.is_visible()
 
 
 def test_skip_link_takes_keyboard_users_to_the_main_content(page, demo_exercises):

@@ -3,11 +3,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from classes.models import Course, Session
 from tests.classes.factories import teacher_login, weekly_course
+from tests.factories import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +72,7 @@ def change_form_data(course: Course, **overrides) -> dict:
         "sessions-MIN_NUM_FORMS": 0,
         "sessions-MAX_NUM_FORMS": 1000,
     }
+    data = in_english(data, {"title", "description", "concessions", "how_to_book"})
     for n, session in enumerate(sessions):
         data |= {
             f"sessions-{n}-id": session.pk,
@@ -108,7 +111,9 @@ def test_teacher_opening_another_teachers_course_by_url_gets_not_found(alice, co
 def test_teacher_posting_changes_to_another_teachers_course_gets_not_found_and_nothing_changes(
     alice, course_a, course_b
 ):
-    response = alice.post(admin_url("change", course_b.pk), change_form_data(course_b, title="Taken over"))
+    response = alice.post(
+        admin_url("change", course_b.pk), change_form_data(course_b, title_en_gb="Taken over")
+    )
     assert response.status_code == 404
     course_b.refresh_from_db()
     assert course_b.title == "Bryn’s secret course"
@@ -121,7 +126,9 @@ def test_teacher_posting_a_delete_of_another_teachers_course_gets_not_found_and_
 
 
 def test_teacher_can_change_their_own_course(alice, course_a):
-    response = alice.post(admin_url("change", course_a.pk), change_form_data(course_a, title="New title"))
+    response = alice.post(
+        admin_url("change", course_a.pk), change_form_data(course_a, title_en_gb="New title")
+    )
     assert response.status_code == 302
     course_a.refresh_from_db()
     assert course_a.title == "New title"
@@ -137,7 +144,7 @@ def test_a_forged_teachers_value_in_a_teachers_post_is_ignored(alice, course_a, 
 def test_a_course_a_teacher_adds_is_theirs_whatever_teachers_value_is_posted(
     alice, course_a, teacher_a, teacher_b
 ):
-    data = change_form_data(course_a, slug="brand-new", title="Brand new", teachers=[teacher_b[1].pk])
+    data = change_form_data(course_a, slug="brand-new", title_en_gb="Brand new", teachers=[teacher_b[1].pk])
     for key in [key for key in data if key.startswith("sessions-")]:
         del data[key]
     data |= {
@@ -219,7 +226,7 @@ def test_teacher_cannot_move_their_profile_to_another_login(alice, teacher_a, te
     teacher = teacher_a[1]
     response = alice.post(
         reverse("admin:classes_teacher_change", args=[teacher.pk]),
-        {"name": teacher.name, "bio": "New bio", "email": teacher.email, "user": teacher_b[0].pk},
+        {"name": teacher.name, "bio_en_gb": "New bio", "email": teacher.email, "user": teacher_b[0].pk},
     )
     assert response.status_code == 302
     teacher.refresh_from_db()
@@ -325,3 +332,27 @@ def test_a_session_cannot_be_edited_through_another_course(alice, course_a, cour
     data["sessions-0-date"] = (timezone.localdate() + timedelta(days=60)).isoformat()
     alice.post(admin_url("change", course_a.pk), data)
     assert Session.objects.get(pk=other_session.pk).date == other_session.date
+
+
+def test_a_teacher_adds_the_welsh_version_of_their_course_beside_the_english(alice, course_a):
+    data = change_form_data(
+        course_a,
+        title_cy="Cwrs Alys",
+        description_cy="Dosbarthiadau ysgafn.",
+        how_to_book_cy="Anfonwch neges.",
+    )
+    response = alice.post(admin_url("change", course_a.pk), data)
+    assert response.status_code == 302
+    course_a.refresh_from_db()
+    assert course_a.title_cy == "Cwrs Alys"
+
+    html = Client().get(f"/cy/classes/{course_a.slug}/").content.decode()
+    assert '<h1 id="course-title">Cwrs Alys</h1>' in html
+    assert "Dosbarthiadau ysgafn." in html
+
+
+def test_the_course_list_marks_courses_without_welsh(editor_client, course_a):
+    html = editor_client.get(
+        reverse("admin:classes_course_changelist"), {"welsh": "missing"}
+    ).content.decode()
+    assert "Alice’s course" in html

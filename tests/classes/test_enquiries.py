@@ -276,6 +276,25 @@ def test_the_enquiry_task_closes_its_akismet_client(teacher, configured_akismet,
 
 
 @pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)
+def test_an_enquiry_from_the_welsh_pages_tells_akismet_and_the_teacher_it_is_welsh(
+    client, teacher, akismet_calls, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/cy/classes/teachers/{teacher.slug}/enquire/",
+            {"name": "Darllenydd", "email": "reader@example.org", "message": "Oes lle ar y cwrs nesaf?"},
+            REMOTE_ADDR="192.0.2.10",
+        )
+
+    assert response["Location"] == f"/cy/classes/teachers/{teacher.slug}/enquire/sent/"
+    assert akismet_calls[0]["blog_lang"] == "cy"
+    assert Enquiry.objects.get().language == "cy"
+    [email] = mailoutbox
+    assert email.subject == "BackCare enquiry from Darllenydd"
+    assert "Written on the Welsh pages: they may prefer a reply in Welsh." in email.body
+
+
+@pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)
 def test_an_enquiry_describing_warning_signs_is_held_and_the_writer_sees_urgent_advice(
     client, teacher, akismet_calls, mailoutbox, django_capture_on_commit_callbacks
 ):

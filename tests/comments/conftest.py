@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from comments import tokens
 from tests.factories import ExerciseFactory
@@ -37,12 +38,21 @@ def comment_data(target, **overrides) -> dict[str, str]:
 def post_comment(client, django_capture_on_commit_callbacks):
     """Post the comment form as a browser on this site would, running on-commit tasks."""
 
-    def post(target, *, headers: dict[str, str] | None = None, remote_addr: str = "127.0.0.1", **overrides):
+    def post(
+        target,
+        *,
+        headers: dict[str, str] | None = None,
+        remote_addr: str = "127.0.0.1",
+        language: str = "en-gb",
+        **overrides,
+    ):
         sent_headers = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin", **(headers or {})}
         sent_headers = {key: value for key, value in sent_headers.items() if value is not None}
         with django_capture_on_commit_callbacks(execute=True):
+            with translation.override(language):
+                url = reverse("comments:post")
             return client.post(
-                reverse("comments:post"),
+                url,
                 comment_data(target, **overrides),
                 headers=sent_headers,
                 REMOTE_ADDR=remote_addr,

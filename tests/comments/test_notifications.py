@@ -140,3 +140,22 @@ def test_the_moderator_email_counts_the_queue_by_reason_including_too_fast(
     assert "- sent too fast after the page loaded: 2" in body
     assert "- first comment from this e-mail address: 1" in body
     assert "https://backcare.example.org/admin/comments/comment/?status__exact=pending" in body
+
+
+def test_a_welsh_subscriber_hears_about_a_reply_in_welsh_with_links_to_the_welsh_pages(
+    exercise, mailoutbox, run_tasks
+):
+    exercise.title_cy = "Cerdded y pengliniau"
+    exercise.save()
+    parent = CommentFactory(
+        on=exercise, name="Gwen", email="gwen@example.org", subscribed=True, language="cy"
+    )
+    reply = reply_to(parent, name="Lesley", email="lesley@example.org", pending=True)
+    with run_tasks():
+        lifecycle.approve([reply], actor=None)
+
+    message = mailoutbox[0]
+    assert message.subject == "[BackCare] Mae Lesley wedi ateb eich sylw ar “Cerdded y pengliniau”"
+    assert "Darllenwch ef ar y dudalen:" in message.body
+    assert f"https://backcare.example.org/cy/exercises/knee-walking/#comment-{reply.pk}" in message.body
+    assert "https://backcare.example.org/cy/comments/unsubscribe/" in message.body

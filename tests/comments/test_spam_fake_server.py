@@ -236,3 +236,34 @@ def test_the_akismet_api_url_setting_sends_checks_to_another_server(fake_akismet
         api.close(client)
     assert result.verdict == api.Verdict.SPAM
     assert fake_akismet.last.fields["comment_content"] == "Cheap pills"
+
+
+def test_a_welsh_comment_on_a_welsh_page_is_shown_there_and_akismet_hears_it_is_welsh(
+    akismet_via, fake_akismet, exercise, post_comment, client, settings
+):
+    settings.COMMENTS_HOLD_FIRST_TIME = False
+    fake_akismet.ham()
+    akismet_via(fake_akismet.transport())
+
+    response = post_comment(exercise, language="cy", text="Diolch, mae hyn wedi helpu fy nghefn yn fawr.")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/cy/exercises/knee-walking/#comment-")
+    assert fake_akismet.last.fields["blog_lang"] == "cy"
+    assert fake_akismet.last.fields["permalink"].endswith("/cy/exercises/knee-walking/")
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.language == "cy"
+    page = client.get("/cy/exercises/knee-walking/").content.decode()
+    assert '<div class="comment__text" lang="cy"><p>Diolch, mae hyn wedi helpu fy nghefn yn fawr.</p>' in page
+
+
+def test_an_english_comment_tells_akismet_the_page_is_british_english(
+    akismet_via, fake_akismet, exercise, post_comment
+):
+    fake_akismet.ham()
+    akismet_via(fake_akismet.transport())
+
+    post_comment(exercise)
+
+    assert fake_akismet.last.fields["blog_lang"] == "en_gb"

@@ -101,6 +101,20 @@ def test_second_anonymous_request_is_answered_by_nginx_byte_for_byte(nginx, serv
     assert response.content == server_a.get(PAGE).content
 
 
+def test_nginx_never_gives_an_english_reader_the_welsh_page_or_the_other_way_round(nginx):
+    # Warm each address with a reader of the other language first.
+    nginx.get("/exercises/", headers={"Accept-Language": "cy"})
+    nginx.get("/cy/exercises/", headers={"Accept-Language": "en-GB"})
+
+    english = nginx.get("/exercises/", headers={"Accept-Language": "en-GB"})
+    welsh = nginx.get("/cy/exercises/", headers={"Accept-Language": "cy"})
+
+    assert (english.headers["X-Cache-Status"], welsh.headers["X-Cache-Status"]) == ("HIT", "HIT")
+    assert '<html lang="en-GB">' in english.text
+    assert '<html lang="cy">' in welsh.text
+    assert "Accept-Language" not in english.headers.get("Vary", "")
+
+
 def test_nginx_passes_the_apps_caching_and_security_headers_on_unchanged(nginx):
     response = nginx.get(PAGE)
     assert "public" in response.headers["Cache-Control"]

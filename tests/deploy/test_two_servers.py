@@ -75,9 +75,11 @@ def test_an_edit_in_server_a_admin_shows_at_once_through_server_b(server_a, serv
     saved = httpx.post(
         server_a.url + change,
         data={
-            "name": new_name,
+            "name_en_gb": new_name,
+            "name_cy": "",
             "slug": "gentle-start",
-            "description": "",
+            "description_en_gb": "",
+            "description_cy": "",
             "position": "0",
             "csrfmiddlewaretoken": csrf_token(form),
             "_save": "Save",

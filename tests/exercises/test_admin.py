@@ -2,9 +2,23 @@ import pytest
 from django.urls import reverse
 
 from exercises.models import Exercise
-from tests.factories import CategoryFactory, ExerciseFactory, StepFactory
+from tests.factories import CategoryFactory, ExerciseFactory, StepFactory, in_english
 
 pytestmark = pytest.mark.django_db
+
+
+TRANSLATED = {
+    "title",
+    "summary",
+    "starting_position",
+    "repetitions",
+    "frequency",
+    "duration",
+    "cautions",
+    "body",
+    "image_alt",
+    "text",
+}
 
 
 def exercise_form(category, **overrides) -> dict:
@@ -36,7 +50,7 @@ def exercise_form(category, **overrides) -> dict:
         "steps-1-image_alt": "",
     }
     data.update(overrides)
-    return data
+    return in_english(data, TRANSLATED)
 
 
 def test_editor_adds_an_exercise_with_its_steps_in_order(editor_client, editor):
@@ -102,3 +116,67 @@ def test_publishing_without_a_date_publishes_now(editor_client, client):
     assert response.status_code == 302
     exercise = Exercise.objects.get(slug="knee-walking")
     assert exercise.is_public
+
+
+def test_the_exercise_form_edits_english_and_welsh_side_by_side(editor_client):
+    exercise = ExerciseFactory()
+    html = editor_client.get(reverse("admin:exercises_exercise_change", args=[exercise.pk])).content.decode()
+    assert 'name="title_en_gb"' in html
+    assert 'name="title_cy"' in html
+    assert 'name="steps-0-text_cy"' in html
+
+
+def test_an_editor_adds_the_welsh_version_in_the_same_form(editor_client):
+    category = CategoryFactory()
+    data = exercise_form(
+        category, title_cy="Cerdded y pengliniau", **{"steps-0-text_cy": "Cadwch eich traed yn llonydd."}
+    )
+    response = editor_client.post(reverse("admin:exercises_exercise_add"), data)
+    assert response.status_code == 302
+    exercise = Exercise.objects.get(slug="knee-walking")
+    assert (exercise.title_en_gb, exercise.title_cy) == ("Knee walking", "Cerdded y pengliniau")
+    assert exercise.steps.get(position=1).text_cy == "Cadwch eich traed yn llonydd."
+
+
+def test_the_list_shows_and_filters_exercises_that_lack_welsh(editor_client):
+    welsh_fields = {
+        f"{field}_cy": "Cymraeg"
+        for field in (
+            "title",
+            "summary",
+            "starting_position",
+            "repetitions",
+            "frequency",
+            "duration",
+            "cautions",
+        )
+    }
+    translated = ExerciseFactory(title="Translated", **welsh_fields)
+    StepFactory(exercise=translated, text="Move", text_cy="Symud")
+    ExerciseFactory(title="English only")
+    step_missing = ExerciseFactory(title="One step missing", **welsh_fields)
+    StepFactory(exercise=step_missing, text="Move")
+    url = reverse("admin:exercises_exercise_changelist")
+
+    missing = editor_client.get(url, {"welsh": "missing"}).content.decode()
+    complete = editor_client.get(url, {"welsh": "complete"}).content.decode()
+
+    assert "English only" in missing
+    assert "One step missing" in missing
+    assert "Translated" not in missing
+    assert "Translated" in complete
+    assert "English only" not in complete
+    assert "Welsh version" in missing
+
+
+def test_each_language_gets_its_own_rendered_body():
+    exercise = ExerciseFactory(body="**Slowly**", body_cy="**Yn araf**")
+    exercise.refresh_from_db()
+    assert exercise.body_html_en_gb == "<p><strong>Slowly</strong></p>"
+    assert exercise.body_html_cy == "<p><strong>Yn araf</strong></p>"
+
+
+def test_a_body_without_welsh_shows_the_english_on_welsh_pages(client):
+    exercise = ExerciseFactory(body="Only **English**")
+    html = client.get(f"/cy/exercises/{exercise.slug}/").content.decode()
+    assert '<div lang="en"><p>Only <strong>English</strong></p></div>' in html

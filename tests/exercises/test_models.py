@@ -72,14 +72,14 @@ def test_exercise_picture_without_a_description_is_refused():
     exercise = ExerciseFactory.build(image=picture(), image_alt=" ")
     with pytest.raises(ValidationError) as error:
         exercise.full_clean(exclude=["category", "slug"])
-    assert "image_alt" in error.value.message_dict
+    assert "image_alt_en_gb" in error.value.message_dict
 
 
 def test_step_picture_without_a_description_is_refused():
     step = Step(exercise=ExerciseFactory(), text="Move", image=picture())
     with pytest.raises(ValidationError) as error:
         step.full_clean()
-    assert "image_alt" in error.value.message_dict
+    assert "image_alt_en_gb" in error.value.message_dict
 
 
 def test_picture_with_a_description_is_accepted():

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OUR_APPS = {"backcare", "akismet_service", "safety", "comments", "exercises", "classes"}
+OUR_APPS = {"backcare", "akismet_service", "safety", "bilingual", "comments", "exercises", "classes"}
 
 
 def imported_apps(app: str) -> dict[str, set[str]]:
@@ -28,7 +28,12 @@ def imported_apps(app: str) -> dict[str, set[str]]:
 
 @pytest.mark.parametrize(
     ("app", "may_use"),
-    [("comments", {"akismet_service", "safety"}), ("akismet_service", set()), ("safety", set())],
+    [
+        ("comments", {"akismet_service", "safety"}),
+        ("akismet_service", set()),
+        ("safety", set()),
+        ("bilingual", set()),
+    ],
 )
 def test_an_app_imports_only_the_apps_it_may_use(app, may_use):
     offending = {
@@ -41,3 +46,8 @@ def test_classes_uses_the_akismet_service_and_no_comments_module():
     imports = imported_apps("classes")
     assert not any("comments" in others for others in imports.values())
     assert any("akismet_service" in others for others in imports.values())
+
+
+def test_the_content_apps_reach_the_languages_through_bilingual_not_the_project_package():
+    for app in ("exercises", "classes"):
+        assert not any("backcare" in others for others in imported_apps(app).values()), app

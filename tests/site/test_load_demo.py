@@ -59,3 +59,22 @@ def test_demo_uses_placeholder_contact_details_only():
     emails += [t.email for t in Teacher.objects.all() if t.email]
     assert emails
     assert all(email.endswith("example.org") for email in emails), emails
+
+
+def test_the_demo_is_complete_in_welsh():
+    from bilingual.languages import missing_welsh
+    from classes.models import Teacher, Venue
+    from exercises.models import Category, Step
+
+    load_demo()
+    everything = [
+        *Exercise.objects.all(),
+        *Step.objects.all(),
+        *Category.objects.all(),
+        *Course.objects.all(),
+        *Teacher.objects.all(),
+        *Venue.objects.all(),
+    ]
+    assert Exercise.objects.count() == 6
+    assert Course.objects.count() == 3
+    assert {str(item): missing_welsh(item) for item in everything if missing_welsh(item)} == {}

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -166,3 +166,37 @@ def test_a_page_outlives_a_lost_generation_counter_without_being_served_stale(cl
     exercise.title = "Knee walking, after the flush"
     Exercise.objects.filter(pk=exercise.pk).update(title=exercise.title)  # no signal: only the lost counter
     assert "after the flush" in client.get(exercise.get_absolute_url()).content.decode()
+
+
+def test_english_and_welsh_readers_never_get_each_others_page_from_the_cache(exercise):
+    exercise.title_cy = "Cerdded y pengliniau"
+    exercise.save()
+    english_reader = Client(headers={"Accept-Language": "en-GB"})
+    welsh_reader = Client(headers={"Accept-Language": "cy"})
+    english_url = exercise.get_absolute_url()
+    welsh_url = "/cy" + english_url
+
+    # Each reader first reads the other language's address, so the cache is warm with it.
+    welsh_reader.get(english_url)
+    english_reader.get(welsh_url)
+    english = english_reader.get(english_url)
+    welsh = welsh_reader.get(welsh_url)
+
+    assert (english["X-Page-Cache"], welsh["X-Page-Cache"]) == ("hit", "hit")
+    assert '<html lang="en-GB">' in english.content.decode()
+    assert "Knee walking</h1>" in english.content.decode()
+    assert '<html lang="cy">' in welsh.content.decode()
+    assert "Cerdded y pengliniau</h1>" in welsh.content.decode()
+    assert english["Content-Language"] == "en-GB"
+    assert welsh["Content-Language"] == "cy"
+
+
+def test_the_cache_keeps_one_copy_per_address_whatever_the_browsers_language(exercise):
+    from backcare.pagecache import page_key
+
+    def key(path, accept):
+        return page_key(RequestFactory().get(path, headers={"Accept-Language": accept}))
+
+    assert key("/exercises/", "cy") == key("/exercises/", "en-GB")
+    assert key("/cy/exercises/", "en-GB") == key("/cy/exercises/", "cy")
+    assert key("/exercises/", "en-GB") != key("/cy/exercises/", "en-GB")
