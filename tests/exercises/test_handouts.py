@@ -125,15 +125,9 @@ def test_changing_an_exercise_in_the_admin_rebuilds_its_handouts(
 
     exercise = demo_handout.items.get(position=1).exercise
     steps = list(exercise.steps.all())
-    data = exercise_form(
-        exercise.category,
-        title=exercise.title,
-        slug=exercise.slug,
-        repetitions="about 30 steps",
-        **{"steps-TOTAL_FORMS": str(len(steps)), "steps-INITIAL_FORMS": str(len(steps))},
-    )
+    step_fields = {}
     for n, step in enumerate(steps):
-        data |= {
+        step_fields |= {
             f"steps-{n}-id": str(step.pk),
             f"steps-{n}-exercise": str(exercise.pk),
             f"steps-{n}-position": str(step.position),
@@ -141,6 +135,14 @@ def test_changing_an_exercise_in_the_admin_rebuilds_its_handouts(
             f"steps-{n}-drawing": step.drawing,
             f"steps-{n}-image_alt": step.image_alt,
         }
+    data = exercise_form(
+        exercise.category,
+        title=exercise.title,
+        slug=exercise.slug,
+        repetitions="about 30 steps",
+        **{"steps-TOTAL_FORMS": str(len(steps)), "steps-INITIAL_FORMS": str(len(steps))},
+        **step_fields,
+    )
     before = demo_handout.pdf_etag
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(reverse("admin:exercises_exercise_change", args=[exercise.pk]), data)
