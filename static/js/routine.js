@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var KEY = "backcare.routine";
-  var routinePath = "/routine/";
+  var routinePath = "/routine/";  // replaced by the link's own (language-aware) path below
 
   function remembered() {
     try { return (window.localStorage.getItem(KEY) || "").split(",").filter(Boolean); } catch (e) { return []; }
@@ -51,6 +51,7 @@
       event.preventDefault();
       var slugs = remembered();
       var slug = link.dataset.routineAdd;
+      routinePath = link.pathname;
       if (slugs.indexOf(slug) === -1) { slugs.push(slug); }
       slugs = slugs.slice(0, 12);
       remember(slugs);
