@@ -87,13 +87,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, before the host check and the HTTPS redirect: probed by IP on loopback.
+    "backcare.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside WhiteNoise and the page cache: static files and replayed pages get them too.
     "backcare.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "backcare.pagecache.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a session the database cannot save is dropped, not a 500 (backcare/sessions.py).
+    "backcare.sessions.FaultTolerantSessionMiddleware",
     # The URL alone decides the language (no Accept-Language, no cookie), so a
     # shared cache keyed by URL can never hand one language's page to the other.
     "bilingual.languages.UrlLanguageMiddleware",
@@ -102,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A public form posted while the database is unreachable: a 503 page keeping every field.
+    "backcare.database_outage.KeepThePostMiddleware",
     # Outermost of ours on the way out: marks pages personalised by the
     # comments tag (saved details, a held comment) as private.
     "comments.middleware.PrivateWhenPersonalisedMiddleware",
@@ -155,7 +160,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_POOL", not DEBUG
 ):
-    DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": env_int("DATABASE_POOL_MAX", 8)}}
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": 2,
+            "max_size": env_int("DATABASE_POOL_MAX", 8),
+            # Wait at most this for a connection (psycopg's default is 30 s, as
+            # long as gunicorn's timeout): long enough to ride out a PostgreSQL
+            # restart, short enough to answer "try again" while it is down.
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
+    }
     # The pool discards broken connections itself; a health check would cost
     # a database round trip on every request (22 % of a page view, bench/).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
@@ -165,17 +179,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds to connect to Redis and to wait for each answer: a stopped or hung
+# Redis then costs a request at most this before it degrades (backcare/cache_guard.py).
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.1"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, raising ConnectionError for any Redis fault (backcare/cache_guard.py).
+            "BACKEND": "backcare.cache_guard.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "backcare",
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "backcare"}}
+
+# After a cache failure a process leaves the cache alone this long (seconds),
+# using the fallbacks, instead of waiting for a timeout on every request.
+CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "2"))
+
+# POSTs to these paths get Django's error page, not the retry page, when the
+# database is unreachable (backcare/database_outage.py).
+DATABASE_RETRY_EXCLUDE = ["/admin/"]
 
 # Whole anonymous pages, kept in the cache above (backcare/pagecache.py).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
@@ -201,6 +228,10 @@ PAGE_CACHE_URL_NAMES = [
     "classes:calendar",
     "classes:feed",
 ]
+# How often (seconds) each process checks the database for page-cache
+# invalidations missed while Redis was down; 0: only after its own cache
+# failures. Only a shared cache needs it: the local-memory cache cannot be down.
+PAGE_CACHE_RECONCILE_SECONDS = env_int("PAGE_CACHE_RECONCILE_SECONDS", 10 if REDIS_URL else 0)
 # Cookies that make a page personal: such requests are never served from, or
 # stored in, the shared cache.
 PAGE_CACHE_PERSONAL_COOKIES = ["sessionid", "messages", "comment_author"]
@@ -402,6 +433,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Backups ----------------------------------------------------------------
+
+# `manage.py backup` (backcare/backups.py): where, and how many to keep.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
 
 # --- Exercises --------------------------------------------------------------
 

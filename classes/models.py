@@ -254,20 +254,54 @@ class Course(models.Model):
         WAITING_LIST = "waiting", _("Full: waiting list open")
         CANCELLED = "cancelled", _("Course cancelled")
 
-    title = models.CharField(_("title"), max_length=120)
-    slug = models.SlugField(_("web address name"), max_length=120, unique=True)
-    description = models.TextField(_("description"))
-    teachers = models.ManyToManyField(Teacher, related_name="courses", verbose_name=_("teachers"))
+    title = models.CharField(
+        _("title"), max_length=120, help_text=_("As readers see it, for example “Yoga for backs in Borth”.")
+    )
+    slug = models.SlugField(
+        _("web address name"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The end of the course’s web address, made from the title. Once the course is on the "
+            "site, leave it as it is: links people saved would stop working."
+        ),
+    )
+    description = models.TextField(
+        _("description"), help_text=_("What a session is like and who it suits, in a few sentences.")
+    )
+    teachers = models.ManyToManyField(
+        Teacher,
+        related_name="courses",
+        verbose_name=_("teachers"),
+        help_text=_("Who teaches it. Each teacher ticked here can change the course."),
+    )
     venue = models.ForeignKey(
-        Venue, on_delete=models.PROTECT, related_name="courses", verbose_name=_("venue")
+        Venue,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        verbose_name=_("venue"),
+        help_text=_("Where it meets. If your venue is not in the list, ask the editor to add it."),
     )
-    level = models.CharField(_("level"), max_length=12, choices=Level, default=Level.ALL)
-    language = models.CharField(_("language"), max_length=12, choices=Language, default=Language.ENGLISH)
+    level = models.CharField(
+        _("level"), max_length=12, choices=Level, default=Level.ALL, help_text=_("Who the course suits best.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=12,
+        choices=Language,
+        default=Language.ENGLISH,
+        help_text=_("The language you teach in."),
+    )
     weekday = models.PositiveSmallIntegerField(
-        _("day of the week"), choices=Weekday, help_text=_("The usual day; each session has its own date.")
+        _("day of the week"),
+        choices=Weekday,
+        help_text=_(
+            "The usual day. Each session below has its own date, so moving or cancelling one "
+            "does not change this."
+        ),
     )
-    start_time = models.TimeField(_("usual start time"))
-    end_time = models.TimeField(_("usual end time"))
+    start_time = models.TimeField(_("usual start time"), help_text=_("For example 19:00."))
+    end_time = models.TimeField(_("usual end time"), help_text=_("For example 20:15."))
     price = models.DecimalField(
         _("price for the course (£)"),
         max_digits=7,
@@ -281,10 +315,20 @@ class Course(models.Model):
         blank=True,
         help_text=_("For example “£45 for students and over-65s”."),
     )
-    capacity = models.PositiveSmallIntegerField(_("places in total"), validators=[MinValueValidator(1)])
-    places_left = models.PositiveSmallIntegerField(_("places left"))
+    capacity = models.PositiveSmallIntegerField(
+        _("places in total"),
+        validators=[MinValueValidator(1)],
+        help_text=_("How many people the class can take."),
+    )
+    places_left = models.PositiveSmallIntegerField(
+        _("places left"), help_text=_("Update it when someone books: readers see “3 of 10 left”.")
+    )
     booking_status = models.CharField(
-        _("booking"), max_length=10, choices=BookingStatus, default=BookingStatus.OPEN
+        _("booking"),
+        max_length=10,
+        choices=BookingStatus,
+        default=BookingStatus.OPEN,
+        help_text=_("When no places are left, choose “Full”, or the waiting list if you keep one."),
     )
     how_to_book = models.TextField(
         _("how to book"), help_text=_("What someone should do to get a place, in a sentence or two.")
@@ -292,7 +336,7 @@ class Course(models.Model):
     is_published = models.BooleanField(
         _("show on the site"),
         default=False,
-        help_text=_("A course on the site needs at least one future date."),
+        help_text=_("Tick to show the course to readers. It needs at least one date from today on."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -404,10 +448,16 @@ def check_session_times(start: time, end: time) -> None:
 
 class Session(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
-    date = models.DateField(_("date"))
+    date = models.DateField(
+        _("date"), help_text=_("Change it to move this one session; readers and calendars see the new date.")
+    )
     start_time = models.TimeField(_("start"))
     end_time = models.TimeField(_("end"))
-    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    is_cancelled = models.BooleanField(
+        _("cancelled"),
+        default=False,
+        help_text=_("Tick to cancel this date only. It stays on the page, crossed out, with your reason."),
+    )
     cancellation_reason = models.CharField(
         _("reason for cancelling"),
         max_length=200,

@@ -8,6 +8,7 @@ the enquiry form (its own page) uses CSRF.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import groupby
 from typing import Any
 from urllib.parse import urlencode
@@ -30,7 +31,7 @@ from safety import signs
 
 from .calendar import calendar_bytes
 from .forms import CourseFilterForm, EnquiryForm
-from .models import Course, Teacher, Venue
+from .models import Course, Enquiry, Teacher, Venue
 from .structured_data import course_data
 from .tasks import deliver_enquiry
 
@@ -143,17 +144,41 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 def take_enquiry_allowance(ip: str | None) -> bool:
     """Count one enquiry from this address (IPv6: its /64); False once it has sent its hourly allowance.
 
-    The count lives in the shared cache, so every app server sees the same one.
+    The count lives in the shared cache, so every app server sees the same
+    one (and a burst sent at once is counted before any is saved). The
+    database backs it up: this address's enquiries saved in the window count
+    too, so the limit still holds with the cache down, restarted empty or
+    evicting.
     """
     key = f"classes:enquiries:{visitors.rate_key(ip) or 'unknown'}"
     window = settings.CLASSES_ENQUIRY_RATE_WINDOW
+    limit = settings.CLASSES_ENQUIRY_RATE_LIMIT
+    try:
+        if count_in_cache(key, window=window) > limit:
+            return False
+    except ConnectionError:
+        pass  # the cache is unavailable (backcare/cache_guard.py): the database alone decides
+    return enquiries_saved_since(ip, seconds=window) + 1 <= limit
+
+
+def count_in_cache(key: str, *, window: int) -> int:
+    """Add one to the counter ``key`` (started for ``window`` seconds) and return it."""
     cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add() and incr()
         cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= settings.CLASSES_ENQUIRY_RATE_LIMIT
+        return 1
+
+
+def enquiries_saved_since(ip: str | None, *, seconds: int) -> int:
+    """The database's count of enquiries from this address (IPv6: its /64) in the last ``seconds``."""
+    recent = Enquiry.objects.filter(created_at__gte=timezone.now() - timedelta(seconds=seconds))
+    key = visitors.rate_key(ip)
+    if not key:  # no usable address: they are saved without one
+        return recent.filter(ip_address__isnull=True).count()
+    addresses = recent.exclude(ip_address=None).values_list("ip_address", flat=True)[:10_000]
+    return sum(visitors.rate_key(address) == key for address in addresses)
 
 
 def enquiry(request: HttpRequest, slug: str) -> HttpResponse:

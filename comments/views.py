@@ -6,6 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -145,17 +146,21 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             request, fresh, target=form.target, parent=form.parent_comment, errors=[("", message)], status=429
         )
 
-    comment = lifecycle.receive(
-        form.build(
-            ip=ip,
-            user_agent=request.headers.get("User-Agent", ""),
-            referrer=request.headers.get("Referer", ""),
-            permalink=request.build_absolute_uri(targets.url(form.target)),
-            language=translation.get_language(),
-        ),
-        user=request.user,
-        doubt=form.doubt,
-    )
+    try:
+        comment = lifecycle.receive(
+            form.build(
+                ip=ip,
+                user_agent=request.headers.get("User-Agent", ""),
+                referrer=request.headers.get("Referer", ""),
+                permalink=request.build_absolute_uri(targets.url(form.target)),
+                language=translation.get_language(),
+            ),
+            user=request.user,
+            doubt=form.doubt,
+        )
+    except DatabaseError:  # nothing saved (one transaction): backcare's retry page may send it again at once
+        flood.release_slot(ip=ip, email=form.cleaned_data["email"])
+        raise
 
     mine = [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
     request.session[SESSION_KEY] = [*mine, comment.pk][-20:]

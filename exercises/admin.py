@@ -5,22 +5,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
 from bilingual.languages import missing_welsh
 
 from . import handouts, pictures
 from .models import Category, Exercise, Handout, HandoutItem, Step
 from .tasks import build_handout
-
-
-class LabelledFileInput(forms.ClearableFileInput):
-    """Django wraps file inputs in a fieldset whose legend screen readers don't
-    announce as the input's name; a plain <label for> is what axe and people need."""
-
-    use_fieldset = False
-
-
-PICTURE_WIDGETS = {models.ImageField: {"widget": LabelledFileInput}}
 
 
 class PictureForm(forms.ModelForm):
@@ -59,7 +50,7 @@ class StepInline(TranslationStackedInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(TranslationAdmin):
+class CategoryAdmin(LabelledListEditableMixin, TranslationAdmin):
     list_display = ["name", "position", has_welsh]
     list_filter = [MissingWelshFilter]
     list_editable = ["position"]

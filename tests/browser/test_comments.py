@@ -109,3 +109,29 @@ def test_a_welsh_reader_comments_on_the_welsh_page_and_stays_on_it(page, exercis
     assert text.get_attribute("lang") == "cy"
     assert text.inner_text() == "Ydy hyn yn helpu gyda chlunwst?"
     axe(page)
+
+
+def test_a_comment_posted_while_the_database_restarts_is_kept_and_sent_again(
+    page, exercise, axe, monkeypatch
+):
+    from django.db import OperationalError
+
+    from comments import lifecycle
+
+    receive = lifecycle.receive
+
+    def restarting(*args, **kwargs):
+        raise OperationalError("the database system is starting up")
+
+    monkeypatch.setattr(lifecycle, "receive", restarting)
+    page.goto(exercise.get_absolute_url())
+    fill_comment(page, "Does this help when sitting all day?")
+    page.get_by_role("button", name="Post comment").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "We could not save that just now"
+    assert page.get_by_role("textbox", name="Comment").input_value() == "Does this help when sitting all day?"
+    axe(page)
+    monkeypatch.setattr(lifecycle, "receive", receive)
+    page.get_by_role("button", name="Send again").click()
+
+    assert Comment.objects.get().text == "Does this help when sitting all day?"

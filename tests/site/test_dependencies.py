@@ -6,7 +6,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OUR_APPS = {"backcare", "akismet_service", "safety", "bilingual", "comments", "exercises", "classes"}
+OUR_APPS = {
+    "backcare",
+    "accessible_admin",
+    "akismet_service",
+    "bilingual",
+    "safety",
+    "comments",
+    "exercises",
+    "classes",
+}
 
 
 def imported_apps(app: str) -> dict[str, set[str]]:

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("classes", "0004_add_enquiry_language"),
+        ("classes", "0005_help_texts_for_teachers"),
     ]
 
     operations = [
