@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "backcare",
     "bilingual",
     "akismet_service",
+    "safety",
     "comments",
     "exercises",
     "classes",
@@ -229,7 +230,11 @@ PAGE_CACHE_URL_NAMES = [
     "exercises:list",
     "exercises:detail",
     "exercises:print",
+    "exercises:follow",
     "exercises:feed",
+    "routine:page",
+    "routine:print",
+    "routine:follow",
     "exercises:atom",
     "classes:list",
     "classes:course",
@@ -493,6 +498,8 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         # Failed sign-ins, with the login name and address, never the password.
         "backcare.accounts": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -505,6 +512,19 @@ BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
 # --- Exercises --------------------------------------------------------------
 
 EXERCISES_PER_PAGE = 12
+# Uploaded pictures larger than this are refused (Pillow refuses twice this as a decompression bomb).
+EXERCISES_MAX_PICTURE_PIXELS = int(os.environ.get("EXERCISES_MAX_PICTURE_PIXELS", 24_000_000))
+# The practice's details printed on every handout (placeholders until the practice sets them).
+BACKCARE_PRACTICE = {
+    "name": os.environ.get("BACKCARE_PRACTICE_NAME", "BackCare"),
+    "place": os.environ.get("BACKCARE_PRACTICE_PLACE", "Aberystwyth, Ceredigion"),
+    "email": os.environ.get("BACKCARE_PRACTICE_EMAIL", "hello@backcare.example.org"),
+}
+# How long browsers and proxies may keep a handout or routine PDF before revalidating (ETag).
+HANDOUT_CACHE_SECONDS = int(os.environ.get("HANDOUT_CACHE_SECONDS", 7 * 24 * 3600))
+ROUTINE_PDF_CACHE_SECONDS = int(os.environ.get("ROUTINE_PDF_CACHE_SECONDS", 24 * 3600))
+# A routine holds at most this many exercises.
+EXERCISES_ROUTINE_MAX = 12
 
 # --- Comments ---------------------------------------------------------------
 

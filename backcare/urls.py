@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -32,8 +33,13 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("exercises/", include("exercises.urls")),
+    path(
+        "e/<slug:slug>/", RedirectView.as_view(pattern_name="exercises:detail", permanent=True), name="short"
+    ),
+    path("routine/", include("exercises.routine_urls")),
     path("classes/", include("classes.urls")),
     path("comments/", include("comments.urls")),
+    path("help-now/", include("safety.urls")),
     prefix_default_language=False,
 )
 

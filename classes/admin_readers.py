@@ -62,18 +62,27 @@ class EnquiryAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         enquiries = super().get_queryset(request).select_related("teacher", "course")
         if is_editor(request.user):
             return enquiries
-        # Spam was never sent to the teacher; it is the editor's to look at.
-        return enquiries.filter(teacher__user=request.user).exclude(
-            verdict__in=[Enquiry.Verdict.SPAM, Enquiry.Verdict.DISCARD]
+        # Spam, and messages held for their warning signs, were never sent to the
+        # teacher; they are the editor's to look at.
+        return (
+            enquiries.filter(teacher__user=request.user)
+            .exclude(verdict__in=[Enquiry.Verdict.SPAM, Enquiry.Verdict.DISCARD])
+            .filter(held_reason="")
         )
 
     def get_list_display(self, request: HttpRequest) -> list:
         columns = ["created_at", "name", "course", "delivery", "answered"]
-        return [*columns[:2], "teacher", *columns[2:], "verdict"] if is_editor(request.user) else columns
+        return (
+            [*columns[:2], "teacher", *columns[2:], "verdict", "held_reason"]
+            if is_editor(request.user)
+            else columns
+        )
 
     def get_list_filter(self, request: HttpRequest) -> list:
         filters = [("answered_at", admin.EmptyFieldListFilter), ("sent_at", admin.EmptyFieldListFilter)]
-        return [*filters, "verdict"] if is_editor(request.user) else filters
+        if is_editor(request.user):
+            return [*filters, "verdict", ("held_reason", admin.EmptyFieldListFilter)]
+        return filters
 
     def get_fields(self, request: HttpRequest, obj: Enquiry | None = None) -> list[str]:
         if is_editor(request.user):

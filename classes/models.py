@@ -563,6 +563,12 @@ class Enquiry(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     send_attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
     last_error = models.CharField(_("last sending error"), max_length=300, blank=True)
+    held_reason = models.CharField(
+        _("held for an editor because"),
+        max_length=300,
+        blank=True,
+        help_text=_("Not sent to the teacher until an editor chooses “Send to the teacher again”."),
+    )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     answered_at = models.DateTimeField(
         _("answered"), null=True, blank=True, help_text=_("When the teacher marked it answered.")
@@ -578,8 +584,11 @@ class Enquiry(models.Model):
 
     @property
     def should_send(self) -> bool:
-        """Ham goes to the teacher, and so does anything Akismet could not judge: no real message is lost."""
-        return self.verdict in {self.Verdict.HAM, self.Verdict.UNKNOWN}
+        """Ham goes to the teacher, and so does anything Akismet could not judge: no real message is lost.
+
+        A held enquiry (warning signs of a back emergency) waits for an editor instead.
+        """
+        return not self.held_reason and self.verdict in {self.Verdict.HAM, self.Verdict.UNKNOWN}
 
 
 # --- Course alerts ("tell me when the next course starts") --------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import groupby
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import DetailView, ListView, TemplateView
 
 from akismet_service import visitors
+from safety import signs
 
 from . import alerts
 from .calendar import calendar_bytes
@@ -195,11 +198,19 @@ def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
             saved.user_agent = request.headers.get("User-Agent", "")[:400]
             saved.referrer = request.headers.get("Referer", "")[:400]
             saved.language = request.LANGUAGE_CODE
+            if found := signs.warning_signs(saved.message):
+                saved.held_reason = (_("Describes warning signs of a back emergency: ") + "; ".join(found))[
+                    :300
+                ]
             with transaction.atomic():
                 saved.save()
                 # robust: a queue that is down must not turn a saved message into
                 # an error page; ``sweep_enquiries`` delivers what was never enqueued.
                 transaction.on_commit(lambda: deliver_enquiry.enqueue(saved.pk), robust=True)
+            if saved.held_reason:
+                return redirect(
+                    reverse("safety:help_now") + "?" + urlencode({"next": teacher.get_absolute_url()})
+                )
             return redirect("classes:enquiry_sent", slug=teacher.slug)
         status = 429
     return render(

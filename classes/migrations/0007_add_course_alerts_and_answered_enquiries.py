@@ -17,7 +17,7 @@ def announce_published_courses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("classes", "0005_help_texts_for_teachers"),
+        ("classes", "0006_add_enquiry_held_reason"),
     ]
 
     operations = [
