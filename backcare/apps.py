@@ -8,6 +8,7 @@ class BackcareConfig(AppConfig):
     verbose_name = "BackCare"
 
     def ready(self) -> None:
+        from . import accounts  # noqa: F401 - connects the failed sign-in log
         from .pagecache import invalidate
 
         for label in settings.PAGE_CACHE_INVALIDATED_BY:

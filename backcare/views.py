@@ -23,6 +23,7 @@ class PrivacyView(TemplateView):
         return super().get_context_data(
             enquiry_keep_ip_days=settings.CLASSES_ENQUIRY_KEEP_IP_DAYS,
             enquiry_keep_days=settings.CLASSES_ENQUIRY_KEEP_DAYS,
+            alert_confirm_days=settings.CLASSES_ALERT_CONFIRM_DAYS,
             **kwargs,
         )
 
@@ -32,6 +33,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        "Disallow: /accounts/",
         "Disallow: /comments/",
         "Disallow: /cy/comments/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

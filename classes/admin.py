@@ -21,14 +21,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
 
 from .forms import RepeatCourseForm
-from .models import Course, Enquiry, Session, Teacher, Venue, publishing_problem
+from .models import Course, Session, Teacher, Venue, publishing_problem
 from .quick_actions import CancelSessionForm, MoveSessionForm, PlacesForm, day_name
 
 
@@ -343,38 +342,5 @@ class VenueAdmin(TranslationAdmin):
     ]
 
 
-@admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
-    """For editors: every enquiry with its spam verdict, and a way to resend one that failed."""
-
-    list_display = ["created_at", "name", "teacher", "verdict", "sent_at", "send_attempts"]
-    list_filter = ["verdict", ("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["name", "email", "message"]
-    readonly_fields = [field.name for field in Enquiry._meta.fields]
-    actions = ["send_again"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Enquiry | None = None) -> bool:
-        return False
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_editor(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Enquiry | None = None) -> bool:
-        return is_editor(request.user)
-
-    @admin.action(description=_("Send to the teacher again"), permissions=["view"])
-    def send_again(self, request: HttpRequest, queryset: QuerySet[Enquiry]) -> None:
-        from .tasks import deliver_enquiry
-
-        count = 0
-        for enquiry in queryset.filter(sent_at__isnull=True):
-            deliver_enquiry.enqueue(enquiry.pk, force=True)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d enquiry queued to send.", "%(count)d enquiries queued to send.", count)
-            % {"count": count},
-        )
+# Enquiries and course alerts: what readers send, in their own module.
+from . import admin_readers  # noqa: E402, F401

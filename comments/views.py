@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from akismet_service import visitors
 
-from . import flood, lifecycle, targets, tokens
+from . import flood, lifecycle, rules, targets, tokens
 from .forms import CommentForm
 from .models import Comment, CommentEvent
 
@@ -164,6 +165,11 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     mine = [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
     request.session[SESSION_KEY] = [*mine, comment.pk][-20:]
     response = HttpResponseRedirect(comment.get_absolute_url())
+    if comment.guard_reason == rules.WARNING_SIGNS:
+        # Urgent advice comes first, before the page with the comment.
+        response = HttpResponseRedirect(
+            reverse("safety:help_now") + "?" + urlencode({"next": comment.get_absolute_url()})
+        )
     _remember_details(request, response, form)
     return response
 

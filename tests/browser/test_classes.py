@@ -8,6 +8,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from tests.browser.sign_in import sign_in
 from tests.classes.factories import TeacherFactory, VenueFactory, teacher_login, weekly_course
 
 # The Teachers group comes from a data migration; restore it for every test that flushes the database.
@@ -25,10 +26,7 @@ def test_teacher_moves_one_session_and_cancels_another_and_readers_see_both(page
     first, second = course.sessions.all()[:2]
     moved_to = first.date + timedelta(days=1)
 
-    page.goto(reverse("admin:login") + "?next=" + reverse("admin:classes_course_changelist"))
-    page.get_by_label("Username").fill("gwen")
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, "gwen", "pw", next_url=reverse("admin:classes_course_changelist"))
     page.get_by_role("link", name="Gentle backs").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Change course")
     axe(page)
@@ -92,10 +90,7 @@ def test_teacher_on_a_phone_moves_a_session_and_cancels_another_from_the_start_p
     first, second = course.sessions.all()[:2]
     moved_to = first.date + timedelta(days=1)
 
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill("gwen")
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, "gwen", "pw")
     expect(page.get_by_role("heading", name="Your courses")).to_be_visible()
     assert_fits_the_phone(page)
     axe(page)

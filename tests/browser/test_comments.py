@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from comments.models import Comment
+from tests.browser.sign_in import sign_in
 from tests.comments.factories import CommentFactory
 from tests.factories import ExerciseFactory
 
@@ -83,10 +84,7 @@ def test_the_moderation_queue_is_accessible(page, exercise, axe, live_server):
     get_user_model().objects.create_user("ed", password="pw-for-tests", is_staff=True, is_superuser=True)
     CommentFactory(on=exercise, pending=True, text="Is a carpet soft enough?")
     CommentFactory(on=exercise, spam=True, text="cheap pills")
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill("ed")
-    page.get_by_label("Password").fill("pw-for-tests")
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, "ed", "pw-for-tests")
     page.goto(reverse("admin:comments_comment_changelist"))
 
     assert page.get_by_text("Is a carpet soft enough?").is_visible()

@@ -90,6 +90,7 @@ def teacher_login(username: str, **teacher_kwargs) -> tuple:
     browser test a database connection that has lost the serialized-rollback snapshot.
     """
     user = UserFactory(username=username, is_staff=True)
+    # The group the data migration made; made again if a transactional test's flush removed it.
     user.groups.add(teachers_group(group_model=Group, permission_model=Permission))
     teacher = TeacherFactory(user=user, **teacher_kwargs)
     return user, teacher

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from classes.models import Course, Session
+from classes.models import AlertSubscription, Course, Enquiry, Session
 from tests.classes.factories import teacher_login, weekly_course
 from tests.factories import in_english
 
@@ -566,3 +566,158 @@ def test_the_course_list_marks_courses_without_welsh(editor_client, course_a):
         reverse("admin:classes_course_changelist"), {"welsh": "missing"}
     ).content.decode()
     assert "Alice’s course" in html
+
+
+# --- Enquiries: row-level like courses ------------------------------------------
+
+
+def enquiry_url(name: str, *args) -> str:
+    return reverse(f"admin:classes_enquiry_{name}", args=args)
+
+
+@pytest.fixture
+def enquiry_a(teacher_a):
+    return Enquiry.objects.create(
+        teacher=teacher_a[1], name="Reader A", email="a@example.org", message="For Alice", verdict="ham"
+    )
+
+
+@pytest.fixture
+def enquiry_b(teacher_b):
+    return Enquiry.objects.create(
+        teacher=teacher_b[1], name="Reader B", email="b@example.org", message="Private to Bryn", verdict="ham"
+    )
+
+
+def test_teacher_sees_only_the_enquiries_sent_to_them(alice, enquiry_a, enquiry_b):
+    html = alice.get(enquiry_url("changelist")).content.decode()
+    assert "Reader A" in html
+    assert "Reader B" not in html
+
+
+@pytest.mark.parametrize("view", ["change", "history", "delete"])
+def test_teacher_opening_another_teachers_enquiry_by_url_gets_not_found(alice, enquiry_a, enquiry_b, view):
+    assert alice.get(enquiry_url(view, enquiry_b.pk)).status_code == 404
+
+
+def test_teacher_marking_another_teachers_enquiry_answered_by_post_gets_not_found(alice, enquiry_b):
+    response = alice.post(enquiry_url("change", enquiry_b.pk), {"answered": "on"})
+    assert response.status_code == 404
+    assert Enquiry.objects.get(pk=enquiry_b.pk).answered_at is None
+
+
+def test_teacher_answered_action_cannot_reach_another_teachers_enquiry(alice, enquiry_a, enquiry_b):
+    alice.post(
+        enquiry_url("changelist"),
+        {"action": "mark_answered", "_selected_action": [enquiry_a.pk, enquiry_b.pk]},
+    )
+    assert Enquiry.objects.get(pk=enquiry_a.pk).answered_at is not None
+    assert Enquiry.objects.get(pk=enquiry_b.pk).answered_at is None
+
+
+def test_teacher_marks_their_enquiry_answered_from_its_page(alice, enquiry_a):
+    page = alice.get(enquiry_url("change", enquiry_a.pk)).content.decode()
+    assert "For Alice" in page
+    assert "192.0.2" not in page
+    response = alice.post(enquiry_url("change", enquiry_a.pk), {"answered": "on"})
+    assert response.status_code == 302
+    assert Enquiry.objects.get(pk=enquiry_a.pk).answered_at is not None
+
+
+def test_teacher_sees_when_an_enquiry_could_not_be_delivered(alice, teacher_a):
+    Enquiry.objects.create(
+        teacher=teacher_a[1],
+        name="Stuck",
+        email="s@example.org",
+        message="Hello",
+        verdict="ham",
+        send_attempts=2,
+        last_error="SMTPServerDisconnected: closed",
+    )
+    html = alice.get(enquiry_url("changelist") + "?sent_at__isempty=1").content.decode()
+    assert "Stuck" in html
+    assert "could not be sent" in html
+
+
+def test_teacher_does_not_see_spam_sent_to_them(alice, teacher_a):
+    Enquiry.objects.create(
+        teacher=teacher_a[1], name="Spammer", email="x@example.org", message="pills", verdict="spam"
+    )
+    assert "Spammer" not in alice.get(enquiry_url("changelist")).content.decode()
+
+
+def test_teacher_cannot_filter_their_way_to_another_teachers_enquiries(alice, enquiry_b, teacher_b):
+    response = alice.get(enquiry_url("changelist") + f"?teacher__id__exact={teacher_b[1].pk}")
+    assert "Reader B" not in response.content.decode()
+
+
+def test_teacher_cannot_resend_an_enquiry(alice, enquiry_a):
+    html = alice.get(enquiry_url("changelist")).content.decode()
+    assert "send_again" not in html
+
+
+def test_editor_sees_every_enquiry_and_who_it_went_to(editor_client, enquiry_a, enquiry_b):
+    html = editor_client.get(enquiry_url("changelist")).content.decode()
+    assert "Reader A" in html
+    assert "Reader B" in html
+    assert "send_again" in html
+
+
+# --- Course alerts: teachers see how many wait, never who ----------------------
+
+
+def alerts_url(name: str = "changelist", *args) -> str:
+    return reverse(f"admin:classes_alertsubscription_{name}", args=args)
+
+
+@pytest.fixture
+def waiting(teacher_a, teacher_b, course_a):
+    now = timezone.now()
+    make = AlertSubscription.objects.create
+    return [
+        make(email="for-alice@example.org", teacher=teacher_a[1], confirmed_at=now),
+        make(email="also-any@example.org", teacher=teacher_a[1], confirmed_at=now),
+        make(email="also-any@example.org", confirmed_at=now),
+        make(email="in-town@example.org", town=course_a.venue.town, confirmed_at=now),
+        make(email="for-bryn@example.org", teacher=teacher_b[1], confirmed_at=now),
+        make(email="unconfirmed@example.org", teacher=teacher_a[1]),
+    ]
+
+
+def test_teacher_sees_how_many_people_wait_for_their_courses_but_no_address(alice, waiting):
+    response = alice.get(alerts_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "3 people will get an e-mail when you publish a new course." in html
+    assert "@example.org" not in html
+
+
+@pytest.mark.parametrize("view", ["change", "history", "delete"])
+def test_teacher_opening_a_subscription_by_url_gets_not_found(alice, waiting, view):
+    assert alice.get(alerts_url(view, waiting[0].pk)).status_code == 404
+
+
+def test_editor_sees_every_subscriber_address(editor_client, waiting):
+    html = editor_client.get(alerts_url()).content.decode()
+    assert "for-alice@example.org" in html
+    assert "for-bryn@example.org" in html
+
+
+def test_repeating_a_course_and_publishing_the_copy_alerts_the_teachers_subscribers_once(
+    alice, course_a, today, waiting, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        alice.post(
+            admin_url("repeat", course_a.pk), {"start": (today + timedelta(weeks=12)).isoformat(), "weeks": 3}
+        )
+    assert mailoutbox == []
+    draft = Course.objects.exclude(pk=course_a.pk).get()
+    for _save in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = alice.post(admin_url("change", draft.pk), change_form_data(draft, is_published="on"))
+        assert response.status_code == 302
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "also-any@example.org",
+        "for-alice@example.org",
+        "in-town@example.org",
+    ]

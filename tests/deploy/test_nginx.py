@@ -155,8 +155,8 @@ def test_request_with_a_session_cookie_bypasses_nginx_cache(nginx):
 
 
 def test_page_the_app_does_not_mark_public_is_never_stored(nginx):
-    nginx.get("/admin/login/")
-    response = nginx.get("/admin/login/")
+    nginx.get("/accounts/login/")
+    response = nginx.get("/accounts/login/")
     assert response.status_code == 200
     assert response.headers["X-Cache-Status"] == "MISS"
 

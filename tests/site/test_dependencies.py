@@ -11,6 +11,7 @@ OUR_APPS = {
     "accessible_admin",
     "akismet_service",
     "bilingual",
+    "safety",
     "comments",
     "exercises",
     "classes",
@@ -36,7 +37,12 @@ def imported_apps(app: str) -> dict[str, set[str]]:
 
 @pytest.mark.parametrize(
     ("app", "may_use"),
-    [("comments", {"akismet_service"}), ("akismet_service", set()), ("bilingual", set())],
+    [
+        ("comments", {"akismet_service", "safety"}),
+        ("akismet_service", set()),
+        ("safety", set()),
+        ("bilingual", set()),
+    ],
 )
 def test_an_app_imports_only_the_apps_it_may_use(app, may_use):
     offending = {
