@@ -117,18 +117,39 @@ def absolute(path: str) -> str:
 
 
 def take_signup_allowance(ip: str | None) -> bool:
-    """Count one sign-up from this address (IPv6: its /64); False past the hourly allowance."""
+    """Count one sign-up from this address (IPv6: its /64); False past the hourly allowance.
+
+    With the cache unavailable (``backcare/cache_guard.py``) the database decides:
+    this address's sign-ups kept from the window count instead, never "no limit".
+    """
     key = f"classes:alerts:signups:{visitors.rate_key(ip) or 'unknown'}"
-    return _count(key, settings.CLASSES_ALERT_RATE_WINDOW) <= settings.CLASSES_ALERT_RATE_LIMIT
+    window = settings.CLASSES_ALERT_RATE_WINDOW
+    try:
+        return _count(key, window) <= settings.CLASSES_ALERT_RATE_LIMIT
+    except ConnectionError:
+        recent = AlertSubscription.objects.filter(created_at__gte=timezone.now() - timedelta(seconds=window))
+        wanted = visitors.rate_key(ip)
+        addresses = recent.exclude(ip_address=None).values_list("ip_address", flat=True)[:10_000]
+        saved = sum(visitors.rate_key(address) == wanted for address in addresses) if wanted else 0
+        return saved + 1 <= settings.CLASSES_ALERT_RATE_LIMIT
 
 
 def take_confirmation_allowance(email: str) -> bool:
-    """At most ``CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL`` confirmation e-mails to one inbox a day."""
+    """At most ``CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL`` confirmation e-mails to one inbox a day.
+
+    With the cache unavailable, the inbox's sign-ups of the last day count instead.
+    """
     key = f"classes:alerts:confirmations:{signing.Signer(salt='alerts-inbox').signature(email)}"
-    return _count(key, 24 * 3600) <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
+    try:
+        return _count(key, 24 * 3600) <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
+    except ConnectionError:
+        since = timezone.now() - timedelta(days=1)
+        today = AlertSubscription.objects.filter(email=email.strip().lower(), created_at__gte=since).count()
+        return today <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
 
 
 def _count(key: str, window: int) -> int:
+    """Add one to the counter ``key`` in the shared cache; ConnectionError when the cache is down."""
     cache.add(key, 0, timeout=window)
     try:
         return cache.incr(key)

@@ -246,6 +246,27 @@ def test_the_enquiry_rate_limit_still_holds_from_the_database_while_the_cache_is
     assert Enquiry.objects.count() == 2
 
 
+def sign_up_for_alerts(n: int):
+    return Client().post(
+        reverse("classes:alert_signup"),
+        {"email": f"reader{n}@example.org", "about": "any"},
+        REMOTE_ADDR="203.0.113.9",
+    )
+
+
+def test_course_alert_sign_ups_still_work_and_stay_limited_while_the_cache_is_down(
+    settings, cache_down, mailoutbox, django_capture_on_commit_callbacks
+):
+    from classes.models import AlertSubscription
+
+    settings.CLASSES_ALERT_RATE_LIMIT = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [sign_up_for_alerts(n).status_code for n in range(3)]
+    assert statuses == [302, 302, 429]
+    assert AlertSubscription.objects.count() == 2
+    assert len(mailoutbox) == 2  # the confirmation e-mails still go out
+
+
 # --- Health ----------------------------------------------------------------------
 
 
