@@ -12,7 +12,10 @@ class BackcareConfig(AppConfig):
 
     def ready(self) -> None:
         """Tie the page cache to the models whose changes readers see (backcare/pagecache.py)."""
-        from . import pagecache
+        from . import (
+            accounts,  # noqa: F401 - connects the failed sign-in log
+            pagecache,
+        )
 
         for label in settings.PAGE_CACHE_SCOPES_OF:
             model = apps.get_model(label)

@@ -28,6 +28,15 @@ pending or spam comment, a verdict on it, an audit row, a re-check time)
 bumps nothing. Nothing is kept in process memory, so several app servers
 stay consistent.
 
+When the cache is down or slow (see ``backcare/cache_guard.py``) pages are
+rendered as if nothing were cached (``X-Page-Cache: unavailable``), and a
+change still retires the pages later: a bump that fails is written to the
+database (``MissedPageInvalidation``) and the first process that reaches the
+cache again bumps the site-wide generation before serving any page. A
+process that saw no failure itself checks for such rows every
+``PAGE_CACHE_RECONCILE_SECONDS``. So a page cached before the outage is
+never served after a change made during it.
+
 Personal pages are never shared: a request carrying a session, a message
 or a saved-details cookie, or from a signed-in user, bypasses the cache and
 gets a ``private`` response; and a response something else marked
@@ -47,6 +56,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -55,7 +65,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -65,6 +76,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from bilingual.languages import language_from_path
+
+from .cache_guard import CacheUnavailable, guard, guarded
 
 logger = logging.getLogger(__name__)
 
@@ -160,20 +173,21 @@ def generations(page: CachedPage, found: dict) -> tuple[int, ...]:
 
     A counter that is missing (never set, evicted, expired) starts afresh,
     before the page is rendered, so a bump during the render still retires it.
+    Raises ``CacheUnavailable`` when the cache cannot be reached.
     """
     missing = [key for key in page.generation_keys if found.get(key) is None]
     if missing:
         for key in missing:
             timeout = settings.PAGE_CACHE_SECONDS if key.startswith(PATH_PREFIX) else None
-            cache.add(key, fresh_generation(), timeout=timeout)
-        found = {**found, **cache.get_many(missing)}
+            guarded("page cache", cache.add, key, fresh_generation(), timeout=timeout)
+        found = {**found, **guarded("page cache", cache.get_many, missing)}
     return tuple(found.get(key) for key in page.generation_keys)
 
 
 def current_generation() -> int:
-    """The site-wide generation (started if missing)."""
+    """The site-wide generation (started if missing); raises ``CacheUnavailable``."""
     page = CachedPage(None, (GENERATION_KEY,))
-    return generations(page, cache.get_many([GENERATION_KEY]))[0]
+    return generations(page, guarded("page cache", cache.get_many, [GENERATION_KEY]))[0]
 
 
 def cached_fragment(name: str, scopes: Iterable[str], render: Callable[[], str]) -> str:
@@ -185,19 +199,16 @@ def cached_fragment(name: str, scopes: Iterable[str], render: Callable[[], str])
     key = f"{FRAGMENT_PREFIX}{name}:{get_language()}:{timezone.localdate().isoformat()}"
     fragment = CachedPage(key, (GENERATION_KEY, *(scope_key(scope) for scope in scopes)))
     try:
-        found = cache.get_many([key, *fragment.generation_keys])
+        found = guarded("page fragments", cache.get_many, [key, *fragment.generation_keys])
         current = generations(fragment, found)
-    except Exception:  # the cache is down or failing: the fragment is only rendered
-        logger.warning("Fragment %s rendered without the cache", name, exc_info=True)
+    except CacheUnavailable:  # the cache is down or failing: the fragment is only rendered
         return render()
     stored = found.get(key)
     if stored is not None and tuple(stored[0]) == current:
         return mark_safe(stored[1])  # noqa: S308 - rendered by our template, stored as it was
     html = render()
-    try:
-        cache.set(key, (current, str(html)), timeout=settings.PAGE_CACHE_SECONDS)
-    except Exception:
-        logger.warning("Fragment %s not stored", name, exc_info=True)
+    with contextlib.suppress(CacheUnavailable):
+        guarded("page fragments", cache.set, key, (current, str(html)), timeout=settings.PAGE_CACHE_SECONDS)
     return html
 
 
@@ -208,11 +219,85 @@ def bump(keys: Iterable[str]) -> None:
     """Retire every page filed under these generations, on every app server.
 
     A counter that no longer exists retires nothing: a page can only match a
-    counter that is there (see ``generations``).
+    counter that is there (see ``generations``). If the cache cannot be told,
+    that is written down for later (``Reconciler``). Never raises: a content
+    change must not fail because of the cache.
     """
-    for key in keys:
-        with contextlib.suppress(ValueError):
-            cache.incr(key)
+    try:
+        for key in keys:
+            with contextlib.suppress(ValueError):
+                guarded("page cache invalidation", cache.incr, key)
+    except CacheUnavailable:
+        record_missed_invalidation()
+
+
+def record_missed_invalidation() -> None:
+    """Keep in the database that pages must be dropped once the cache is back (see ``Reconciler``)."""
+    from .models import MissedPageInvalidation
+
+    try:
+        with transaction.atomic():
+            MissedPageInvalidation.objects.create()
+    except DatabaseError:
+        logger.exception("Could not record a missed page-cache invalidation")
+
+
+class Reconciler:
+    """Applies invalidations missed while the cache was down, before a cached page is served.
+
+    Due when this process saw a cache failure since it last looked (it reaches
+    the cache again), or every ``PAGE_CACHE_RECONCILE_SECONDS`` in any case
+    (a process that saw nothing of the outage). One cheap query; none at all
+    while nothing is due. A missed change retires every page (the site-wide
+    generation): which pages it touched was not kept.
+    """
+
+    def __init__(self) -> None:
+        self.seen_failures = 0
+        self.next_check = 0.0
+        self._lock = threading.Lock()
+
+    def is_due(self) -> bool:
+        interval = settings.PAGE_CACHE_RECONCILE_SECONDS
+        return guard.failures != self.seen_failures or (interval > 0 and time.monotonic() >= self.next_check)
+
+    def run(self) -> int | None:
+        """Bump the site-wide generation if the database holds missed invalidations; return the new one, if any.
+
+        Raises ``CacheUnavailable`` if the cache fails meanwhile; on a database
+        error it leaves things due and returns None.
+        """
+        from .models import MissedPageInvalidation
+
+        with self._lock:
+            failures = guard.failures
+            try:
+                newest = MissedPageInvalidation.objects.aggregate(newest=Max("pk"))["newest"]
+            except DatabaseError:
+                logger.warning("Could not read missed page-cache invalidations", exc_info=True)
+                return None
+            generation = None
+            if newest is not None:
+                generation = fresh_generation()
+                guarded("page cache invalidation", cache.set, GENERATION_KEY, generation, timeout=None)
+                try:
+                    MissedPageInvalidation.objects.filter(pk__lte=newest).delete()
+                except DatabaseError:  # deleted next time; one more bump is harmless
+                    logger.warning("Could not clear missed page-cache invalidations", exc_info=True)
+                logger.warning(
+                    "Dropped every cached page: %s change(s) were made while the cache was down.", newest
+                )
+            self.seen_failures = failures
+            self.next_check = time.monotonic() + settings.PAGE_CACHE_RECONCILE_SECONDS
+            return generation
+
+    def reset(self) -> None:
+        """Nothing due (tests)."""
+        self.seen_failures = guard.failures
+        self.next_check = time.monotonic() + settings.PAGE_CACHE_RECONCILE_SECONDS
+
+
+reconciler = Reconciler()
 
 
 def invalidate_after_commit(*, scopes: Iterable[str] = (), paths: Iterable[str] = ()) -> None:
@@ -282,13 +367,16 @@ def replay(request: HttpRequest, stored: dict) -> HttpResponse:
 def lookup(request: HttpRequest) -> tuple[CachedPage | None, dict | None, tuple[int, ...]]:
     """The request's cache entry, its stored page if still fresh, and the current generations.
 
-    One cache round trip in the usual case.
+    One cache round trip in the usual case. Raises ``CacheUnavailable`` when
+    the cache cannot be reached, and ``DisallowedHost`` as Django would.
     """
     page = cached_page(request)
     if page is None:
         return None, None, ()
     keys = [*page.generation_keys] if page.key is None else [page.key, *page.generation_keys]
-    found = cache.get_many(keys)
+    found = guarded("page cache", cache.get_many, keys)
+    if reconciler.is_due() and (bumped := reconciler.run()) is not None:
+        found = {key: value for key, value in found.items() if key != page.key} | {GENERATION_KEY: bumped}
     current = generations(page, found)
     stored = found.get(page.key) if page.key else None
     if stored is not None and tuple(stored.get("generations", ())) != current:
@@ -307,7 +395,10 @@ class PublicPageCacheMiddleware:
         if not self.enabled or request.method not in ("GET", "HEAD") or has_personal_cookie(request):
             return self.mark_private_if_personal(request, self.get_response(request))
 
-        page, stored, current = lookup(request)
+        try:
+            page, stored, current = lookup(request)
+        except CacheUnavailable:
+            return self.render_without_cache(request)
         if stored is not None:
             return replay(request, stored)
 
@@ -319,18 +410,25 @@ class PublicPageCacheMiddleware:
             response["X-Page-Cache"] = "bypass"
             return response
         self.make_public(response)
-        cache.set(
-            page.key,
-            {
-                "generations": current,
-                "status": response.status_code,
-                "content": response.content,
-                "headers": {
-                    h: response[h] for h in (*KEPT_HEADERS, "ETag", "Last-Modified") if h in response
-                },
-            },
-            timeout=settings.PAGE_CACHE_SECONDS,
-        )
+        stored = {
+            "generations": current,
+            "status": response.status_code,
+            "content": response.content,
+            "headers": {h: response[h] for h in (*KEPT_HEADERS, "ETag", "Last-Modified") if h in response},
+        }
+        try:
+            guarded("page cache", cache.set, page.key, stored, timeout=settings.PAGE_CACHE_SECONDS)
+        except CacheUnavailable:
+            response["X-Page-Cache"] = "unavailable"
+        return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
+
+    def render_without_cache(self, request: HttpRequest) -> HttpResponseBase:
+        """The cache is down: render the page as usual, and neither read nor store it."""
+        response = self.get_response(request)
+        if not self.is_shareable(request, response):
+            return self.mark_private_if_personal(request, response)
+        self.make_public(response)
+        response["X-Page-Cache"] = "unavailable"
         return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
 
     def is_shareable(self, request: HttpRequest, response: HttpResponseBase) -> bool:
@@ -401,8 +499,10 @@ class ServeHitsBeforeDjango:
         """The cached answer to this request, or None when Django must answer it."""
         from django.core.handlers.wsgi import WSGIRequest, get_path_info
 
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-            return None
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or reconciler.is_due():
+            return (
+                None  # (missed invalidations are applied inside Django, where its database is looked after)
+            )
         if _page_spec(get_path_info(environ)) is None:
             return None  # not a cached page (a static file, the admin…): Django's alone
         cookies = environ.get("HTTP_COOKIE", "")
@@ -421,8 +521,10 @@ class ServeHitsBeforeDjango:
             _page, stored, _current = lookup(request)
         except DisallowedHost:
             stored = None  # Django answers 400, and logs it as usual
-        except Exception:  # the cache is down or failing: Django renders, as if nothing were cached
-            logger.warning("Page cache unreadable before Django; passing the request on", exc_info=True)
+        except CacheUnavailable:  # Django renders, as if nothing were cached
+            stored = None
+        except Exception:  # never a bare 500 before Django: let Django answer, and log why
+            logger.exception("Page cache unreadable before Django; passing the request on")
             stored = None
         if stored is None:
             return HttpResponse(status=204)  # discarded: the request goes on to Django

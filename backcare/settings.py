@@ -77,30 +77,50 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    # Sign-in (backcare/accounts.py): staff passwords with rate limits and a second
+    # factor, and optional sign-in for commenters. Providers are switched on by
+    # adding a "Social application" in the admin: no keys in code.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "backcare",
     "bilingual",
     "akismet_service",
+    "safety",
     "comments",
     "exercises",
     "classes",
 ]
 
 MIDDLEWARE = [
+    # /healthz, before the host check and the HTTPS redirect: probed by IP on loopback.
+    "backcare.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside WhiteNoise and the page cache: static files and replayed pages get them too.
     "backcare.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "backcare.pagecache.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a session the database cannot save is dropped, not a 500 (backcare/sessions.py).
+    "backcare.sessions.FaultTolerantSessionMiddleware",
     # The URL alone decides the language (no Accept-Language, no cookie), so a
     # shared cache keyed by URL can never hand one language's page to the other.
     "bilingual.languages.UrlLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Editors without a second factor are sent to add one (BACKCARE_REQUIRE_MFA_FOR_EDITORS).
+    "backcare.accounts.SecondFactorForEditorsMiddleware",
+    # A public form posted while the database is unreachable: a 503 page keeping every field.
+    "backcare.database_outage.KeepThePostMiddleware",
     # Outermost of ours on the way out: marks pages personalised by the
     # comments tag (saved details, a held comment) as private.
     "comments.middleware.PrivateWhenPersonalisedMiddleware",
@@ -154,7 +174,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_POOL", not DEBUG
 ):
-    DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": env_int("DATABASE_POOL_MAX", 8)}}
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": 2,
+            "max_size": env_int("DATABASE_POOL_MAX", 8),
+            # Wait at most this for a connection (psycopg's default is 30 s, as
+            # long as gunicorn's timeout): long enough to ride out a PostgreSQL
+            # restart, short enough to answer "try again" while it is down.
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
+    }
     # The pool discards broken connections itself; a health check would cost
     # a database round trip on every request (22 % of a page view, bench/).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
@@ -164,17 +193,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds to connect to Redis and to wait for each answer: a stopped or hung
+# Redis then costs a request at most this before it degrades (backcare/cache_guard.py).
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.1"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, raising ConnectionError for any Redis fault (backcare/cache_guard.py).
+            "BACKEND": "backcare.cache_guard.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "backcare",
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "backcare"}}
+
+# After a cache failure a process leaves the cache alone this long (seconds),
+# using the fallbacks, instead of waiting for a timeout on every request.
+CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "2"))
+
+# POSTs to these paths get Django's error page, not the retry page, when the
+# database is unreachable (backcare/database_outage.py).
+DATABASE_RETRY_EXCLUDE = ["/admin/"]
 
 # Whole anonymous pages, kept in the cache above (backcare/pagecache.py).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
@@ -195,6 +237,11 @@ PAGE_CACHE_PAGES: dict[str, dict[str, tuple[str, ...]]] = {
     # The upcoming-courses box and the comments (open or closed) are on it too.
     "exercises:detail": {"params": ("comments_page",), "scopes": ("exercises", "classes", "comments")},
     "exercises:print": {"scopes": EXERCISES},
+    "exercises:follow": {"scopes": EXERCISES},
+    # A reader's routine: the exercises it holds, in the order given (?e=…&e=…).
+    "routine:page": {"params": ("e",), "scopes": EXERCISES},
+    "routine:print": {"params": ("e",), "scopes": EXERCISES},
+    "routine:follow": {"params": ("e",), "scopes": EXERCISES},
     "exercises:feed": {"scopes": EXERCISES},
     "exercises:atom": {"scopes": EXERCISES},
     "classes:list": {"params": ("language", "teacher", "town", "weekday"), "scopes": CLASSES},
@@ -206,6 +253,10 @@ PAGE_CACHE_PAGES: dict[str, dict[str, tuple[str, ...]]] = {
 # bench/run routes /bench/floor/ (a fixed answer through the middleware) to
 # measure what Django itself costs; never set on a real site.
 BENCH_FLOOR = env_bool("BACKCARE_BENCH_FLOOR", False)
+# How often (seconds) each process checks the database for page-cache
+# invalidations missed while Redis was down; 0: only after its own cache
+# failures. Only a shared cache needs it: the local-memory cache cannot be down.
+PAGE_CACHE_RECONCILE_SECONDS = env_int("PAGE_CACHE_RECONCILE_SECONDS", 10 if REDIS_URL else 0)
 # Cookies that make a page personal: such requests are never served from, or
 # stored in, the shared cache.
 PAGE_CACHE_PERSONAL_COOKIES = ["sessionid", "messages", "comment_author", "comments_mine"]
@@ -216,6 +267,9 @@ PAGE_CACHE_SCOPES_OF: dict[str, tuple[str, ...]] = {
     "exercises.Category": EXERCISES,
     "exercises.Exercise": EXERCISES,
     "exercises.Step": EXERCISES,
+    # A rebuilt handout changes the size and page count its exercise pages show.
+    "exercises.Handout": EXERCISES,
+    "exercises.HandoutItem": EXERCISES,
     "comments.CommentSettings": ("comments",),
     "classes.Teacher": CLASSES,
     "classes.Venue": CLASSES,
@@ -257,7 +311,16 @@ if os.environ.get("EMAIL_HOST"):
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Printed on the console. In development bodies are printed as written, links
+    # unbroken (backcare/devmail.py); in production the plain console backend keeps
+    # `check --deploy` warning that no mail would leave.
+    MAILERS = {
+        "default": {
+            "BACKEND": "backcare.devmail.ReadableConsoleBackend"
+            if DEBUG
+            else "django.core.mail.backends.console.EmailBackend"
+        }
+    }
 
 # --- Authentication ---------------------------------------------------------
 
@@ -267,7 +330,50 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# The admin's login page hands over to allauth's (backcare/urls.py), so staff
+# get its rate limits, lockout and second factor.
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "backcare.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"login": "backcare.accounts.LoginForm"}
+SOCIALACCOUNT_ADAPTER = "backcare.accounts.SocialAccountAdapter"
+# Staff sign in with their username, readers usually with their e-mail address.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+# A password is optional for readers: they can come back by e-mail code or a provider.
+# Staff always have one (the admin login needs it).
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BackCare] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Failed password logins: at most 5 per account and 20 per address (IPv6: per /64 is
+# allauth's rule too) in 15 minutes; then every try, right or wrong, is refused
+# until the window has passed. Counted in the shared cache.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("ACCOUNT_LOGIN_FAILED_LIMIT", "20/15m/ip,5/15m/key"),
+}
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# A provider's e-mail address never signs someone in to an existing (staff) account.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
+# Second factors for staff: authenticator apps (TOTP) with recovery codes, and passkeys.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = "BackCare"
+# Passkeys need HTTPS; allow them on plain http only on this machine, for development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# With this on, an editor (superuser or "manage all courses") must add a second
+# factor before the admin lets them in. docs/deploying.md asks owners to turn it on.
+BACKCARE_REQUIRE_MFA_FOR_EDITORS = env_bool("BACKCARE_REQUIRE_MFA_FOR_EDITORS", False)
 
 # --- Language and time ------------------------------------------------------
 
@@ -354,7 +460,8 @@ PERMISSIONS_POLICY = {
     "microphone": [],
     "midi": [],
     "payment": [],
-    "publickey-credentials-get": [],
+    # Passkeys as a second factor for staff (allauth.mfa) ask for credentials on our own pages.
+    "publickey-credentials-get": ["self"],
     "screen-wake-lock": ["self"],
     "serial": [],
     "usb": [],
@@ -404,12 +511,35 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "httpx": {"level": "WARNING"},
+        # Failed sign-ins, with the login name and address, never the password.
+        "backcare.accounts": {"level": "INFO"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Backups ----------------------------------------------------------------
+
+# `manage.py backup` (backcare/backups.py): where, and how many to keep.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
 
 # --- Exercises --------------------------------------------------------------
 
 EXERCISES_PER_PAGE = 12
+# Uploaded pictures larger than this are refused (Pillow refuses twice this as a decompression bomb).
+EXERCISES_MAX_PICTURE_PIXELS = int(os.environ.get("EXERCISES_MAX_PICTURE_PIXELS", 24_000_000))
+# The practice's details printed on every handout (placeholders until the practice sets them).
+BACKCARE_PRACTICE = {
+    "name": os.environ.get("BACKCARE_PRACTICE_NAME", "BackCare"),
+    "place": os.environ.get("BACKCARE_PRACTICE_PLACE", "Aberystwyth, Ceredigion"),
+    "email": os.environ.get("BACKCARE_PRACTICE_EMAIL", "hello@backcare.example.org"),
+}
+# How long browsers and proxies may keep a handout or routine PDF before revalidating (ETag).
+HANDOUT_CACHE_SECONDS = int(os.environ.get("HANDOUT_CACHE_SECONDS", 7 * 24 * 3600))
+ROUTINE_PDF_CACHE_SECONDS = int(os.environ.get("ROUTINE_PDF_CACHE_SECONDS", 24 * 3600))
+# A routine holds at most this many exercises.
+EXERCISES_ROUTINE_MAX = 12
 
 # --- Comments ---------------------------------------------------------------
 
@@ -474,3 +604,15 @@ CLASSES_ENQUIRY_RATE_WINDOW = 3600
 # Retention (classes/privacy.py, `manage.py purge_enquiry_data`).
 CLASSES_ENQUIRY_KEEP_IP_DAYS = env_int("CLASSES_ENQUIRY_KEEP_IP_DAYS", 60)
 CLASSES_ENQUIRY_KEEP_DAYS = env_int("CLASSES_ENQUIRY_KEEP_DAYS", 365)
+# Course alerts (classes/alerts.py). Sign-ups one address (IPv6: its /64) may make per hour.
+CLASSES_ALERT_RATE_LIMIT = env_int("CLASSES_ALERT_RATE_LIMIT", 5)
+CLASSES_ALERT_RATE_WINDOW = 3600
+# Confirmation e-mails one inbox is sent per day, so nobody can be mail-bombed with them.
+CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL = 3
+# Unconfirmed sign-ups (and their confirmation links) last this long.
+CLASSES_ALERT_CONFIRM_DAYS = 7
+# Unsubscribe links in alert e-mails stay valid this long (each e-mail brings a fresh one).
+CLASSES_ALERT_UNSUBSCRIBE_MAX_AGE_DAYS = 365
+# At most one alert e-mail per address in this many hours; more new courses wait and share it.
+CLASSES_ALERT_MIN_HOURS_BETWEEN = 24
+CLASSES_ALERT_BATCH = 100

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
@@ -5,6 +6,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -13,11 +15,14 @@ from .view_on_site import view_on_site
 admin.site.site_header = _("BackCare administration")
 admin.site.site_title = _("BackCare admin")
 admin.site.index_title = _("Exercises, classes and comments")
+# Staff sign in through allauth (backcare/accounts.py): rate limits, lockout, second factors.
+admin.site.login = secure_admin_login(admin.site.login)
 
 # One address per file for robots, the sitemap (which lists both languages) and the admin.
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("accounts/", include("allauth.urls")),
     # Ahead of the admin's own "view on site" address (admin:view_on_site), which it replaces.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
@@ -28,8 +33,13 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("exercises/", include("exercises.urls")),
+    path(
+        "e/<slug:slug>/", RedirectView.as_view(pattern_name="exercises:detail", permanent=True), name="short"
+    ),
+    path("routine/", include("exercises.routine_urls")),
     path("classes/", include("classes.urls")),
     path("comments/", include("comments.urls")),
+    path("help-now/", include("safety.urls")),
     prefix_default_language=False,
 )
 

@@ -24,6 +24,7 @@ class PrivacyView(TemplateView):
             enquiry_keep_ip_days=settings.CLASSES_ENQUIRY_KEEP_IP_DAYS,
             enquiry_keep_days=settings.CLASSES_ENQUIRY_KEEP_DAYS,
             own_comments_cookie_days=settings.COMMENTS_OWN_COOKIE_DAYS,
+            alert_confirm_days=settings.CLASSES_ALERT_CONFIRM_DAYS,
             **kwargs,
         )
 
@@ -43,6 +44,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        "Disallow: /accounts/",
         "Disallow: /comments/",
         "Disallow: /cy/comments/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

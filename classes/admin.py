@@ -8,24 +8,27 @@ course is "not found" to them, whichever admin address they try.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
 
 from .forms import RepeatCourseForm
-from .models import Course, Enquiry, Session, Teacher, Venue, publishing_problem
+from .models import Course, Session, Teacher, Venue, publishing_problem
+from .quick_actions import CancelSessionForm, MoveSessionForm, PlacesForm, day_name
 
 
 def is_editor(user) -> bool:
@@ -69,13 +72,15 @@ class SessionInline(admin.StackedInline):
 
 
 @admin.register(Course)
-class CourseAdmin(NotFoundForOthersMixin, TranslationAdmin):
+class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, TranslationAdmin):
     list_display = ["title", "next_session", "places_left", "booking_status", "is_published", has_welsh]
     list_display_links = ["title"]
     list_editable = ["places_left", "booking_status"]
     search_fields = ["title", "venue__name", "venue__town"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["venue", "teachers"]
+    # Plain selects and tick boxes, not autocomplete boxes: they have proper labels, work with a
+    # phone's own picker and need no JavaScript. A local site has a few dozen teachers and venues.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [SessionInline]
     actions = ["repeat_course"]
     fieldsets = [
@@ -116,9 +121,6 @@ class CourseAdmin(NotFoundForOthersMixin, TranslationAdmin):
         # a forged value in a POST has nothing to bind to.
         return [] if is_editor(request.user) else ["teachers"]
 
-    def get_autocomplete_fields(self, request: HttpRequest) -> list[str]:
-        return self.autocomplete_fields if is_editor(request.user) else ["venue"]
-
     def has_change_permission(self, request: HttpRequest, obj: Course | None = None) -> bool:
         return super().has_change_permission(request, obj) and self._may_manage(request, obj)
 
@@ -153,14 +155,83 @@ class CourseAdmin(NotFoundForOthersMixin, TranslationAdmin):
     # --- Repeat this course --------------------------------------------------
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
+            path("guide/", view(self.guide_view), name="classes_course_guide"),
+            path("<path:object_id>/repeat/", view(self.repeat_view), name="classes_course_repeat"),
+            path("<path:object_id>/places/", view(self.places_view), name="classes_course_places"),
             path(
-                "<path:object_id>/repeat/",
-                self.admin_site.admin_view(self.repeat_view),
-                name="classes_course_repeat",
+                "<path:object_id>/sessions/<int:session_id>/cancel/",
+                view(self.cancel_session_view),
+                name="classes_course_cancel_session",
+            ),
+            path(
+                "<path:object_id>/sessions/<int:session_id>/move/",
+                view(self.move_session_view),
+                name="classes_course_move_session",
             ),
             *super().get_urls(),
         ]
+
+    # --- The start page's quick actions (classes/quick_actions.py) ------------------
+
+    def guide_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("How to keep your course up to date"),
+            "start": reverse("admin:index"),
+        }
+        return TemplateResponse(request, "admin/classes/course/guide.html", context)
+
+    def places_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        course = self._course_to_change(request, object_id)
+        form = PlacesForm(request.POST or None, instance=course)
+        return self._quick_action(
+            request, course, form, title=_("Places and booking for “%(title)s”") % {"title": course.title}
+        )
+
+    def cancel_session_view(self, request: HttpRequest, object_id: str, session_id: int) -> HttpResponse:
+        course = self._course_to_change(request, object_id)
+        session = get_object_or_404(course.sessions, pk=session_id)
+        form = CancelSessionForm(request.POST or None, instance=session)
+        title = _("Cancel the session on %(day)s") % {"day": day_name(session.date)}
+        return self._quick_action(request, course, form, title=title, session=session)
+
+    def move_session_view(self, request: HttpRequest, object_id: str, session_id: int) -> HttpResponse:
+        course = self._course_to_change(request, object_id)
+        session = get_object_or_404(course.sessions, pk=session_id)
+        form = MoveSessionForm(request.POST or None, instance=session)
+        title = _("Move the session on %(day)s") % {"day": day_name(session.date)}
+        return self._quick_action(request, course, form, title=title, session=session)
+
+    def _course_to_change(self, request: HttpRequest, object_id: str) -> Course:
+        course = self.get_object(request, unquote(object_id))  # another teacher's course: 404
+        if not self.has_change_permission(request, course):
+            raise PermissionDenied
+        return course
+
+    def _quick_action(
+        self, request: HttpRequest, course: Course, form, *, title: str, session: Session | None = None
+    ) -> HttpResponse:
+        """Show the small form; on a valid POST save it, record it in the course history, say what readers see."""
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            if form.has_changed():
+                self.log_change(request, course, form.history())
+            self.message_user(request, form.readers_see(), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:index") + f"#course-{course.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "original": course,
+            "session": session,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/classes/course/quick_action.html", context)
 
     @admin.action(description=_("Repeat this course from a new start date"), permissions=["add"])
     def repeat_course(self, request: HttpRequest, queryset: QuerySet[Course]) -> HttpResponse | None:
@@ -213,6 +284,7 @@ class TeacherAdmin(NotFoundForOthersMixin, TranslationAdmin):
     list_filter = [MissingWelshFilter]
     search_fields = ["name", "organisation"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = PICTURE_WIDGETS
     fieldsets = [
         (None, {"fields": ["name", "slug", "organisation", "bio", "qualifications"]}),
         (_("Photo"), {"fields": ["photo", "photo_alt"]}),
@@ -270,38 +342,5 @@ class VenueAdmin(TranslationAdmin):
     ]
 
 
-@admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
-    """For editors: every enquiry with its spam verdict, and a way to resend one that failed."""
-
-    list_display = ["created_at", "name", "teacher", "verdict", "sent_at", "send_attempts"]
-    list_filter = ["verdict", ("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["name", "email", "message"]
-    readonly_fields = [field.name for field in Enquiry._meta.fields]
-    actions = ["send_again"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Enquiry | None = None) -> bool:
-        return False
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_editor(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Enquiry | None = None) -> bool:
-        return is_editor(request.user)
-
-    @admin.action(description=_("Send to the teacher again"), permissions=["view"])
-    def send_again(self, request: HttpRequest, queryset: QuerySet[Enquiry]) -> None:
-        from .tasks import deliver_enquiry
-
-        count = 0
-        for enquiry in queryset.filter(sent_at__isnull=True):
-            deliver_enquiry.enqueue(enquiry.pk, force=True)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d enquiry queued to send.", "%(count)d enquiries queued to send.", count)
-            % {"count": count},
-        )
+# Enquiries and course alerts: what readers send, in their own module.
+from . import admin_readers  # noqa: E402, F401

@@ -1,7 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class ClassesConfig(AppConfig):
     name = "classes"
     verbose_name = _("Yoga for backs classes")
+
+    def ready(self) -> None:
+        from .signals import announce_when_published
+
+        post_save.connect(
+            announce_when_published, sender="classes.Course", dispatch_uid="classes.announce_when_published"
+        )

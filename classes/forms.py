@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -161,3 +162,59 @@ class EnquiryForm(forms.ModelForm):
         course_field.queryset = teacher.courses.published().upcoming().only("title", "slug")
         course_field.empty_label = _("No particular course")
         self.fields["message"].max_length = 3000
+
+
+class AlertSignupForm(forms.Form):
+    """ "Tell me when a new course starts": an address and one choice, as plain as a form can be."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send one e-mail to confirm, then at most one a day when a course opens."),
+    )
+    about = forms.ChoiceField(label=_("Tell me about"))
+    language = forms.ChoiceField(
+        label=_("In which language?"),
+        required=False,
+        choices=[("", _("Any language")), ("en", _("English")), ("cy", _("Welsh"))],
+        help_text=_("Bilingual courses count for both."),
+    )
+
+    ANY = "any"
+
+    def __init__(self, *args: Any, teachers: list[tuple[str, str]], towns: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["about"].choices = [
+            (self.ANY, _("Any new course")),
+            (
+                _("A teacher’s new courses"),
+                [(f"teacher:{slug}", _("Courses by %(name)s") % {"name": name}) for slug, name in teachers],
+            ),
+            (
+                _("New courses in a place"),
+                [
+                    *[(f"town:{town}", _("Courses in %(town)s") % {"town": town}) for town in towns],
+                    (f"town:{ONLINE}", _("Online courses")),
+                ],
+            ),
+        ]
+        self.offers_language = "cy" in {code.split("-")[0] for code, _name in settings.LANGUAGES}
+        if not self.offers_language:
+            del self.fields["language"]
+
+    def clean_about(self) -> tuple[str, str]:
+        kind, _sep, value = self.cleaned_data["about"].partition(":")
+        return kind, value
+
+    @property
+    def choice(self) -> dict[str, Any]:
+        """The subscription fields the cleaned choice stands for."""
+        from .models import Teacher
+
+        kind, value = self.cleaned_data["about"]
+        return {
+            "teacher": Teacher.objects.get(slug=value) if kind == "teacher" else None,
+            "town": value if kind == "town" else "",
+            "language": self.cleaned_data.get("language", ""),
+        }

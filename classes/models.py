@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -254,20 +255,54 @@ class Course(models.Model):
         WAITING_LIST = "waiting", _("Full: waiting list open")
         CANCELLED = "cancelled", _("Course cancelled")
 
-    title = models.CharField(_("title"), max_length=120)
-    slug = models.SlugField(_("web address name"), max_length=120, unique=True)
-    description = models.TextField(_("description"))
-    teachers = models.ManyToManyField(Teacher, related_name="courses", verbose_name=_("teachers"))
+    title = models.CharField(
+        _("title"), max_length=120, help_text=_("As readers see it, for example “Yoga for backs in Borth”.")
+    )
+    slug = models.SlugField(
+        _("web address name"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The end of the course’s web address, made from the title. Once the course is on the "
+            "site, leave it as it is: links people saved would stop working."
+        ),
+    )
+    description = models.TextField(
+        _("description"), help_text=_("What a session is like and who it suits, in a few sentences.")
+    )
+    teachers = models.ManyToManyField(
+        Teacher,
+        related_name="courses",
+        verbose_name=_("teachers"),
+        help_text=_("Who teaches it. Each teacher ticked here can change the course."),
+    )
     venue = models.ForeignKey(
-        Venue, on_delete=models.PROTECT, related_name="courses", verbose_name=_("venue")
+        Venue,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        verbose_name=_("venue"),
+        help_text=_("Where it meets. If your venue is not in the list, ask the editor to add it."),
     )
-    level = models.CharField(_("level"), max_length=12, choices=Level, default=Level.ALL)
-    language = models.CharField(_("language"), max_length=12, choices=Language, default=Language.ENGLISH)
+    level = models.CharField(
+        _("level"), max_length=12, choices=Level, default=Level.ALL, help_text=_("Who the course suits best.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=12,
+        choices=Language,
+        default=Language.ENGLISH,
+        help_text=_("The language you teach in."),
+    )
     weekday = models.PositiveSmallIntegerField(
-        _("day of the week"), choices=Weekday, help_text=_("The usual day; each session has its own date.")
+        _("day of the week"),
+        choices=Weekday,
+        help_text=_(
+            "The usual day. Each session below has its own date, so moving or cancelling one "
+            "does not change this."
+        ),
     )
-    start_time = models.TimeField(_("usual start time"))
-    end_time = models.TimeField(_("usual end time"))
+    start_time = models.TimeField(_("usual start time"), help_text=_("For example 19:00."))
+    end_time = models.TimeField(_("usual end time"), help_text=_("For example 20:15."))
     price = models.DecimalField(
         _("price for the course (£)"),
         max_digits=7,
@@ -281,10 +316,20 @@ class Course(models.Model):
         blank=True,
         help_text=_("For example “£45 for students and over-65s”."),
     )
-    capacity = models.PositiveSmallIntegerField(_("places in total"), validators=[MinValueValidator(1)])
-    places_left = models.PositiveSmallIntegerField(_("places left"))
+    capacity = models.PositiveSmallIntegerField(
+        _("places in total"),
+        validators=[MinValueValidator(1)],
+        help_text=_("How many people the class can take."),
+    )
+    places_left = models.PositiveSmallIntegerField(
+        _("places left"), help_text=_("Update it when someone books: readers see “3 of 10 left”.")
+    )
     booking_status = models.CharField(
-        _("booking"), max_length=10, choices=BookingStatus, default=BookingStatus.OPEN
+        _("booking"),
+        max_length=10,
+        choices=BookingStatus,
+        default=BookingStatus.OPEN,
+        help_text=_("When no places are left, choose “Full”, or the waiting list if you keep one."),
     )
     how_to_book = models.TextField(
         _("how to book"), help_text=_("What someone should do to get a place, in a sentence or two.")
@@ -292,7 +337,7 @@ class Course(models.Model):
     is_published = models.BooleanField(
         _("show on the site"),
         default=False,
-        help_text=_("A course on the site needs at least one future date."),
+        help_text=_("Tick to show the course to readers. It needs at least one date from today on."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -404,10 +449,16 @@ def check_session_times(start: time, end: time) -> None:
 
 class Session(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
-    date = models.DateField(_("date"))
+    date = models.DateField(
+        _("date"), help_text=_("Change it to move this one session; readers and calendars see the new date.")
+    )
     start_time = models.TimeField(_("start"))
     end_time = models.TimeField(_("end"))
-    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    is_cancelled = models.BooleanField(
+        _("cancelled"),
+        default=False,
+        help_text=_("Tick to cancel this date only. It stays on the page, crossed out, with your reason."),
+    )
     cancellation_reason = models.CharField(
         _("reason for cancelling"),
         max_length=200,
@@ -512,7 +563,16 @@ class Enquiry(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     send_attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
     last_error = models.CharField(_("last sending error"), max_length=300, blank=True)
+    held_reason = models.CharField(
+        _("held for an editor because"),
+        max_length=300,
+        blank=True,
+        help_text=_("Not sent to the teacher until an editor chooses “Send to the teacher again”."),
+    )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    answered_at = models.DateTimeField(
+        _("answered"), null=True, blank=True, help_text=_("When the teacher marked it answered.")
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -524,5 +584,169 @@ class Enquiry(models.Model):
 
     @property
     def should_send(self) -> bool:
-        """Ham goes to the teacher, and so does anything Akismet could not judge: no real message is lost."""
-        return self.verdict in {self.Verdict.HAM, self.Verdict.UNKNOWN}
+        """Ham goes to the teacher, and so does anything Akismet could not judge: no real message is lost.
+
+        A held enquiry (warning signs of a back emergency) waits for an editor instead.
+        """
+        return not self.held_reason and self.verdict in {self.Verdict.HAM, self.Verdict.UNKNOWN}
+
+
+# --- Course alerts ("tell me when the next course starts") --------------------
+
+
+class AlertSubscriptionQuerySet(models.QuerySet["AlertSubscription"]):
+    def confirmed(self) -> AlertSubscriptionQuerySet:
+        return self.filter(confirmed_at__isnull=False)
+
+    def unconfirmed(self) -> AlertSubscriptionQuerySet:
+        return self.filter(confirmed_at__isnull=True)
+
+    def matching(self, course: Course) -> AlertSubscriptionQuerySet:
+        """The sign-ups a newly published course answers: its teacher's, its town's, its language's."""
+        venue = course.venue
+        where = Q(town="") | (Q(town=ONLINE_TOWN) if venue.is_online else Q(town__iexact=venue.town))
+        who = Q(teacher__isnull=True) | Q(teacher__in=course.teachers.all())
+        wanted = {
+            Course.Language.ENGLISH: ["", "en"],
+            Course.Language.WELSH: ["", "cy"],
+            Course.Language.BILINGUAL: ["", "en", "cy"],
+        }.get(course.language, [""])
+        return self.filter(where, who, language__in=wanted)
+
+    def waiting_for(self, teacher: Teacher) -> dict[str, int]:
+        """How many addresses wait for this teacher's next course, without revealing any of them."""
+        towns = list(
+            Venue.objects.filter(courses__teachers=teacher, is_online=False).values_list("town", flat=True)
+        )
+        online = Venue.objects.filter(courses__teachers=teacher, is_online=True).exists()
+        confirmed = self.confirmed()
+        by_town = confirmed.filter(teacher__isnull=True).exclude(town="")
+        by_town = by_town.filter(
+            Q(town__in=[town for town in towns if town]) | (Q(town=ONLINE_TOWN) if online else Q(pk__in=[]))
+        )
+        parts = {
+            "teacher": confirmed.filter(teacher=teacher),
+            "town": by_town,
+            "any": confirmed.filter(teacher__isnull=True, town=""),
+        }
+        counts = {name: qs.values("email").distinct().count() for name, qs in parts.items()}
+        counts["total"] = (parts["teacher"] | parts["town"] | parts["any"]).values("email").distinct().count()
+        return counts
+
+
+ONLINE_TOWN = "online"
+
+
+class AlertSubscription(models.Model):
+    """One person's wish to hear about new courses: by a teacher, in a town, or any course.
+
+    Nothing is sent until ``confirmed_at`` is set through the signed link e-mailed
+    to the address (double opt-in); unconfirmed sign-ups are deleted after
+    ``CLASSES_ALERT_CONFIRM_DAYS``. The address the sign-up came from is kept only
+    for the spam check and cleared on confirmation.
+    """
+
+    class Verdict(models.TextChoices):
+        PENDING = "pending", _("Not checked yet")
+        HAM = "ham", _("Not spam")
+        SPAM = "spam", _("Spam")
+        UNKNOWN = "unknown", _("Could not be checked")
+
+    email = models.EmailField(_("e-mail"))
+    teacher = models.ForeignKey(
+        Teacher,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alert_subscriptions",
+        verbose_name=_("teacher"),
+        help_text=_("Empty: any teacher."),
+    )
+    town = models.CharField(_("town"), max_length=60, blank=True, help_text=_("Empty: anywhere."))
+    language = models.CharField(
+        _("course language"),
+        max_length=12,
+        blank=True,
+        choices=[("en", _("English")), ("cy", _("Welsh"))],
+        help_text=_("Empty: any language. Bilingual courses count for both."),
+    )
+    site_language = models.CharField(
+        _("language of the e-mails"), max_length=12, default="en-gb", editable=False
+    )
+    verdict = models.CharField(_("spam check"), max_length=10, choices=Verdict, default=Verdict.PENDING)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=400, blank=True)
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("last alert sent"), null=True, blank=True)
+
+    objects = AlertSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("course alert")
+        verbose_name_plural = _("course alerts")
+        constraints = [
+            models.UniqueConstraint(
+                "email",
+                Coalesce("teacher", models.Value(0)),
+                "town",
+                "language",
+                name="alert_one_per_choice",
+                violation_error_message=_("This address already asked for these alerts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(teacher__isnull=True) | Q(town=""),
+                name="alert_teacher_or_town",
+                violation_error_message=_("Choose a teacher or a town, not both."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.choice_label}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def choice_label(self) -> str:
+        if self.teacher_id:
+            label = _("new courses by %(teacher)s") % {"teacher": self.teacher.name}
+        elif self.town == ONLINE_TOWN:
+            label = str(_("new online courses"))
+        elif self.town:
+            label = _("new courses in %(town)s") % {"town": self.town}
+        else:
+            label = str(_("any new course"))
+        if self.language:
+            label += " (" + str(dict(self._meta.get_field("language").choices)[self.language]) + ")"
+        return label
+
+
+class PendingAlert(models.Model):
+    """A course a confirmed subscriber has not yet been told about; deleted once the e-mail is sent."""
+
+    subscription = models.ForeignKey(AlertSubscription, on_delete=models.CASCADE, related_name="pending")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="pending_alerts")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "course"], name="pending_alert_once_per_course")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} → {self.subscription_id}"
+
+
+class AnnouncedCourse(models.Model):
+    """A course whose alerts have been queued: however often it is saved, it is announced once."""
+
+    course = models.OneToOneField(
+        Course, on_delete=models.CASCADE, primary_key=True, related_name="announced"
+    )
+    announced_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.course_id} announced {self.announced_at:%Y-%m-%d}"

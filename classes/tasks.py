@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from akismet_service import api
 
-from . import enquiries
-from .models import Enquiry
+from . import alerts, enquiries
+from .models import AlertSubscription, Enquiry
 
 logger = logging.getLogger(__name__)
 
@@ -72,3 +72,37 @@ def sweep_enquiries() -> int:
         except Exception:
             logger.exception("Enquiry %s could not be delivered by the sweep.", pk)
     return delivered
+
+
+# --- Course alerts --------------------------------------------------------------
+
+
+@task
+def confirm_alert_signup(subscription_id: int) -> bool:
+    """Spam-check a course alert sign-up and e-mail its confirmation link. True if e-mailed."""
+    subscription = AlertSubscription.objects.filter(pk=subscription_id, confirmed_at__isnull=True).first()
+    if subscription is None:
+        return False
+    with api.connect() as (client, recorder):
+        if (
+            alerts.check_signup(subscription, client=client, alerts=recorder)
+            == AlertSubscription.Verdict.SPAM
+        ):
+            return False
+    return alerts.send_confirmation(subscription)
+
+
+@task
+def announce_course(course_id: int) -> int:
+    """Queue alerts for a course that has just been published, then send what is due."""
+    queued = alerts.announce(course_id)
+    if queued:
+        send_course_alerts.enqueue()
+    return queued
+
+
+@task
+def send_course_alerts() -> int:
+    """Send every alert that is due. Also run every few minutes by ``manage.py send_course_alerts``,
+    which sends what the one-a-day rule held back."""
+    return alerts.send_due_alerts()

@@ -8,8 +8,10 @@ the enquiry form (its own page) uses CSRF.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import groupby
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,19 +19,24 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import DetailView, ListView, TemplateView
 
 from akismet_service import visitors
+from safety import signs
 
+from . import alerts
 from .calendar import calendar_bytes
-from .forms import CourseFilterForm, EnquiryForm
-from .models import Course, Teacher, Venue
+from .forms import AlertSignupForm, CourseFilterForm, EnquiryForm
+from .models import Course, Enquiry, Teacher, Venue
 from .structured_data import course_data
-from .tasks import deliver_enquiry
+from .tasks import confirm_alert_signup, deliver_enquiry
 
 
 def group_by_start(courses: list[Course]) -> list[tuple[str, list[Course]]]:
@@ -140,17 +147,41 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 def take_enquiry_allowance(ip: str | None) -> bool:
     """Count one enquiry from this address (IPv6: its /64); False once it has sent its hourly allowance.
 
-    The count lives in the shared cache, so every app server sees the same one.
+    The count lives in the shared cache, so every app server sees the same
+    one (and a burst sent at once is counted before any is saved). The
+    database backs it up: this address's enquiries saved in the window count
+    too, so the limit still holds with the cache down, restarted empty or
+    evicting.
     """
     key = f"classes:enquiries:{visitors.rate_key(ip) or 'unknown'}"
     window = settings.CLASSES_ENQUIRY_RATE_WINDOW
+    limit = settings.CLASSES_ENQUIRY_RATE_LIMIT
+    try:
+        if count_in_cache(key, window=window) > limit:
+            return False
+    except ConnectionError:
+        pass  # the cache is unavailable (backcare/cache_guard.py): the database alone decides
+    return enquiries_saved_since(ip, seconds=window) + 1 <= limit
+
+
+def count_in_cache(key: str, *, window: int) -> int:
+    """Add one to the counter ``key`` (started for ``window`` seconds) and return it."""
     cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add() and incr()
         cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= settings.CLASSES_ENQUIRY_RATE_LIMIT
+        return 1
+
+
+def enquiries_saved_since(ip: str | None, *, seconds: int) -> int:
+    """The database's count of enquiries from this address (IPv6: its /64) in the last ``seconds``."""
+    recent = Enquiry.objects.filter(created_at__gte=timezone.now() - timedelta(seconds=seconds))
+    key = visitors.rate_key(ip)
+    if not key:  # no usable address: they are saved without one
+        return recent.filter(ip_address__isnull=True).count()
+    addresses = recent.exclude(ip_address=None).values_list("ip_address", flat=True)[:10_000]
+    return sum(visitors.rate_key(address) == key for address in addresses)
 
 
 def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
@@ -167,11 +198,19 @@ def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
             saved.user_agent = request.headers.get("User-Agent", "")[:400]
             saved.referrer = request.headers.get("Referer", "")[:400]
             saved.language = request.LANGUAGE_CODE
+            if found := signs.warning_signs(saved.message):
+                saved.held_reason = (_("Describes warning signs of a back emergency: ") + "; ".join(found))[
+                    :300
+                ]
             with transaction.atomic():
                 saved.save()
                 # robust: a queue that is down must not turn a saved message into
                 # an error page; ``sweep_enquiries`` delivers what was never enqueued.
                 transaction.on_commit(lambda: deliver_enquiry.enqueue(saved.pk), robust=True)
+            if saved.held_reason:
+                return redirect(
+                    reverse("safety:help_now") + "?" + urlencode({"next": teacher.get_absolute_url()})
+                )
             return redirect("classes:enquiry_sent", slug=teacher.slug)
         status = 429
     return render(
@@ -190,3 +229,87 @@ class EnquirySentView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         teacher = get_object_or_404(Teacher, slug=self.kwargs["slug"])
         return super().get_context_data(teacher=teacher, **kwargs)
+
+
+# --- Course alerts ------------------------------------------------------------
+
+
+def _alert_form(data=None, initial=None) -> AlertSignupForm:
+    towns = (
+        Venue.objects.filter(is_online=False).exclude(town="").order_by("town").values_list("town", flat=True)
+    )
+    teachers = Teacher.objects.order_by("name").values_list("slug", "name")
+    return AlertSignupForm(data, initial=initial, teachers=list(teachers), towns=list(towns.distinct()))
+
+
+def _alert_initial(request: HttpRequest) -> dict[str, str]:
+    """``?teacher=slug`` or ``?town=Name`` from the link on a teacher's, a course's or the list page."""
+    if teacher := request.GET.get("teacher"):
+        return {"about": f"teacher:{teacher}"}
+    if town := request.GET.get("town"):
+        return {"about": f"town:{town}"}
+    return {}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def alert_signup(request: HttpRequest) -> HttpResponse:
+    """Sign up for course alerts; saved unconfirmed, then a confirmation link is e-mailed."""
+    form = _alert_form(request.POST or None, initial=_alert_initial(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        ip = visitors.client_ip(request)
+        if alerts.take_signup_allowance(ip):
+            signup = alerts.sign_up(
+                email=form.cleaned_data["email"],
+                **form.choice,
+                ip=ip,
+                user_agent=request.headers.get("User-Agent", ""),
+                site_language=translation.get_language() or settings.LANGUAGE_CODE,
+            )
+            if signup.needs_confirmation:
+                pk = signup.subscription.pk
+                transaction.on_commit(lambda: confirm_alert_signup.enqueue(pk), robust=True)
+            return redirect("classes:alert_sent")
+        status = 429
+    context = {"form": form, "rate_limited": status == 429}
+    return render(request, "classes/alert_signup.html", context, status=status)
+
+
+class AlertSentView(TemplateView):
+    """The same answer for a new address, a repeated one and a spammer's."""
+
+    template_name = "classes/alert_sent.html"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; only POST confirms, so a mail program opening the link changes nothing."""
+    try:
+        subscription = alerts.read_confirm_token(token)
+    except alerts.TokenProblem as problem:
+        return render(request, "classes/alert_link_problem.html", {"expired": problem.expired}, status=400)
+    if subscription is None:
+        return render(request, "classes/alert_link_problem.html", {"gone": True}, status=400)
+    if request.method == "POST":
+        subscription = alerts.confirm(subscription)
+        return render(request, "classes/alert_confirm.html", {"subscription": subscription, "done": True})
+    return render(request, "classes/alert_confirm.html", {"subscription": subscription})
+
+
+@csrf_exempt  # RFC 8058 one-click: mail providers POST here without our CSRF token
+@never_cache
+@require_http_methods(["GET", "POST"])
+def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; POST (ours, or a mail program's one-click) deletes the address's alerts.
+    A link used again finds nothing left and says the alerts are stopped."""
+    try:
+        subscription = alerts.read_unsubscribe_token(token)
+    except alerts.TokenProblem as problem:
+        return render(request, "classes/alert_link_problem.html", {"expired": problem.expired}, status=400)
+    if request.method == "POST" and subscription is not None:
+        alerts.unsubscribe(subscription.email)
+    if request.method == "POST" or subscription is None:
+        return render(request, "classes/alert_unsubscribe.html", {"done": True})
+    return render(request, "classes/alert_unsubscribe.html", {"email": subscription.email})

@@ -125,7 +125,10 @@ class CommentForm(forms.Form):
 
     @property
     def doubt(self) -> rules.Doubt | None:
-        """The guards' doubt about a valid post: sent too fast. It holds the comment for a person."""
+        """The guards' doubt about a valid post: it describes warning signs of a back emergency,
+        or was sent too fast. It holds the comment for a person."""
+        if warning := rules.warning_signs_doubt(self.cleaned_data["text"]):
+            return warning
         if self.form_token is not None and self.form_token.is_too_fast():
             return rules.Doubt(
                 rules.TOO_FAST, kind=CommentEvent.Kind.TOO_FAST, detail={"seconds": self.form_token.age()}

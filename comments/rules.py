@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_noop
 
+from safety import signs
+
 from . import text
 from .models import Comment, CommentEvent
 
@@ -25,6 +27,7 @@ FIRST_TIME = gettext_noop("first comment from this e-mail address")
 MODERATION_WORD = gettext_noop("contains a moderation word")
 TOO_FAST = gettext_noop("sent too fast after the page loaded")
 STAFF_IDENTITY = gettext_noop("uses the name or e-mail address of a member of staff")
+WARNING_SIGNS = gettext_noop("describes warning signs of a back emergency: reply with urgent advice")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,15 @@ class Doubt:
     reason: str
     kind: str = CommentEvent.Kind.HELD
     detail: dict[str, object] = field(default_factory=dict)
+
+
+def warning_signs_doubt(text: str) -> Doubt | None:
+    """A comment describing the warning signs of a back emergency waits for a person,
+    who can answer with care; the writer is shown urgent advice at once."""
+    found = signs.warning_signs(text)
+    if not found:
+        return None
+    return Doubt(WARNING_SIGNS, detail={"signs": found})
 
 
 def too_many_links(count: int) -> str:

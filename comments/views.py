@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from akismet_service import visitors
 
-from . import flood, lifecycle, targets, tokens
+from . import flood, lifecycle, rules, targets, tokens
 from .forms import CommentForm
 from .models import Comment, CommentEvent
 
@@ -143,19 +145,28 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             request, fresh, target=form.target, parent=form.parent_comment, errors=[("", message)], status=429
         )
 
-    comment = lifecycle.receive(
-        form.build(
-            ip=ip,
-            user_agent=request.headers.get("User-Agent", ""),
-            referrer=request.headers.get("Referer", ""),
-            permalink=request.build_absolute_uri(targets.url(form.target)),
-            language=translation.get_language(),
-        ),
-        user=request.user,
-        doubt=form.doubt,
-    )
+    try:
+        comment = lifecycle.receive(
+            form.build(
+                ip=ip,
+                user_agent=request.headers.get("User-Agent", ""),
+                referrer=request.headers.get("Referer", ""),
+                permalink=request.build_absolute_uri(targets.url(form.target)),
+                language=translation.get_language(),
+            ),
+            user=request.user,
+            doubt=form.doubt,
+        )
+    except DatabaseError:  # nothing saved (one transaction): backcare's retry page may send it again at once
+        flood.release_slot(ip=ip, email=form.cleaned_data["email"])
+        raise
 
     response = HttpResponseRedirect(comment.get_absolute_url())
+    if comment.guard_reason == rules.WARNING_SIGNS:
+        # Urgent advice comes first, before the page with the comment.
+        response = HttpResponseRedirect(
+            reverse("safety:help_now") + "?" + urlencode({"next": comment.get_absolute_url()})
+        )
     _remember_own_comment(request, response, comment.pk)
     _remember_details(request, response, form)
     return response

@@ -1,37 +1,56 @@
 from django import forms
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
 from bilingual.languages import missing_welsh
 
-from .models import Category, Exercise, Step
+from . import handouts, pictures
+from .models import Category, Exercise, Handout, HandoutItem, Step
+from .tasks import build_handout
 
 
-class LabelledFileInput(forms.ClearableFileInput):
-    """Django wraps file inputs in a fieldset whose legend screen readers don't
-    announce as the input's name; a plain <label for> is what axe and people need."""
+class PictureForm(forms.ModelForm):
+    """Every uploaded picture is checked and re-encoded as WebP before it is saved (see pictures.py).
 
-    use_fieldset = False
+    A plain file field: Django's image field would refuse an SVG with its own vaguer message first.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if field := self.fields.get("image"):
+            self.fields["image"] = forms.FileField(
+                required=False, label=field.label, help_text=field.help_text, widget=field.widget
+            )
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and "image" in self.changed_data:
+            return pictures.clean_upload(image)
+        return image
 
 
-PICTURE_WIDGETS = {models.ImageField: {"widget": LabelledFileInput}}
+def save_picture_widths(obj: Exercise | Step, form: forms.ModelForm) -> None:
+    if obj.image and "image" in form.changed_data:
+        pictures.save_widths(obj.image)
 
 
 class StepInline(TranslationStackedInline):
     model = Step
+    form = PictureForm
     extra = 1
     formfield_overrides = PICTURE_WIDGETS
-    fields = ["position", "text", "image", "image_alt"]
+    fields = ["position", "text", "image", "drawing", "image_alt"]
     verbose_name = _("step")
     verbose_name_plural = _("steps, in order (number them 1, 2, 3…)")
 
 
 @admin.register(Category)
-class CategoryAdmin(TranslationAdmin):
+class CategoryAdmin(LabelledListEditableMixin, TranslationAdmin):
     list_display = ["name", "position", has_welsh]
     list_filter = [MissingWelshFilter]
     list_editable = ["position"]
@@ -55,6 +74,7 @@ class ExerciseAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     inlines = [StepInline]
+    form = PictureForm
     formfield_overrides = PICTURE_WIDGETS
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
@@ -63,7 +83,7 @@ class ExerciseAdmin(TranslationAdmin):
             _("The exercise"),
             {"fields": ["starting_position", "repetitions", "frequency", "duration", "cautions"]},
         ),
-        (_("Picture and more text"), {"fields": ["image", "image_alt", "body"], "classes": ["collapse"]}),
+        (_("Picture and more text"), {"fields": ["image", "drawing", "image_alt", "body"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "author", "created_at", "updated_at"]}),
     ]
 
@@ -78,3 +98,48 @@ class ExerciseAdmin(TranslationAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        save_picture_widths(obj, form)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        for step_form in formset.forms:
+            if step_form.instance.pk and step_form.has_changed():
+                save_picture_widths(step_form.instance, step_form)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        handouts.enqueue_rebuilds(form.instance)
+
+
+class HandoutItemInline(admin.TabularInline):
+    model = HandoutItem
+    extra = 1
+    autocomplete_fields = ["exercise"]
+    fields = ["position", "exercise"]
+
+
+@admin.register(Handout)
+class HandoutAdmin(admin.ModelAdmin):
+    """Compose a handout: its text and exercises; the PDF is rebuilt after every save."""
+
+    list_display = ["title", "is_published", "pdf_pages", "pdf_built_at", "build_error"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [HandoutItemInline]
+    fields = ["title", "slug", "intro", "closing_note", "is_published", "pdf_summary"]
+    readonly_fields = ["pdf_summary"]
+
+    @admin.display(description=_("PDF"))
+    def pdf_summary(self, obj: Handout) -> str:
+        if not obj.pk or not obj.pdf:
+            return _("Not built yet: it is built after you save.")
+        summary = _("%(pages)d pages, %(size)d KB, built %(when)s") % {
+            "pages": obj.pdf_pages,
+            "size": obj.pdf_kilobytes,
+            "when": obj.pdf_built_at.strftime("%Y-%m-%d %H:%M") if obj.pdf_built_at else "?",
+        }
+        return f"{summary}. {obj.build_error}".strip() if obj.build_error else summary
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        handout_id = form.instance.pk
+        transaction.on_commit(lambda: build_handout.enqueue(handout_id), robust=True)

@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone, translation
 
-from .models import Category, Exercise
+from .models import Category, Exercise, Handout, HandoutItem
+from .tasks import build_handout
 
 CATEGORIES = [
     ("lower-back", "Lower back", "Gentle movements for a stiff or achy lower back.", 1),
@@ -338,6 +339,150 @@ WELSH = {
 }
 
 
+# Line drawings shipped in exercises/static/exercises/drawings/ (drawn by bin/draw-exercises):
+# the starting position, then {step number: drawing}, each with a description of the position.
+DRAWINGS = {
+    "knee-walking": (
+        (
+            "lying-knees-bent.svg",
+            "A person lying on their back on a mat, knees bent, feet flat, arms by their sides.",
+        ),
+        {
+            2: (
+                "knee-walking-one-knee.svg",
+                "Lying on the back: one knee has slid a little forwards, feet still.",
+            ),
+            3: (
+                "knee-walking-other-knee.svg",
+                "Lying on the back: now the other knee slides forwards, feet still.",
+            ),
+        },
+    ),
+    "knees-to-chest": (
+        (
+            "lying-knees-bent.svg",
+            "A person lying on their back on a mat, knees bent, feet flat, arms by their sides.",
+        ),
+        {
+            1: ("knees-to-chest-one.svg", "Lying on the back, holding one bent knee towards the chest."),
+            2: ("knees-to-chest-both.svg", "Lying on the back, holding both bent knees towards the chest."),
+        },
+    ),
+    "pelvic-tilts": (
+        (
+            "pelvic-tilt-start.svg",
+            "Lying on the back, knees bent, with a small arch between the lower back and mat.",
+        ),
+        {
+            1: (
+                "pelvic-tilt-flat.svg",
+                "Lying on the back with the lower back pressed gently down to the mat.",
+            ),
+            2: (
+                "pelvic-tilt-arch.svg",
+                "Lying on the back with the small arch under the lower back returned.",
+            ),
+        },
+    ),
+    "cat-and-cow": (
+        (
+            "hands-and-knees.svg",
+            "A person on hands and knees on a mat, back level, a folded blanket under the knees.",
+        ),
+        {
+            1: (
+                "cat.svg",
+                "On hands and knees with the back rounded up towards the ceiling and the head hanging.",
+            ),
+            2: (
+                "cow.svg",
+                "On hands and knees with the tummy dropped a little and the head looking forwards.",
+            ),
+        },
+    ),
+    "lying-knee-rolls": (
+        (
+            "knee-rolls-middle.svg",
+            "Seen from above: lying on the back, arms stretched out, knees bent together.",
+        ),
+        {
+            1: (
+                "knee-rolls-right.svg",
+                "Seen from above: both knees lowered a little way to one side, shoulders flat.",
+            ),
+            3: ("knee-rolls-left.svg", "Seen from above: both knees lowered a little way to the other side."),
+        },
+    ),
+    "seated-neck-turns": (
+        (
+            "seated-facing-forwards.svg",
+            "A person sitting tall on a chair, feet flat, hands on thighs, looking ahead.",
+        ),
+        {
+            1: ("seated-turn-right.svg", "Sitting on a chair with the head turned slowly to the right."),
+            3: ("seated-turn-left.svg", "Sitting on a chair with the head turned slowly to the left."),
+        },
+    ),
+}
+
+
+# The same descriptions in Welsh.
+DRAWING_ALT_CY = {
+    "A person lying on their back on a mat, knees bent, feet flat, arms by their sides.": (
+        "Rhywun yn gorwedd ar ei gefn ar fat, y pengliniau wedi'u plygu, y traed yn fflat "
+        "a'r breichiau wrth yr ochrau."
+    ),
+    "A person on hands and knees on a mat, back level, a folded blanket under the knees.": (
+        "Rhywun ar ei ddwylo a'i bengliniau ar fat, y cefn yn wastad, a blanced wedi'i phlygu dan y pengliniau."
+    ),
+    "A person sitting tall on a chair, feet flat, hands on thighs, looking ahead.": (
+        "Rhywun yn eistedd yn syth ar gadair, y traed yn fflat, y dwylo ar y cluniau, yn edrych yn syth ymlaen."
+    ),
+    "Lying on the back with the lower back pressed gently down to the mat.": (
+        "Gorwedd ar y cefn, gyda rhan isaf y cefn wedi'i gwasgu'n ysgafn i lawr ar y mat."
+    ),
+    "Lying on the back with the small arch under the lower back returned.": (
+        "Gorwedd ar y cefn, gyda'r bwa bach dan ran isaf y cefn wedi dod yn ôl."
+    ),
+    "Lying on the back, holding both bent knees towards the chest.": (
+        "Gorwedd ar y cefn, yn dal y ddwy ben-glin wedi'u plygu tuag at y frest."
+    ),
+    "Lying on the back, holding one bent knee towards the chest.": (
+        "Gorwedd ar y cefn, yn dal un ben-glin wedi'i phlygu tuag at y frest."
+    ),
+    "Lying on the back, knees bent, with a small arch between the lower back and mat.": (
+        "Gorwedd ar y cefn, y pengliniau wedi'u plygu, gyda bwa bach rhwng rhan isaf y cefn a'r mat."
+    ),
+    "Lying on the back: now the other knee slides forwards, feet still.": (
+        "Gorwedd ar y cefn: nawr mae'r ben-glin arall yn llithro ymlaen, a'r traed yn llonydd."
+    ),
+    "Lying on the back: one knee has slid a little forwards, feet still.": (
+        "Gorwedd ar y cefn: mae un ben-glin wedi llithro ychydig ymlaen, a'r traed yn llonydd."
+    ),
+    "On hands and knees with the back rounded up towards the ceiling and the head hanging.": (
+        "Ar y dwylo a'r pengliniau, gyda'r cefn wedi'i grymu i fyny tua'r nenfwd a'r pen yn hongian."
+    ),
+    "On hands and knees with the tummy dropped a little and the head looking forwards.": (
+        "Ar y dwylo a'r pengliniau, gyda'r bol wedi gollwng ychydig a'r pen yn edrych ymlaen."
+    ),
+    "Seen from above: both knees lowered a little way to one side, shoulders flat.": (
+        "O'r uchod: y ddwy ben-glin wedi'u gostwng ychydig i un ochr, a'r ysgwyddau'n fflat."
+    ),
+    "Seen from above: both knees lowered a little way to the other side.": (
+        "O'r uchod: y ddwy ben-glin wedi'u gostwng ychydig i'r ochr arall."
+    ),
+    "Seen from above: lying on the back, arms stretched out, knees bent together.": (
+        "O'r uchod: gorwedd ar y cefn, y breichiau wedi'u hymestyn allan, a'r pengliniau wedi'u plygu gyda'i gilydd."
+    ),
+    "Sitting on a chair with the head turned slowly to the left.": (
+        "Eistedd ar gadair gyda'r pen wedi troi'n araf i'r chwith."
+    ),
+    "Sitting on a chair with the head turned slowly to the right.": (
+        "Eistedd ar gadair gyda'r pen wedi troi'n araf i'r dde."
+    ),
+}
+
+
 @transaction.atomic
 def load(*, author: AbstractBaseUser | None = None) -> list[Exercise]:
     """Create or refresh the demo categories and exercises, in English and Welsh; safe to run again."""
@@ -366,9 +511,14 @@ def _load(author: AbstractBaseUser | None) -> list[Exercise]:
         steps = data.pop("steps")
         welsh = dict(WELSH[data["slug"]])
         welsh_steps = welsh.pop("steps")
+        slug = data.pop("slug")
+        (drawing, drawing_alt), step_drawings = DRAWINGS[slug]
         exercise, _ = Exercise.objects.update_or_create(
-            slug=data.pop("slug"),
+            slug=slug,
             defaults={
+                "drawing": drawing,
+                "image_alt_en_gb": drawing_alt,
+                "image_alt_cy": DRAWING_ALT_CY[drawing_alt],
                 **{key: value for key, value in data.items() if key != "days_ago"},
                 **{f"{key}_cy": value for key, value in welsh.items()},
                 "category": categories[data["category"]],
@@ -380,9 +530,68 @@ def _load(author: AbstractBaseUser | None) -> list[Exercise]:
         exercise.steps.all().delete()
         exercise.steps.bulk_create(
             [
-                exercise.steps.model(exercise=exercise, position=n, text=text, text_cy=text_cy)
+                exercise.steps.model(
+                    exercise=exercise,
+                    position=n,
+                    text=text,
+                    text_cy=text_cy,
+                    drawing=step_drawings.get(n, ("", ""))[0],
+                    image_alt_en_gb=step_drawings.get(n, ("", ""))[1],
+                    image_alt_cy=DRAWING_ALT_CY.get(step_drawings.get(n, ("", ""))[1], ""),
+                )
                 for n, (text, text_cy) in enumerate(zip(steps, welsh_steps, strict=True), 1)
             ]
         )
         exercises.append(exercise)
+    load_handout()
     return exercises
+
+
+HANDOUT = {
+    "slug": "back-care-handout",
+    "title": "Back care handout",
+    "intro": (
+        "Four gentle movements for a lower back stiffened by sitting, driving or long journeys. "
+        "Do them slowly on a mat or carpet, morning and night, for a few days. Small is enough."
+    ),
+    "closing_note": (
+        "If your back pain is long-term, a yoga for backs class with a teacher who can watch you "
+        "move is the next step: see the classes on our website."
+    ),
+    "exercises": ["knee-walking", "knees-to-chest", "pelvic-tilts", "cat-and-cow"],
+}
+HANDOUT_CY = {
+    "title": "Taflen gofal cefn",
+    "intro": (
+        "Pedwar symudiad ysgafn ar gyfer rhan isaf y cefn sydd wedi cyffio ar ôl eistedd, gyrru neu "
+        "deithio'n bell. Gwnewch nhw'n araf ar fat neu garped, bore a nos, am ychydig ddyddiau. "
+        "Mae symudiad bach yn ddigon."
+    ),
+    "closing_note": (
+        "Os oes gennych boen cefn tymor hir, dosbarth ioga i'r cefn gydag athro sy'n gallu eich gwylio "
+        "yn symud yw'r cam nesaf: gweler y dosbarthiadau ar ein gwefan."
+    ),
+}
+
+
+def load_handout() -> Handout:
+    """The demo "Back care handout" (as in the post the site grew from), with its PDF built."""
+    handout, _ = Handout.objects.update_or_create(
+        slug=HANDOUT["slug"],
+        defaults={
+            "title_en_gb": HANDOUT["title"],
+            "intro_en_gb": HANDOUT["intro"],
+            "closing_note_en_gb": HANDOUT["closing_note"],
+            **{f"{key}_cy": value for key, value in HANDOUT_CY.items()},
+            "is_published": True,
+        },
+    )
+    handout.items.all().delete()
+    HandoutItem.objects.bulk_create(
+        [
+            HandoutItem(handout=handout, exercise=Exercise.objects.get(slug=slug), position=n)
+            for n, slug in enumerate(HANDOUT["exercises"], 1)
+        ]
+    )
+    transaction.on_commit(lambda: build_handout.enqueue(handout.pk), robust=True)
+    return handout

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .markup import render_markdown
+from .pictures import drawing_choices
 
 # The column suffix of each language's copy of a translated field (exercises/translation.py).
 LANGUAGE_COLUMNS = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
@@ -77,6 +78,9 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
             "slug",
             "summary",
             "image",
+            "image_width",
+            "image_height",
+            "drawing",
             "image_alt",
             "published_at",
             "status",
@@ -127,8 +131,29 @@ class Exercise(models.Model):
         help_text=_("Optional longer text. Markdown: *emphasis*, **bold**, lists, [links](https://…)."),
     )
     body_html = models.TextField(editable=False, blank=True)
-    image = models.ImageField(_("picture"), upload_to="exercises/", blank=True)
-    image_alt = models.CharField(_("picture description"), max_length=250, blank=True)
+    image = models.ImageField(
+        _("picture"),
+        upload_to="exercises/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        help_text=_("A JPEG, PNG or WebP picture of the starting position. It replaces the line drawing."),
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    drawing = models.CharField(
+        _("line drawing"),
+        max_length=100,
+        blank=True,
+        choices=drawing_choices,
+        help_text=_("One of the site's own line drawings, used when there is no uploaded picture."),
+    )
+    image_alt = models.CharField(
+        _("picture description"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the position shown, for people who cannot see the picture."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         _("publish date"),
@@ -185,7 +210,7 @@ class Exercise(models.Model):
         return reverse("exercises:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        require_alt_text(self.image, self.image_alt_en_gb, "image_alt_en_gb")
+        require_alt_text(self.image or self.drawing, self.image_alt_en_gb, "image_alt_en_gb")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             # "Published" with no date means "now", as an editor expects.
             self.published_at = timezone.now()
@@ -212,7 +237,16 @@ class Step(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("what to do"))
-    image = models.ImageField(_("picture"), upload_to="exercises/steps/", blank=True)
+    image = models.ImageField(
+        _("picture"),
+        upload_to="exercises/steps/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    drawing = models.CharField(_("line drawing"), max_length=100, blank=True, choices=drawing_choices)
     image_alt = models.CharField(_("picture description"), max_length=250, blank=True)
 
     class Meta:
@@ -224,4 +258,80 @@ class Step(models.Model):
         return self.text[:60]
 
     def clean(self) -> None:
-        require_alt_text(self.image, self.image_alt_en_gb, "image_alt_en_gb")
+        require_alt_text(self.image or self.drawing, self.image_alt_en_gb, "image_alt_en_gb")
+
+
+class HandoutQuerySet(models.QuerySet["Handout"]):
+    def published(self) -> HandoutQuerySet:
+        return self.filter(is_published=True)
+
+    def containing(self, exercise: Exercise) -> HandoutQuerySet:
+        return self.filter(items__exercise=exercise).distinct()
+
+
+class Handout(models.Model):
+    """A printable PDF of several exercises, composed by an editor (e.g. the back-care handout).
+
+    The PDF is built from the exercises' own fields by ``exercises.handouts`` and
+    kept in media storage; it is rebuilt (a task) whenever one of them changes.
+    """
+
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("Part of the PDF's address: keep it once published."),
+    )
+    intro = models.TextField(_("introduction"), blank=True, help_text=_("A short paragraph at the top."))
+    closing_note = models.TextField(
+        _("closing note"), blank=True, help_text=_("A short paragraph at the end.")
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    pdf = models.FileField(_("PDF"), upload_to="handouts/", blank=True, editable=False)
+    pdf_bytes = models.PositiveIntegerField(_("PDF size in bytes"), default=0, editable=False)
+    pdf_pages = models.PositiveSmallIntegerField(_("PDF pages"), default=0, editable=False)
+    pdf_etag = models.CharField(max_length=64, blank=True, editable=False)
+    pdf_built_at = models.DateTimeField(_("PDF built"), null=True, blank=True, editable=False)
+    build_error = models.CharField(_("last build error"), max_length=300, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = HandoutQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("handout")
+        verbose_name_plural = _("handouts")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("exercises:handout", kwargs={"slug": self.slug})
+
+    @property
+    def pdf_kilobytes(self) -> int:
+        return max(1, round(self.pdf_bytes / 1024))
+
+
+class HandoutItem(models.Model):
+    handout = models.ForeignKey(Handout, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.PROTECT, related_name="handout_items", verbose_name=_("exercise")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("exercise in the handout")
+        verbose_name_plural = _("exercises in the handout, in order")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["handout", "exercise"],
+                name="handout_exercise_once",
+                violation_error_message=_("This exercise is already in the handout."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.exercise}"

@@ -7,7 +7,7 @@ the Welsh is still empty (templates mark that with ``lang="en"``).
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Category, Exercise, Step
+from .models import Category, Exercise, Handout, Step
 
 
 @register(Category)
@@ -34,3 +34,8 @@ class ExerciseTranslation(TranslationOptions):
 @register(Step)
 class StepTranslation(TranslationOptions):
     fields = ("text", "image_alt")
+
+
+@register(Handout)
+class HandoutTranslation(TranslationOptions):
+    fields = ("title", "intro", "closing_note")

@@ -1,14 +1,25 @@
+import hashlib
+import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from bilingual.languages import HREFLANG
 
-from .models import Category, Exercise
+from . import follow, handouts, routines
+from .models import Category, Exercise, Handout
 from .structured_data import exercise_plan
+
+logger = logging.getLogger(__name__)
 
 
 class ExerciseListView(ListView):
@@ -50,6 +61,7 @@ class ExerciseDetailView(DetailView):
             structured_data=exercise_plan(
                 self.object, url=canonical_url, language=HREFLANG[self.request.LANGUAGE_CODE]
             ),
+            handouts=Handout.objects.published().containing(self.object).exclude(pdf=""),
             **kwargs,
         )
 
@@ -58,3 +70,124 @@ class ExercisePrintView(ExerciseDetailView):
     """The A4 handout: the steps, dosage and cautions, and where to find them online."""
 
     template_name = "exercises/exercise_print.html"
+
+
+class ExerciseFollowView(ExerciseDetailView):
+    """Follow along: one step at a time with JavaScript; the numbered steps without it."""
+
+    template_name = "exercises/follow.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            cards=follow.cards([self.object]), back_url=self.object.get_absolute_url(), **kwargs
+        )
+
+
+def _conditional_pdf(
+    request: HttpRequest, pdf: bytes | Iterable[bytes], *, etag: str, filename: str, max_age: int
+):
+    if_none_match = request.headers.get("If-None-Match", "")
+    if etag and f'"{etag}"' in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["ETag"] = f'"{etag}"'
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
+@require_GET
+def handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The handout's stored PDF at its stable address; built now if it never has been."""
+    handout = get_object_or_404(Handout.objects.published(), slug=slug)
+    if not handout.pdf:
+        try:
+            handouts.build(handout)
+        except Exception:
+            logger.exception("Could not build handout %s on request", handout.pk)
+            return render(request, "exercises/handout_unavailable.html", {"handout": handout}, status=503)
+    with handout.pdf.open("rb") as stored:
+        data = stored.read()
+    return _conditional_pdf(
+        request,
+        data,
+        etag=handout.pdf_etag,
+        filename=f"{handout.slug}.pdf",
+        max_age=settings.HANDOUT_CACHE_SECONDS,
+    )
+
+
+def _routine(request: HttpRequest, exercises: QuerySet[Exercise] | None = None) -> routines.Routine:
+    return routines.from_query(request.GET.getlist("e"), exercises)
+
+
+@require_GET
+def routine_page(request: HttpRequest) -> HttpResponse:
+    routine = _routine(request)
+    if not routine.problems and not routine.is_canonical(request.GET):
+        return HttpResponsePermanentRedirect(routine.url())
+    chosen = set(routine.slugs)
+    others = [
+        exercise for exercise in Exercise.objects.published().for_listing() if exercise.slug not in chosen
+    ]
+    return render(
+        request,
+        "exercises/routine.html",
+        {
+            "routine": routine,
+            "others": [(exercise, routine.with_exercise(exercise.slug)) for exercise in others],
+            "removals": [
+                (exercise, routine.without_exercise(exercise.slug)) for exercise in routine.exercises
+            ],
+            "canonical_url": settings.SITE_URL + routine.url(),
+        },
+    )
+
+
+@require_GET
+def routine_print(request: HttpRequest) -> HttpResponse:
+    routine = _routine(request, Exercise.objects.published().prefetch_related("steps"))
+    return render(
+        request,
+        "exercises/routine_print.html",
+        {"routine": routine, "entries": handouts.entries(routine.exercises)},
+    )
+
+
+@require_GET
+def routine_pdf(request: HttpRequest) -> HttpResponse:
+    routine = _routine(request, Exercise.objects.published().prefetch_related("steps"))
+    if not routine.exercises:
+        return HttpResponsePermanentRedirect(routine.url())
+    # The same routine, unchanged exercises: the same PDF. The ETag lets a browser skip the rebuild.
+    stamp = ",".join(f"{e.slug}:{e.updated_at.timestamp()}" for e in routine.exercises)
+    etag = hashlib.sha256(f"{get_language()}|{stamp}".encode()).hexdigest()[:32]
+    if f'"{etag}"' in request.headers.get("If-None-Match", ""):
+        return _conditional_pdf(
+            request, b"", etag=etag, filename="", max_age=settings.ROUTINE_PDF_CACHE_SECONDS
+        )
+    try:
+        pdf = handouts.routine_pdf(
+            routine.exercises, key=etag, text=handouts.HandoutText(_("My back-care routine"))
+        )
+    except Exception:
+        logger.exception("Could not build the PDF of routine %s", routine.query)
+        return render(request, "exercises/handout_unavailable.html", {"routine": routine}, status=503)
+    return _conditional_pdf(
+        request,
+        pdf,
+        etag=etag,
+        filename="my-back-care-routine.pdf",
+        max_age=settings.ROUTINE_PDF_CACHE_SECONDS,
+    )
+
+
+@require_GET
+def routine_follow(request: HttpRequest) -> HttpResponse:
+    routine = _routine(request, Exercise.objects.published().prefetch_related("steps"))
+    return render(
+        request,
+        "exercises/follow.html",
+        {"routine": routine, "cards": follow.cards(routine.exercises), "back_url": routine.url()},
+    )

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,12 +43,37 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The fault suite's measured figures (tests/deploy/test_faults.py), whatever the outcome."""
+    faults = sys.modules.get("tests.deploy.faults")
+    if faults is None or not faults.FIGURES:
+        return
+    terminalreporter.section("fault suite figures (also in docs/reliability.md)")
+    for scenario, lines in faults.FIGURES:
+        terminalreporter.write_line(f"{scenario}:")
+        for line in lines:
+            terminalreporter.write_line(f"  - {line}")
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: no page, flood counter or lock left by another."""
+    """Each test starts with an empty cache: no page, flood counter or lock left by another,
+    and no memory of cache failures in an earlier test."""
+    from backcare.cache_guard import guard
+    from backcare.pagecache import reconciler
+
+    guard.reset()
+    reconciler.reset()
     cache.clear()
     yield
     cache.clear()
+    guard.reset()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the block as a committed transaction: what it defers to after commit runs at its end."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -82,11 +83,14 @@ def _render_comment(node: threads.Node) -> SafeString:
 
 
 @lru_cache(maxsize=256)
-def _shared_form_html(token: str, language: str | None) -> SafeString:
-    """The empty comment form, the same for every reader in one token window (the token
-    names the page and the window), so rendered once per window and process."""
+def _shared_form_html(token: str, language: str | None, path: str) -> SafeString:
+    """The empty comment form, the same for every anonymous reader of ``path`` in one token
+    window (the token names the page and the window), so rendered once per window and process."""
+    anonymous = HttpRequest()  # what the template reads of a request: the path, and nobody signed in
+    anonymous.path = path
+    anonymous.user = AnonymousUser()
     form = CommentForm(initial={"token": token})
-    return render_to_string("comments/comment_form.html", {"form": form})
+    return render_to_string("comments/comment_form.html", {"form": form, "request": anonymous})
 
 
 @register.filter(is_safe=True)
@@ -111,11 +115,13 @@ def render_comments(context: template.Context, target) -> dict:
     form_html = ""
     if is_open:
         token = tokens.issue_form_token(target)
-        if details := initial_details(request):  # a personal page: rendered for this reader alone
+        if details := initial_details(
+            request
+        ):  # a personal page (signed in, or saved details): this reader's alone
             form = CommentForm(initial={"token": token, **details})
             form_html = render_to_string("comments/comment_form.html", {"form": form}, request=request)
         else:
-            form_html = _shared_form_html(token, get_language())
+            form_html = _shared_form_html(token, get_language(), request.path)
     return {
         "request": request,
         "target": target,

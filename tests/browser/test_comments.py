@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from comments.models import Comment
+from tests.browser.sign_in import sign_in
 from tests.comments.factories import CommentFactory
 from tests.factories import ExerciseFactory
 
@@ -83,10 +84,7 @@ def test_the_moderation_queue_is_accessible(page, exercise, axe, live_server):
     get_user_model().objects.create_user("ed", password="pw-for-tests", is_staff=True, is_superuser=True)
     CommentFactory(on=exercise, pending=True, text="Is a carpet soft enough?")
     CommentFactory(on=exercise, spam=True, text="cheap pills")
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill("ed")
-    page.get_by_label("Password").fill("pw-for-tests")
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, "ed", "pw-for-tests")
     page.goto(reverse("admin:comments_comment_changelist"))
 
     assert page.get_by_text("Is a carpet soft enough?").is_visible()
@@ -109,3 +107,29 @@ def test_a_welsh_reader_comments_on_the_welsh_page_and_stays_on_it(page, exercis
     assert text.get_attribute("lang") == "cy"
     assert text.inner_text() == "Ydy hyn yn helpu gyda chlunwst?"
     axe(page)
+
+
+def test_a_comment_posted_while_the_database_restarts_is_kept_and_sent_again(
+    page, exercise, axe, monkeypatch
+):
+    from django.db import OperationalError
+
+    from comments import lifecycle
+
+    receive = lifecycle.receive
+
+    def restarting(*args, **kwargs):
+        raise OperationalError("the database system is starting up")
+
+    monkeypatch.setattr(lifecycle, "receive", restarting)
+    page.goto(exercise.get_absolute_url())
+    fill_comment(page, "Does this help when sitting all day?")
+    page.get_by_role("button", name="Post comment").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "We could not save that just now"
+    assert page.get_by_role("textbox", name="Comment").input_value() == "Does this help when sitting all day?"
+    axe(page)
+    monkeypatch.setattr(lifecycle, "receive", receive)
+    page.get_by_role("button", name="Send again").click()
+
+    assert Comment.objects.get().text == "Does this help when sitting all day?"

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from tests.browser.sign_in import sign_in
 from tests.factories import CategoryFactory
 
 
@@ -14,10 +15,7 @@ def editor_account(transactional_db):
 
 
 def log_in(page, username: str, password: str) -> None:
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, username, password)
 
 
 def test_editor_writes_an_exercise_with_steps_and_reads_it_on_the_site(page, editor_account, axe):

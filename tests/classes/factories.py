@@ -4,10 +4,11 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 import factory
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from classes.models import Course, Session, Teacher, Venue
+from classes.permissions import teachers_group
 from tests.factories import UserFactory
 
 
@@ -83,8 +84,13 @@ def weekly_course(start: date, weeks: int = 4, **kwargs) -> Course:
 
 
 def teacher_login(username: str, **teacher_kwargs) -> tuple:
-    """A staff login in the Teachers group, linked to a new teacher profile."""
+    """A staff login in the Teachers group, linked to a new teacher profile.
+
+    The group is made afresh if a flush removed it: Playwright's greenlets can give a
+    browser test a database connection that has lost the serialized-rollback snapshot.
+    """
     user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name="Teachers"))
+    # The group the data migration made; made again if a transactional test's flush removed it.
+    user.groups.add(teachers_group(group_model=Group, permission_model=Permission))
     teacher = TeacherFactory(user=user, **teacher_kwargs)
     return user, teacher

@@ -292,3 +292,33 @@ def test_an_enquiry_from_the_welsh_pages_tells_akismet_and_the_teacher_it_is_wel
     [email] = mailoutbox
     assert email.subject == "BackCare enquiry from Darllenydd"
     assert "Written on the Welsh pages: they may prefer a reply in Welsh." in email.body
+
+
+@pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)
+def test_an_enquiry_describing_warning_signs_is_held_and_the_writer_sees_urgent_advice(
+    client, teacher, akismet_calls, mailoutbox, django_capture_on_commit_callbacks
+):
+    message = "Can I join? I have numbness around my bottom and trouble passing urine since Monday."
+    response = send(client, teacher, django_capture_on_commit_callbacks, message=message)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("safety:help_now"))
+    assert "NHS 111 Wales" in client.get(response.url).content.decode()
+    enquiry = Enquiry.objects.get()
+    assert enquiry.message == message
+    assert "trouble passing urine" in enquiry.held_reason
+    assert enquiry.sent_at is None
+    assert mailoutbox == []
+
+
+@pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)
+def test_an_editor_can_send_a_held_enquiry_to_the_teacher(
+    client, editor_client, teacher, akismet_calls, mailoutbox, django_capture_on_commit_callbacks
+):
+    send(client, teacher, django_capture_on_commit_callbacks, message="Both legs numb after a car accident")
+    enquiry = Enquiry.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("admin:classes_enquiry_changelist"),
+            {"action": "send_again", "_selected_action": [enquiry.pk]},
+        )
+    assert len(mailoutbox) == 1

@@ -9,10 +9,10 @@ from .factories import CommentFactory, reply_to
 
 pytestmark = pytest.mark.django_db
 
-# The exercise page's own queries (exercise + steps), the upcoming-courses
-# tag (none here), plus the comments tag: top-level count, top-level page,
-# replies, and whether comments are closed.
-EXERCISE_PAGE_QUERIES = 7
+# The exercise page's own queries (exercise + steps, the handouts it is in), the
+# upcoming-courses tag (none here), plus the comments tag: top-level count,
+# top-level page, replies, and whether comments are closed.
+EXERCISE_PAGE_QUERIES = 8
 
 
 def add_threads(exercise, count: int) -> None:

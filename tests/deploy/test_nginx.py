@@ -155,8 +155,8 @@ def test_request_with_a_session_cookie_bypasses_nginx_cache(nginx):
 
 
 def test_page_the_app_does_not_mark_public_is_never_stored(nginx):
-    nginx.get("/admin/login/")
-    response = nginx.get("/admin/login/")
+    nginx.get("/accounts/login/")
+    response = nginx.get("/accounts/login/")
     assert response.status_code == 200
     assert response.headers["X-Cache-Status"] == "MISS"
 
@@ -193,3 +193,15 @@ def test_nginx_serves_hashed_static_files_precompressed_and_for_a_year(nginx):
     assert "immutable" in response.headers["Cache-Control"]
     assert "max-age=31536000" in response.headers["Cache-Control"]
     assert "X-Page-Cache" not in response.headers
+
+
+def test_nginx_does_not_tell_its_version(nginx):
+    assert nginx.get(PAGE).headers["Server"] == "nginx"
+    assert "nginx/" not in nginx.get("/static/no-such-file.css").text
+
+
+def test_health_answers_through_nginx_uncached(nginx):
+    response = nginx.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.headers["Cache-Control"] == "no-store"

@@ -58,7 +58,7 @@ def demo_env(production_env, make_postgres_database) -> dict[str, str]:
     """Production settings on a database of their own with the demo content."""
     env = {**production_env, "DATABASE_URL": make_postgres_database()}
     manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "load_demo")
+    manage(env, "load_demo", "--i-know-this-is-production")  # a throw-away database
     return env
 
 

@@ -204,8 +204,9 @@ def test_detail_page_query_count_does_not_grow_with_steps(client, django_assert_
     for _ in range(3):
         weekly_course(timezone.localdate() + timedelta(days=3))
     # The exercise with its author, its steps, the next courses and their
-    # teachers, and the comments tag (none yet: the count, and whether closed).
-    with django_assert_num_queries(6):
+    # teachers, the handouts it is in, and the comments tag (none yet: the count,
+    # and whether closed).
+    with django_assert_num_queries(7):
         response = client.get(exercise.get_absolute_url())
     assert response.status_code == 200
 

@@ -6,7 +6,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OUR_APPS = {"backcare", "akismet_service", "bilingual", "comments", "exercises", "classes"}
+OUR_APPS = {
+    "backcare",
+    "accessible_admin",
+    "akismet_service",
+    "bilingual",
+    "safety",
+    "comments",
+    "exercises",
+    "classes",
+}
 
 
 def imported_apps(app: str) -> dict[str, set[str]]:
@@ -28,7 +37,12 @@ def imported_apps(app: str) -> dict[str, set[str]]:
 
 @pytest.mark.parametrize(
     ("app", "may_use"),
-    [("comments", {"akismet_service"}), ("akismet_service", set()), ("bilingual", set())],
+    [
+        ("comments", {"akismet_service", "safety"}),
+        ("akismet_service", set()),
+        ("safety", set()),
+        ("bilingual", set()),
+    ],
 )
 def test_an_app_imports_only_the_apps_it_may_use(app, may_use):
     offending = {

@@ -78,3 +78,19 @@ def test_the_demo_is_complete_in_welsh():
     assert Exercise.objects.count() == 6
     assert Course.objects.count() == 3
     assert {str(item): missing_welsh(item) for item in everything if missing_welsh(item)} == {}
+
+
+def test_demo_refuses_to_run_on_a_production_site_and_changes_nothing(monkeypatch):
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("DJANGO_DEBUG", "0")
+    with pytest.raises(CommandError, match="production"):
+        load_demo()
+    assert not Exercise.objects.exists()
+    assert not authenticate(username="editor", password="gentle-back-demo")
+
+
+def test_demo_runs_on_production_settings_only_when_told_it_is_on_purpose(monkeypatch):
+    monkeypatch.setenv("DJANGO_DEBUG", "0")
+    call_command("load_demo", "--i-know-this-is-production", stdout=io.StringIO())
+    assert Exercise.objects.exists()

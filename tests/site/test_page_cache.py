@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run the block as a committed transaction: what it defers to after commit runs at its end."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def exercise():
     exercise = ExerciseFactory(title="Knee walking")
     StepFactory(exercise=exercise, text="Keep your feet still.")

@@ -1,9 +1,10 @@
 """Demo content for a fresh development site. Safe to run again: it refreshes, never duplicates."""
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from backcare.settings import env_bool
 from classes import demo as classes_demo
 from comments import demo as comments_demo
 from exercises import demo as exercises_demo
@@ -15,8 +16,23 @@ EDITOR_PASSWORD = "gentle-back-demo"  # noqa: S105 - demo only; printed by `make
 class Command(BaseCommand):
     help = "Load BackCare's demo content: exercises, classes, comments and logins."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--i-know-this-is-production",
+            action="store_true",
+            dest="production_ok",
+            help="Run even with DJANGO_DEBUG=0 (benchmarks on a throw-away copy; never a real site).",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options) -> None:
+        # The variable itself, not settings.DEBUG (which test runners turn off).
+        if not env_bool("DJANGO_DEBUG", True) and not options["production_ok"]:
+            raise CommandError(
+                "DJANGO_DEBUG=0: this looks like a production site. load_demo would reset the "
+                f"'{EDITOR_USERNAME}' superuser's password to the published demo one and add demo "
+                "content. Nothing was changed. On a throw-away copy, add --i-know-this-is-production."
+            )
         User = get_user_model()
         editor, _ = User.objects.get_or_create(
             username=EDITOR_USERNAME,

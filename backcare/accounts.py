@@ -1,0 +1,128 @@
+"""Sign-in wiring (django-allauth): one door for staff and for readers who want to sign in.
+
+Staff reach the admin through allauth's login page (``backcare/urls.py`` wraps
+the admin's login with ``secure_admin_login``), so every password try counts
+against allauth's ``login_failed`` rate limits, per account and per address
+(``ACCOUNT_RATE_LIMITS``), with the same answer whether or not the account
+exists. Failed sign-ins are logged here with the login name and the address,
+never the password. Editors can be made to add a second factor before the
+admin lets them in (``BACKCARE_REQUIRE_MFA_FOR_EDITORS``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from akismet_service import visitors
+
+logger = logging.getLogger(__name__)
+
+# Words people understand; the same whether the account exists or not.
+ERROR_MESSAGES = {
+    "too_many_login_attempts": _(
+        "Too many failed sign-in attempts for this account or from your network. "
+        "Wait 15 minutes, then try again; if you have forgotten your password, ask the editor to reset it."
+    ),
+    "username_password_mismatch": _("The username or e-mail address, or the password, is not right."),
+    "email_password_mismatch": _("The username or e-mail address, or the password, is not right."),
+}
+
+
+def is_editor(user: Any) -> bool:
+    """Superusers and logins that may manage every teacher's courses."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.has_perm("classes.manage_all_courses"))
+    )
+
+
+def has_second_factor(user: Any) -> bool:
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login form with a label that says what to type (staff use their username)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Username or e-mail address")
+        self.fields["login"].widget.attrs.update(autocomplete="username", placeholder="")
+        if "password" in self.fields:
+            self.fields["password"].widget.attrs["placeholder"] = ""
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {**DefaultAccountAdapter.error_messages, **ERROR_MESSAGES}
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """Our rule for the visitor's address (trusted proxies), counted by its IPv6 /64."""
+        return visitors.rate_key(visitors.client_ip(request)) or "unknown"
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Readers who sign in through a provider get an ordinary, non-staff account."""
+
+    def save_user(self, request: HttpRequest, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form)
+        if user.is_staff or user.is_superuser:  # never from a provider
+            user.is_staff = user.is_superuser = False
+            user.save(update_fields=["is_staff", "is_superuser"])
+        return user
+
+
+@receiver(user_login_failed, dispatch_uid="backcare.accounts.log_failed_login")
+def log_failed_login(
+    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """One log line per failed password: who was tried and from where. Django has already
+    replaced the password in ``credentials``; we never log that key at all."""
+    login = credentials.get("username") or credentials.get("email") or ""
+    address = visitors.client_ip(request) if request is not None else None
+    logger.warning("Failed sign-in for %r from %s", str(login)[:150], address or "an unknown address")
+
+
+class SecondFactorForEditorsMiddleware:
+    """With ``BACKCARE_REQUIRE_MFA_FOR_EDITORS``, an editor without a second factor who opens
+    the admin is sent to add one first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if not settings.BACKCARE_REQUIRE_MFA_FOR_EDITORS:
+            return None
+        match = request.resolver_match
+        if match is None or match.namespace != "admin" or match.url_name in {"login", "logout"}:
+            return None
+        user = request.user
+        if not is_editor(user) or has_second_factor(user):
+            return None
+        messages.warning(
+            request,
+            _(
+                "Editors must sign in with a second factor. Add an authenticator app "
+                "(or a passkey) to your account, then open the admin again."
+            ),
+        )
+        return redirect("mfa_activate_totp")

@@ -1,0 +1,139 @@
+"""Using the shared cache without depending on it.
+
+Redis can be stopped, restarted, full or slow; none of that may cost a page
+or a person's words. ``ResilientRedisCache`` (the production cache backend)
+turns a connection error, a timeout or an error answer from Redis into
+``CacheUnavailable``, a subclass of Python's own ``ConnectionError``, so the
+apps catch it without importing anything of ours (comments knows no other
+app). Each caller does the degraded thing on purpose: the page cache renders
+the page, flood control and the enquiry rate limit ask the database, the
+generation bump is written down in the database for later.
+
+Settings give the Redis client short socket timeouts (``REDIS_TIMEOUT``,
+100 ms), so a hung Redis costs at most that. After a failure this process
+stops trying for ``CACHE_RETRY_SECONDS`` (a circuit breaker): during an
+outage requests go straight to the fallback instead of each waiting for a
+timeout. Each feature's degradation is logged at most once a minute.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+logger = logging.getLogger(__name__)
+
+LOG_EVERY_SECONDS = 60.0
+
+
+def _cache_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:  # pragma: no cover - redis is a runtime dependency
+        pass
+    else:
+        errors.append(RedisError)
+    return tuple(errors)
+
+
+CACHE_ERRORS = _cache_errors()
+
+
+class CacheUnavailable(ConnectionError):
+    """The shared cache could not be used just now; the caller falls back."""
+
+
+@dataclass
+class CacheGuard:
+    """Per-process record of cache trouble: the circuit breaker, the log throttle, the health data."""
+
+    failures: int = 0
+    last_failure_at: datetime | None = None
+    last_failure: str = ""
+    _open_until: float = 0.0
+    _logged_at: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def is_open(self) -> bool:
+        """True while this process skips the cache after a failure."""
+        return time.monotonic() < self._open_until
+
+    def fail(self, feature: str, error: BaseException | str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self.failures += 1
+            self.last_failure_at = timezone.now()
+            self.last_failure = f"{feature}: {error}"[:300]
+            self._open_until = now + settings.CACHE_RETRY_SECONDS
+            logged = self._logged_at.get(feature)
+            should_log = logged is None or now - logged >= LOG_EVERY_SECONDS
+            if should_log:
+                self._logged_at[feature] = now
+        if should_log:
+            logger.warning(
+                "The shared cache is unavailable (%s); %s degrades instead of failing. "
+                "Logged at most once a minute.",
+                error,
+                feature,
+            )
+
+    def reset(self) -> None:
+        """Forget everything (tests)."""
+        with self._lock:
+            self.failures = 0
+            self.last_failure_at = None
+            self.last_failure = ""
+            self._open_until = 0.0
+            self._logged_at.clear()
+
+
+guard = CacheGuard()
+
+
+def guarded[**P, T](feature: str, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """``call(*args, **kwargs)``, or ``CacheUnavailable`` if the cache fails or is being skipped."""
+    if guard.is_open():
+        raise CacheUnavailable(f"{feature}: skipped after a recent cache failure")
+    try:
+        return call(*args, **kwargs)
+    except CacheUnavailable:
+        raise
+    except CACHE_ERRORS as error:
+        guard.fail(feature, f"{type(error).__name__}: {error}")
+        raise CacheUnavailable(f"{feature}: {error}") from error
+
+
+class _GuardedClient:
+    """Django's Redis client with every call going through ``guarded``."""
+
+    def __init__(self, client: object) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> object:
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: object, **kwargs: object) -> object:
+            return guarded("the shared cache", attribute, *args, **kwargs)
+
+        return call
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's RedisCache, raising ``CacheUnavailable`` (a ``ConnectionError``) for any Redis fault,
+    skipping Redis for ``CACHE_RETRY_SECONDS`` after one, and logging it once a minute."""
+
+    @cached_property
+    def _cache(self) -> _GuardedClient:
+        return _GuardedClient(self._class(self._servers, **self._options))

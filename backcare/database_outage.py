@@ -1,0 +1,71 @@
+"""A form posted while the database is unreachable gets a "try again" page that keeps every word.
+
+PostgreSQL restarting (or SQLite's disk failing) must not cost a person what
+they typed. ``KeepThePostMiddleware`` catches a database connection error
+raised by a view answering a POST (a comment, an enquiry): nothing was saved
+(the save's transaction rolled back), and the answer is a 503 page holding
+the same form, filled in, that posts to the same address again. The page is
+rendered without the request's context processors, so it needs no database.
+The admin is left out (``DATABASE_RETRY_EXCLUDE``): its forms carry files.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template import loader
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 10
+# The fields shown to the person, with their labels; every other field is
+# carried along hidden (tokens, the CSRF token, which comment is answered…).
+VISIBLE_FIELDS = {
+    "name": _("Name"),
+    "email": _("E-mail"),
+    "url": _("Website"),
+    "phone": _("Phone"),
+}
+TEXT_FIELDS = {"text": _("Comment"), "message": _("Message")}
+
+
+def retry_page(request: HttpRequest) -> HttpResponse:
+    visible, texts, hidden = [], [], []
+    for name in request.POST:
+        value = request.POST.get(name, "")
+        if name in TEXT_FIELDS:
+            texts.append((name, TEXT_FIELDS[name], value))
+        elif name in VISIBLE_FIELDS:
+            visible.append((name, VISIBLE_FIELDS[name], value))
+        else:
+            hidden.extend((name, item) for item in request.POST.getlist(name))
+    html = loader.get_template("errors/database_retry.html").render(
+        {"action": request.get_full_path(), "visible": visible, "texts": texts, "hidden": hidden}
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class KeepThePostMiddleware:
+    """Answer the retry page for a public form's POST the database could not take."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError) or request.method != "POST":
+            return None
+        if any(request.path_info.startswith(prefix) for prefix in settings.DATABASE_RETRY_EXCLUDE):
+            return None
+        logger.warning("Database unreachable while saving a form at %s: %s", request.path, exception)
+        return retry_page(request)

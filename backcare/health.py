@@ -1,0 +1,166 @@
+"""Is the site serving, and what is degraded? For ``/healthz``, systemd, nginx and the admin banner.
+
+``/healthz`` answers before any other middleware (no host check, no HTTPS
+redirect, no page cache, no session), so a probe from the machine itself,
+by IP address over plain HTTP, reaches it. It shows no secrets: only what
+works, counts and ages. It answers 200 whenever the site can serve pages,
+including with the cache, the task worker or Akismet down (those degrade one
+feature each), and 503 only when the database cannot be reached.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .cache_guard import CACHE_ERRORS, guard
+
+HEALTH_PATH = "/healthz"
+# Older than these, the admin banner says so.
+QUEUE_WARNING_AGE = timedelta(minutes=10)
+UNCHECKED_WARNING_AGE = timedelta(minutes=30)
+
+
+@dataclass
+class HealthReport:
+    database: str = "ok"  # "ok" or "unreachable"
+    cache: str = "ok"  # "ok" or "unavailable"
+    cache_failures: int = 0  # in this process since it started
+    task_queue_depth: int | None = None  # tasks ready to run
+    oldest_queued_task_seconds: int | None = None
+    tasks_running: int | None = None
+    oldest_unchecked_comment_seconds: int | None = None  # pending, no verdict from Akismet yet
+    akismet: str = "ok"  # "ok", "not-configured" or the last check's failure
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def is_serving(self) -> bool:
+        return self.database == "ok"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"status": "ok" if not self.problems else "degraded" if self.is_serving else "down"} | {
+            key: value for key, value in asdict(self).items() if key != "problems"
+        }
+
+    def warnings(self) -> list[str]:
+        """What an editor should know, in words, for the admin banner (Akismet's own are in akismet_service.health)."""
+        found = []
+        if self.cache != "ok":
+            found.append(
+                _(
+                    "The shared cache (Redis) cannot be reached: pages are rendered for every visit, "
+                    "and flood control and rate limits use the database. Nothing is lost."
+                )
+            )
+        if self.oldest_queued_task_seconds is not None and self.oldest_queued_task_seconds > (
+            QUEUE_WARNING_AGE.total_seconds()
+        ):
+            found.append(
+                _(
+                    "%(count)d background tasks are waiting, the oldest for %(minutes)d minutes: "
+                    "is the task worker (manage.py db_worker) running?"
+                )
+                % {"count": self.task_queue_depth, "minutes": self.oldest_queued_task_seconds // 60}
+            )
+        if self.oldest_unchecked_comment_seconds is not None and self.oldest_unchecked_comment_seconds > (
+            UNCHECKED_WARNING_AGE.total_seconds()
+        ):
+            found.append(
+                _("A comment has been waiting %(minutes)d minutes for its spam check.")
+                % {"minutes": self.oldest_unchecked_comment_seconds // 60}
+            )
+        return found
+
+
+def _age(moment: datetime | None, now: datetime) -> int | None:
+    return None if moment is None else max(0, int((now - moment).total_seconds()))
+
+
+def check(*, now: datetime | None = None) -> HealthReport:
+    """Look at every part the site depends on; never raises."""
+    now = now or timezone.now()
+    report = HealthReport(cache_failures=guard.failures)
+    try:
+        cache.get("health:probe")
+    except CACHE_ERRORS as error:
+        guard.fail("health check", f"{type(error).__name__}: {error}")
+        report.cache = "unavailable"
+        report.problems.append("cache")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        _read_queues(report, now)
+    except DatabaseError:
+        report.database = "unreachable"
+        report.problems.append("database")
+        return report
+    report.akismet = _akismet_state()
+    if report.akismet != "ok":
+        report.problems.append("akismet")
+    return report
+
+
+def _akismet_state() -> str:
+    """ "ok", "not-configured", or the failure of the latest call (akismet_service.health records them)."""
+    from akismet_service import api
+    from akismet_service import health as akismet_health
+
+    if not api.is_configured():
+        return str(api.Failure.NOT_CONFIGURED)
+    state = akismet_health.current()
+    return state.last_failure if state.is_failing else "ok"
+
+
+def _read_queues(report: HealthReport, now: datetime) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from comments.models import Comment
+
+    ready = DBTaskResult.objects.ready()
+    report.task_queue_depth = ready.count()
+    oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    report.oldest_queued_task_seconds = _age(oldest, now)
+    report.tasks_running = DBTaskResult.objects.running().count()
+    unchecked = (
+        Comment.objects.held()
+        .filter(checked_at__isnull=True)
+        .order_by("submitted_at")
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+    report.oldest_unchecked_comment_seconds = _age(unchecked, now)
+    if report.oldest_queued_task_seconds and report.oldest_queued_task_seconds > (
+        QUEUE_WARNING_AGE.total_seconds()
+    ):
+        report.problems.append("tasks")
+
+
+def respond(request: HttpRequest) -> HttpResponse:
+    report = check()
+    response = HttpResponse(
+        json.dumps(report.as_dict(), indent=2) + "\n",
+        content_type="application/json",
+        status=200 if report.is_serving else 503,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class HealthCheckMiddleware:
+    """Answers ``/healthz`` first of all; every other request passes through untouched."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path_info == HEALTH_PATH and request.method in ("GET", "HEAD"):
+            return respond(request)
+        return self.get_response(request)

@@ -1,0 +1,383 @@
+"""Course alerts: "tell me when the next course starts", with double opt-in.
+
+1. ``sign_up`` saves an unconfirmed ``AlertSubscription`` (or finds the same one);
+   ``classes.tasks.confirm_alert_signup`` asks Akismet (``comment_type=signup``)
+   and e-mails the signed confirmation link (``send_confirmation``).
+2. ``confirm`` acts on a valid link (POST only: the GET page shows a button), so
+   a mail program that follows links confirms nothing.
+3. Publishing a course calls ``announce`` once per course ever (``AnnouncedCourse``):
+   it queues a ``PendingAlert`` for every confirmed, matching subscription.
+4. ``send_due_alerts`` e-mails each address at most once per
+   ``CLASSES_ALERT_MIN_HOURS_BETWEEN`` hours, every waiting course in one message,
+   with ``List-Unsubscribe`` and one-click ``List-Unsubscribe-Post`` headers.
+
+Tokens are signed with the site's secret key: a changed character, an expired
+link or a link for another address is refused; using a link twice is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import akismet
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from akismet_service import api, health, visitors
+
+from .models import AlertSubscription, AnnouncedCourse, Course, PendingAlert
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "classes.alerts.confirm"
+UNSUBSCRIBE_SALT = "classes.alerts.unsubscribe"
+
+
+# --- Tokens -------------------------------------------------------------------
+
+
+class TokenProblem(Exception):
+    """A link that cannot be used; ``expired`` tells an old link from a broken one."""
+
+    def __init__(self, *, expired: bool) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def email_digest(email: str) -> str:
+    """A keyed digest of the address: links carry this, never the address itself (it would
+    otherwise sit in readable base64 in web server logs)."""
+    return salted_hmac("classes.alerts.email", email.strip().lower(), algorithm="sha256").hexdigest()[:16]
+
+
+def _token(subscription: AlertSubscription, *, salt: str) -> str:
+    return signing.dumps({"id": subscription.pk, "h": email_digest(subscription.email)}, salt=salt)
+
+
+def confirm_token(subscription: AlertSubscription) -> str:
+    return _token(subscription, salt=CONFIRM_SALT)
+
+
+def read_confirm_token(token: str) -> AlertSubscription | None:
+    """The sign-up the link is for; None when it is gone or its address has changed since.
+    Raises ``TokenProblem`` for a link that was tampered with or is more than a week old."""
+    max_age = timedelta(days=settings.CLASSES_ALERT_CONFIRM_DAYS)
+    return _subscription(*_read(token, salt=CONFIRM_SALT, max_age=max_age, fields=("id", "h")))
+
+
+def unsubscribe_token(subscription: AlertSubscription) -> str:
+    return _token(subscription, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token: str) -> AlertSubscription | None:
+    """One of the address's sign-ups (None if they are already gone); ``TokenProblem`` as above."""
+    max_age = timedelta(days=settings.CLASSES_ALERT_UNSUBSCRIBE_MAX_AGE_DAYS)
+    return _subscription(*_read(token, salt=UNSUBSCRIBE_SALT, max_age=max_age, fields=("id", "h")))
+
+
+def _subscription(subscription_id: object, digest: object) -> AlertSubscription | None:
+    subscription = (
+        AlertSubscription.objects.select_related("teacher").filter(pk=subscription_id).first()
+        if isinstance(subscription_id, int)
+        else None
+    )
+    if subscription is None or not constant_time_compare(email_digest(subscription.email), str(digest)):
+        return None
+    return subscription
+
+
+def _read(token: str, *, salt: str, max_age: timedelta, fields: tuple[str, ...]) -> tuple:
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise TokenProblem(expired=True) from None
+    except signing.BadSignature:
+        raise TokenProblem(expired=False) from None
+    if not isinstance(data, dict) or not all(field in data for field in fields):
+        raise TokenProblem(expired=False)
+    return tuple(data[field] for field in fields)
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+# --- Signing up and confirming ------------------------------------------------
+
+
+def take_signup_allowance(ip: str | None) -> bool:
+    """Count one sign-up from this address (IPv6: its /64); False past the hourly allowance.
+
+    With the cache unavailable (``backcare/cache_guard.py``) the database decides:
+    this address's sign-ups kept from the window count instead, never "no limit".
+    """
+    key = f"classes:alerts:signups:{visitors.rate_key(ip) or 'unknown'}"
+    window = settings.CLASSES_ALERT_RATE_WINDOW
+    try:
+        return _count(key, window) <= settings.CLASSES_ALERT_RATE_LIMIT
+    except ConnectionError:
+        recent = AlertSubscription.objects.filter(created_at__gte=timezone.now() - timedelta(seconds=window))
+        wanted = visitors.rate_key(ip)
+        addresses = recent.exclude(ip_address=None).values_list("ip_address", flat=True)[:10_000]
+        saved = sum(visitors.rate_key(address) == wanted for address in addresses) if wanted else 0
+        return saved + 1 <= settings.CLASSES_ALERT_RATE_LIMIT
+
+
+def take_confirmation_allowance(email: str) -> bool:
+    """At most ``CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL`` confirmation e-mails to one inbox a day.
+
+    With the cache unavailable, the inbox's sign-ups of the last day count instead.
+    """
+    key = f"classes:alerts:confirmations:{signing.Signer(salt='alerts-inbox').signature(email)}"
+    try:
+        return _count(key, 24 * 3600) <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
+    except ConnectionError:
+        since = timezone.now() - timedelta(days=1)
+        today = AlertSubscription.objects.filter(email=email.strip().lower(), created_at__gte=since).count()
+        return today <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
+
+
+def _count(key: str, window: int) -> int:
+    """Add one to the counter ``key`` in the shared cache; ConnectionError when the cache is down."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+@dataclass(frozen=True)
+class SignUp:
+    subscription: AlertSubscription
+    needs_confirmation: bool  # False when this address already confirmed the same choice
+
+
+def sign_up(
+    *, email: str, teacher, town: str, language: str, ip: str | None, user_agent: str, site_language: str
+) -> SignUp:
+    """Save the wish unconfirmed, or find the same one: signing up twice never makes two."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        subscription, created = AlertSubscription.objects.get_or_create(
+            email=email,
+            teacher=teacher,
+            town=town,
+            language=language,
+            defaults={"ip_address": ip, "user_agent": user_agent[:400], "site_language": site_language},
+        )
+    if not created and subscription.confirmed_at is None:
+        AlertSubscription.objects.filter(pk=subscription.pk).update(
+            ip_address=ip, user_agent=user_agent[:400]
+        )
+    return SignUp(subscription, needs_confirmation=subscription.confirmed_at is None)
+
+
+def check_signup(
+    subscription: AlertSubscription, *, client: akismet.SyncClient | None, alerts: api.AlertRecorder | None
+) -> AlertSubscription.Verdict:
+    """Ask Akismet about the sign-up. Spam is deleted unsent; no verdict still gets its e-mail
+    (the confirmation link itself proves a person owns the inbox)."""
+    submission = api.Submission(
+        user_ip=subscription.ip_address or "",
+        content="",
+        comment_type="signup",
+        user_agent=subscription.user_agent,
+        permalink=absolute(reverse("classes:alert_signup")),
+        author_email=subscription.email,
+        comment_date_gmt=subscription.created_at,
+        blog_lang=subscription.site_language,
+    )
+    result = api.check(submission, client=client, alerts=alerts)
+    health.record(result)
+    if result.verdict in {api.Verdict.SPAM, api.Verdict.DISCARD}:
+        logger.info("Course alert sign-up %s was spam; deleted.", subscription.pk)
+        subscription.delete()
+        return AlertSubscription.Verdict.SPAM
+    verdict = (
+        AlertSubscription.Verdict.HAM
+        if result.verdict == api.Verdict.HAM
+        else AlertSubscription.Verdict.UNKNOWN
+    )
+    AlertSubscription.objects.filter(pk=subscription.pk).update(verdict=verdict)
+    return verdict
+
+
+def send_confirmation(subscription: AlertSubscription) -> bool:
+    """E-mail the confirmation link; False when this inbox has had its share today."""
+    if not take_confirmation_allowance(subscription.email):
+        logger.info("No more confirmation e-mails today for sign-up %s.", subscription.pk)
+        return False
+    link = absolute(reverse("classes:alert_confirm", args=[confirm_token(subscription)]))
+    with translation.override(subscription.site_language):
+        body = "\n".join(
+            [
+                _("Someone, probably you, asked BackCare to e-mail this address about %(choice)s.")
+                % {"choice": subscription.choice_label},
+                "",
+                _("To start the alerts, open this link and press “Yes, send me alerts”:"),
+                link,
+                "",
+                _(
+                    "The link works for %(days)s days. If you did not ask, ignore this e-mail: nothing is sent."
+                )
+                % {"days": settings.CLASSES_ALERT_CONFIRM_DAYS},
+            ]
+        )
+        EmailMessage(
+            subject=_("Please confirm your BackCare course alerts"), body=body, to=[subscription.email]
+        ).send()
+    return True
+
+
+def confirm(subscription: AlertSubscription, *, now: datetime | None = None) -> AlertSubscription:
+    """Start the alerts; the sign-up's IP address and browser, kept only for the spam check, are
+    cleared. Confirming again changes nothing."""
+    now = now or timezone.now()
+    AlertSubscription.objects.filter(pk=subscription.pk, confirmed_at__isnull=True).update(
+        confirmed_at=now, ip_address=None, user_agent=""
+    )
+    subscription.refresh_from_db()
+    return subscription
+
+
+def unsubscribe(email: str) -> int:
+    """Delete every alert for the address (and what waits to be sent to it)."""
+    deleted, _counts = AlertSubscription.objects.filter(email=email.strip().lower()).delete()
+    return deleted
+
+
+# --- Announcing a course ------------------------------------------------------
+
+
+def announce(course_id: int) -> int:
+    """Queue the course for every confirmed, matching subscriber, once per course ever.
+
+    Returns how many subscriptions were queued (0 when it was announced before, or
+    is not published, or has no session to come).
+    """
+    course = Course.objects.published().upcoming().select_related("venue").filter(pk=course_id).first()
+    if course is None:
+        return 0
+    with transaction.atomic():
+        _announced, created = AnnouncedCourse.objects.get_or_create(course=course)
+        if not created:
+            return 0
+        pending = [
+            PendingAlert(subscription=subscription, course=course)
+            for subscription in AlertSubscription.objects.confirmed().matching(course)
+        ]
+        PendingAlert.objects.bulk_create(pending, ignore_conflicts=True)
+    return len(pending)
+
+
+def send_due_alerts(*, now: datetime | None = None, connection=None) -> int:
+    """E-mail every address with waiting courses that has had no alert for a day. Returns e-mails sent.
+
+    Batched: up to ``CLASSES_ALERT_BATCH`` addresses share one mail connection.
+    Each address is claimed in a transaction (locked on PostgreSQL), so two
+    workers never both send it; if sending fails, nothing is marked sent and
+    the next run tries again.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.CLASSES_ALERT_MIN_HOURS_BETWEEN)
+    # Courses taken off the site, or over, are not news any more.
+    live = Course.objects.published().upcoming(timezone.localdate(now)).values("pk")
+    PendingAlert.objects.exclude(course__in=live).delete()
+    sent_recently = AlertSubscription.objects.filter(
+        email=OuterRef("subscription__email"), last_sent_at__gt=cutoff
+    )
+    due = (
+        PendingAlert.objects.filter(subscription__confirmed_at__isnull=False)
+        .exclude(Exists(sent_recently))
+        .order_by("subscription__email")
+        .values_list("subscription__email", flat=True)
+        .distinct()
+    )
+    sent = 0
+    while emails := list(due[: settings.CLASSES_ALERT_BATCH]):
+        batch = 0
+        with connection or mailers.default as mail:
+            for email in emails:
+                batch += _send_one(email, now=now, cutoff=cutoff, connection=mail)
+        sent += batch
+        if not batch:  # another worker took them: nothing left for this one
+            break
+    return sent
+
+
+def _send_one(email: str, *, now: datetime, cutoff: datetime, connection) -> int:
+    with transaction.atomic():
+        subscriptions = list(AlertSubscription.objects.select_for_update().filter(email=email).order_by("pk"))
+        if any(s.last_sent_at and s.last_sent_at > cutoff for s in subscriptions):
+            return 0
+        pending = list(
+            PendingAlert.objects.filter(subscription__in=[s.pk for s in subscriptions if s.confirmed_at])
+            .select_related("course__venue", "subscription")
+            .prefetch_related("course__teachers")
+            .order_by("course__pk")
+        )
+        if not pending:
+            return 0
+        courses = list({alert.course.pk: alert.course for alert in pending}.values())
+        reasons = sorted({alert.subscription.choice_label for alert in pending})
+        message = alert_message(subscriptions[0], courses, reasons)
+        connection.send_messages([message])
+        PendingAlert.objects.filter(pk__in=[alert.pk for alert in pending]).delete()
+        AlertSubscription.objects.filter(email=email).update(last_sent_at=now)
+    return 1
+
+
+def alert_message(subscription: AlertSubscription, courses: list[Course], reasons: list[str]) -> EmailMessage:
+    """One e-mail for every waiting course; its unsubscribe link stops every alert to the address."""
+    email, site_language = subscription.email, subscription.site_language
+    unsubscribe_url = absolute(reverse("classes:alert_unsubscribe", args=[unsubscribe_token(subscription)]))
+    dated = {
+        course.pk: course for course in Course.objects.filter(pk__in=[c.pk for c in courses]).with_dates()
+    }
+    with translation.override(site_language):
+        if len(courses) == 1:
+            subject = _("New BackCare course: %(title)s") % {"title": courses[0].title}
+        else:
+            subject = _("%(count)s new BackCare courses") % {"count": len(courses)}
+        lines = [
+            _("A new yoga for backs course is open:")
+            if len(courses) == 1
+            else _("New yoga for backs courses:")
+        ]
+        for course in courses:
+            first = dated[course.pk].first_date
+            lines += [
+                "",
+                course.title,
+                _("with %(teachers)s") % {"teachers": ", ".join(t.name for t in course.teachers.all())},
+                _("%(venue)s, from %(date)s")
+                % {"venue": course.venue, "date": date_format(first, "l j F Y")},
+                absolute(course.get_absolute_url()),
+            ]
+        lines += [
+            "",
+            "—",
+            _("You get this because you asked for %(reasons)s.") % {"reasons": "; ".join(reasons)},
+            _("To stop every course alert to this address, open: %(url)s") % {"url": unsubscribe_url},
+        ]
+        return EmailMessage(
+            subject=subject,
+            body="\n".join(lines),
+            to=[email],
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )

@@ -1,0 +1,156 @@
+"""The teacher's one-tap changes from the admin start page: cancel or move a session, update places.
+
+Each form applies the same rules as the full course form (the model's own
+validation, one session per day, the publishing rule), and describes its
+change twice: for the course history, in the words Django's own forms use
+(so the history reads the same whichever way the change was made), and for
+the teacher, as what readers now see.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from .models import Course, Session, publishing_problem
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def day_name(day: date) -> str:
+    """ "Wednesday 2 December": how the site names a session's day."""
+    return date_format(day, "l j F")
+
+
+def change_message(obj: Course | Session, field_names: list[str]) -> list[dict[str, Any]]:
+    """A LogEntry message in the shape the admin's own forms and inlines write."""
+    labels = [str(capfirst(obj._meta.get_field(name).verbose_name)) for name in field_names]
+    if isinstance(obj, Session):
+        return [{"changed": {"name": str(Session._meta.verbose_name), "object": str(obj), "fields": labels}}]
+    return [{"changed": {"fields": labels}}]
+
+
+def _refuse_unpublishing(session: Session, *, date_after: date | None) -> None:
+    """The full form's publishing rule: a course on the site keeps at least one date to come."""
+    others = session.course.sessions.exclude(pk=session.pk).filter(is_cancelled=False)
+    dates = [*others.values_list("date", flat=True), *([date_after] if date_after else [])]
+    if problem := publishing_problem(session.course.is_published, dates):
+        raise ValidationError(problem)
+
+
+class CancelSessionForm(forms.ModelForm):
+    submit_label = gettext_lazy("Cancel this session")
+
+    class Meta:
+        model = Session
+        fields = ["cancellation_reason"]
+        labels = {"cancellation_reason": gettext_lazy("Why is it cancelled?")}
+        help_texts = {
+            "cancellation_reason": gettext_lazy(
+                "Readers see this next to the date, for example “teacher away” or “hall closed”."
+            )
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cancellation_reason"].required = True
+        self.instance.is_cancelled = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        _refuse_unpublishing(self.instance, date_after=None)
+        return data
+
+    def history(self) -> list[dict[str, Any]]:
+        return change_message(self.instance, ["is_cancelled", "cancellation_reason"])
+
+    def readers_see(self) -> str:
+        return _("Readers now see %(day)s as cancelled: %(reason)s.") % {
+            "day": day_name(self.instance.date),
+            "reason": self.instance.cancellation_reason,
+        }
+
+
+class MoveSessionForm(forms.ModelForm):
+    submit_label = gettext_lazy("Move this session")
+
+    class Meta:
+        model = Session
+        fields = ["date", "start_time", "end_time"]
+        labels = {
+            "date": gettext_lazy("New date"),
+            "start_time": gettext_lazy("Starts at"),
+            "end_time": gettext_lazy("Ends at"),
+        }
+        widgets = {"date": DATE_INPUT, "start_time": TIME_INPUT, "end_time": TIME_INPUT}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.moved_from = self.instance.date
+
+    def clean_date(self) -> date:
+        day: date = self.cleaned_data["date"]
+        if self.instance.course.sessions.exclude(pk=self.instance.pk).filter(date=day).exists():
+            raise ValidationError(_("This course already has a session on that date."))
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("date") and not self.instance.is_cancelled:
+            _refuse_unpublishing(self.instance, date_after=data["date"])
+        return data
+
+    def history(self) -> list[dict[str, Any]]:
+        return change_message(self.instance, self.changed_data)
+
+    def readers_see(self) -> str:
+        session = self.instance
+        return _("Readers now see the session of %(old)s on %(new)s, %(start)s to %(end)s.") % {
+            "old": day_name(self.moved_from),
+            "new": day_name(session.date),
+            "start": session.start_time.strftime("%H:%M"),
+            "end": session.end_time.strftime("%H:%M"),
+        }
+
+
+class PlacesForm(forms.ModelForm):
+    submit_label = gettext_lazy("Save places and booking")
+
+    class Meta:
+        model = Course
+        fields = ["places_left", "booking_status"]
+        widgets = {"places_left": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})}
+
+    def clean_places_left(self) -> int:
+        places: int = self.cleaned_data["places_left"]
+        if places > self.instance.capacity:
+            raise ValidationError(
+                _("This course has %(capacity)s places in total: give a number up to %(capacity)s.")
+                % {"capacity": self.instance.capacity}
+            )
+        return places
+
+    def history(self) -> list[dict[str, Any]]:
+        return change_message(self.instance, self.changed_data)
+
+    def readers_see(self) -> str:
+        course = self.instance
+        if not course.is_published:
+            return _("Saved. “%(title)s” is a draft, so readers do not see it yet.") % {"title": course.title}
+        return ngettext(
+            "Readers now see “%(title)s” with %(places)s place left: %(status)s.",
+            "Readers now see “%(title)s” with %(places)s places left: %(status)s.",
+            course.places_left,
+        ) % {
+            "title": course.title,
+            "places": course.places_left,
+            "status": course.get_booking_status_display(),
+        }

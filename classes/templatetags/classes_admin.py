@@ -1,0 +1,40 @@
+"""``{% your_courses %}``: the teacher's courses at the top of the admin start page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from ..models import Course, Session
+
+register = template.Library()
+
+NEXT_SESSIONS = 4
+
+
+def courses_for_start_page(user) -> list[Course]:
+    """A login's upcoming courses with their next few sessions (cancelled ones too, marked)."""
+    today = timezone.localdate()
+    to_come = Session.objects.filter(date__gte=today).order_by("date", "start_time")
+    courses = (
+        Course.objects.taught_by(user)
+        .upcoming(today)
+        .prefetch_related(Prefetch("sessions", queryset=to_come, to_attr="sessions_to_come"))
+    )
+    for course in courses:
+        course.next_sessions = course.sessions_to_come[:NEXT_SESSIONS]
+    return list(courses)
+
+
+@register.inclusion_tag("admin/classes/your_courses.html", takes_context=True)
+def your_courses(context: template.Context) -> dict[str, Any]:
+    user = context["request"].user
+    is_teacher = hasattr(user, "teacher_profile")
+    return {
+        "show": is_teacher,
+        "courses": courses_for_start_page(user) if is_teacher else [],
+        "can_add": user.has_perm("classes.add_course"),
+    }

@@ -1,0 +1,27 @@
+"""Background work for the exercises app: building the PDF handouts."""
+
+from __future__ import annotations
+
+import logging
+
+from django.tasks import task
+
+from . import handouts
+from .models import Handout
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def build_handout(handout_id: int) -> bool:
+    """Rebuild one handout's PDF. A failure keeps the last good PDF online and records why."""
+    handout = Handout.objects.filter(pk=handout_id).first()
+    if handout is None:
+        return False
+    try:
+        handouts.build(handout)
+    except Exception as error:
+        logger.exception("Could not build handout %s", handout_id)
+        Handout.objects.filter(pk=handout_id).update(build_error=f"{type(error).__name__}: {error}"[:300])
+        return False
+    return True

@@ -1,0 +1,32 @@
+"""``{% picture exercise_or_step %}``: the uploaded picture in several WebP widths, else our drawing."""
+
+from __future__ import annotations
+
+from django import template
+from django.templatetags.static import static
+
+from exercises import pictures
+
+register = template.Library()
+
+
+@register.inclusion_tag("exercises/includes/picture.html")
+def picture(
+    item, sizes: str = "(min-width: 48rem) 44rem, 100vw", css_class: str = "", lazy: bool = False
+) -> dict:
+    """Everything the <img> needs, so width and height are always set and nothing shifts as it loads."""
+    context = {"alt": item.image_alt, "sizes": sizes, "css_class": css_class, "lazy": lazy, "src": ""}
+    if item.image and item.image_width:
+        context.update(
+            src=item.image.url,
+            srcset=pictures.srcset(item.image, item.image_width),
+            width=item.image_width,
+            height=item.image_height,
+        )
+    elif item.drawing:
+        context.update(
+            src=static(f"exercises/drawings/{item.drawing}"),
+            width=pictures.DRAWING_WIDTH,
+            height=pictures.DRAWING_HEIGHT,
+        )
+    return context

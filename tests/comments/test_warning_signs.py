@@ -1,0 +1,54 @@
+"""A comment describing the warning signs of a back emergency: held for a person, urgent advice first."""
+
+import akismet
+import pytest
+from django.urls import reverse
+
+from comments import rules
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)
+def test_a_comment_about_saddle_numbness_sends_the_writer_to_urgent_advice(post_comment, exercise, client):
+    response = post_comment(exercise, text="I've lost feeling in my saddle area, should I keep going?")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("safety:help_now"))
+    advice = client.get(response.url)
+    body = advice.content.decode()
+    assert "NHS 111 Wales" in body
+    assert "999" in body
+    assert body.index("Please get medical help now") < body.index("Your message is saved")
+    assert Comment.objects.get().get_absolute_url() in body
+
+
+@pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)
+def test_a_comment_with_warning_signs_is_held_with_that_reason_even_when_akismet_calls_it_ham(
+    post_comment, exercise, settings
+):
+    settings.COMMENTS_HOLD_FIRST_TIME = False
+    post_comment(exercise, text="Since my fall both legs feel weak and I can't pee")
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.held_reason == rules.WARNING_SIGNS
+
+
+@pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)
+def test_an_ordinary_comment_about_stiffness_goes_back_to_the_page(post_comment, exercise, settings):
+    settings.COMMENTS_HOLD_FIRST_TIME = False
+    response = post_comment(exercise, text="My back is stiff after long train journeys, this helps.")
+    assert not response.url.startswith(reverse("safety:help_now"))
+    assert Comment.objects.get().held_reason != rules.WARNING_SIGNS
+
+
+def test_the_advice_page_links_back_only_to_a_page_of_this_site(client):
+    response = client.get(reverse("safety:help_now"), {"next": "https://evil.example.org/"})
+    assert response.status_code == 200
+    assert 'href="https://evil.example.org/"' not in response.content.decode()
+    assert "Back to the page you wrote on" not in response.content.decode()
+    response = client.get(reverse("safety:help_now"), {"next": "//evil.example.org/"})
+    assert 'href="//evil.example.org/"' not in response.content.decode()
+    assert "Back to the page you wrote on" not in response.content.decode()
+    response = client.get(reverse("safety:help_now"), {"next": "/exercises/knee-walking/#comment-1"})
+    assert 'href="/exercises/knee-walking/#comment-1"' in response.content.decode()

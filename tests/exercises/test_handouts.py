@@ -1,0 +1,206 @@
+"""The PDF handouts: what a reader finds in them, and how they are built and served."""
+
+import io
+
+import pytest
+import zxingcpp
+from django.urls import reverse
+from PIL import Image
+from pypdf import PdfReader
+
+from exercises import demo, handouts
+from exercises.models import Handout, HandoutItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_handout(settings):
+    settings.SITE_URL = "https://backcare.example.org"
+    demo.load()
+    handout = Handout.objects.get(slug="back-care-handout")
+    return handouts.build(handout)
+
+
+def pdf_of(handout: Handout) -> PdfReader:
+    with handout.pdf.open("rb") as stored:
+        return PdfReader(io.BytesIO(stored.read()))
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def test_the_demo_handout_has_each_exercise_with_its_dose_and_when_to_stop(demo_handout):
+    text = " ".join(page_texts(pdf_of(demo_handout)))
+    for title in ["Back care handout", "Knee walking", "Knees to chest", "Pelvic tilts", "Cat and cow"]:
+        assert title in text
+    assert "about 20 steps" in text
+    assert "morning and night" in text
+    assert "When to stop" in text
+    assert "Stop if the movement causes pain rather than easing stiffness." in text
+    assert "When to get help now" in text
+    assert "NHS 111 Wales" in text
+
+
+def test_every_page_is_a4_and_numbered_with_the_practices_details(demo_handout):
+    reader = pdf_of(demo_handout)
+    total = len(reader.pages)
+    assert total == demo_handout.pdf_pages
+    for number, (page, text) in enumerate(zip(reader.pages, page_texts(reader), strict=True), 1):
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+        assert f"Page {number} of {total}" in text
+        assert "hello@backcare.example.org" in text
+
+
+def test_each_exercise_has_a_short_address_and_a_qr_code_that_opens_it(demo_handout):
+    reader = pdf_of(demo_handout)
+    text = " ".join(page_texts(reader))
+    decoded = []
+    for page in reader.pages:
+        for image in page.images:
+            picture = Image.open(io.BytesIO(image.data))
+            decoded += [result.text for result in zxingcpp.read_barcodes(picture)]
+    expected = [f"https://backcare.example.org/e/{slug}/" for slug in demo.HANDOUT["exercises"]]
+    # pypdf lists an image once for each place it is drawn from; each code is one exercise.
+    assert list(dict.fromkeys(decoded)) == expected
+    assert "backcare.example.org /e/knee-walking/" in text
+
+
+def test_the_short_address_leads_to_the_exercise(client):
+    from tests.factories import ExerciseFactory
+
+    exercise = ExerciseFactory(slug="knee-walking")
+    response = client.get("/e/knee-walking/")
+    assert response.status_code == 301
+    assert response.url == exercise.get_absolute_url()
+
+
+def test_the_handout_carries_the_drawings_of_the_positions(demo_handout):
+    # The SVG drawings are drawn as vectors into the pages; each one has a mat of the
+    # drawings' own warm colour (#f3ead7), which nothing else on the page uses.
+    mat_fill = b"0.952941 0.917647 0.843137 rg"
+    drawn = sum(page.get_contents().get_data().count(mat_fill) for page in pdf_of(demo_handout).pages)
+    # Four starting positions and eight pictured steps.
+    assert drawn == 12
+
+
+def test_the_handout_is_served_at_its_stable_address_with_a_long_cache_and_an_etag(client, demo_handout):
+    response = client.get(reverse("exercises:handout", args=["back-care-handout"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "max-age=604800" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"]
+    assert response["ETag"] == f'"{demo_handout.pdf_etag}"'
+    again = client.get(
+        reverse("exercises:handout", args=["back-care-handout"]), HTTP_IF_NONE_MATCH=response["ETag"]
+    )
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_an_unpublished_handout_is_not_found(client, demo_handout):
+    Handout.objects.update(is_published=False)
+    assert client.get(reverse("exercises:handout", args=["back-care-handout"])).status_code == 404
+
+
+def test_the_knee_walking_page_links_the_handout_with_its_real_size_and_pages(client, demo_handout):
+    page = client.get(reverse("exercises:detail", args=["knee-walking"])).content.decode()
+    assert demo_handout.get_absolute_url() in page
+    size = f"PDF, {demo_handout.pdf_pages} pages, {demo_handout.pdf_kilobytes} KB"
+    assert size in page
+    assert demo_handout.pdf_kilobytes == round(len(pdf_of_bytes(demo_handout)) / 1024)
+
+
+def pdf_of_bytes(handout: Handout) -> bytes:
+    with handout.pdf.open("rb") as stored:
+        return stored.read()
+
+
+def test_changing_an_exercise_in_the_admin_rebuilds_its_handouts(
+    editor_client, demo_handout, django_capture_on_commit_callbacks
+):
+    from tests.exercises.test_admin import exercise_form
+
+    exercise = demo_handout.items.get(position=1).exercise
+    steps = list(exercise.steps.all())
+    step_fields = {}
+    for n, step in enumerate(steps):
+        step_fields |= {
+            f"steps-{n}-id": str(step.pk),
+            f"steps-{n}-exercise": str(exercise.pk),
+            f"steps-{n}-position": str(step.position),
+            f"steps-{n}-text": step.text,
+            f"steps-{n}-drawing": step.drawing,
+            f"steps-{n}-image_alt": step.image_alt,
+        }
+    data = exercise_form(
+        exercise.category,
+        title=exercise.title,
+        slug=exercise.slug,
+        repetitions="about 30 steps",
+        **{"steps-TOTAL_FORMS": str(len(steps)), "steps-INITIAL_FORMS": str(len(steps))},
+        **step_fields,
+    )
+    before = demo_handout.pdf_etag
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(reverse("admin:exercises_exercise_change", args=[exercise.pk]), data)
+    assert response.status_code == 302
+    demo_handout.refresh_from_db()
+    assert demo_handout.pdf_etag != before
+    assert "about 30 steps" in " ".join(page_texts(pdf_of(demo_handout)))
+
+
+def test_an_editor_composes_a_handout_in_the_admin_and_its_pdf_is_built(
+    editor_client, django_capture_on_commit_callbacks
+):
+    from tests.factories import ExerciseFactory
+
+    first, second = ExerciseFactory(title="Knee walking"), ExerciseFactory(title="Pelvic tilts")
+    data = {
+        "title": "Morning back routine",
+        "slug": "morning",
+        "intro": "Two small movements.",
+        "closing_note": "See you in class.",
+        "is_published": "on",
+        "items-TOTAL_FORMS": "2",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-position": "2",
+        "items-0-exercise": str(first.pk),
+        "items-1-position": "1",
+        "items-1-exercise": str(second.pk),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(reverse("admin:exercises_handout_add"), data)
+    assert response.status_code == 302
+    handout = Handout.objects.get(slug="morning")
+    text = " ".join(page_texts(pdf_of(handout)))
+    assert text.index("Pelvic tilts") < text.index("Knee walking")
+    assert "Two small movements." in text
+    assert "See you in class." in text
+    assert handout.pdf_pages == 1
+
+
+def test_a_build_that_fails_keeps_the_last_pdf_and_records_why(demo_handout, monkeypatch):
+    from exercises.tasks import build_handout
+
+    def broken(*args, **kwargs):
+        raise OSError("fonts missing")
+
+    monkeypatch.setattr(handouts, "render_pdf", broken)
+    before = demo_handout.pdf.name
+    build_handout.call(demo_handout.pk)
+    demo_handout.refresh_from_db()
+    assert demo_handout.pdf.name == before
+    assert "fonts missing" in demo_handout.build_error
+
+
+def test_the_same_exercise_cannot_be_in_a_handout_twice(demo_handout):
+    from django.core.exceptions import ValidationError
+
+    item = demo_handout.items.first()
+    with pytest.raises(ValidationError, match="already in the handout"):
+        HandoutItem(handout=demo_handout, exercise=item.exercise, position=9).validate_constraints()

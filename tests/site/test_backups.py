@@ -1,0 +1,79 @@
+"""`manage.py backup` keeps N whole generations with a manifest; `restore` refuses a damaged one.
+
+The round trip under load (backing up while comments are posted, restoring
+into a fresh database) is in tests/deploy/test_backup.py, on SQLite and PostgreSQL.
+"""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from backcare import backups
+from tests.comments.factories import CommentFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # These restore into the test database itself, which only SQLite's backup API does in place;
+    # the PostgreSQL round trip (pg_dump, pg_restore into a fresh database) is tests/deploy/test_backup.py.
+    pytest.mark.skipif(
+        connection.vendor != "sqlite", reason="PostgreSQL is covered by tests/deploy/test_backup.py"
+    ),
+]
+
+
+def backup(root, keep=3) -> str:
+    out = io.StringIO()
+    call_command("backup", "--to", str(root), "--keep", str(keep), stdout=out)
+    return out.getvalue()
+
+
+def test_a_backup_holds_the_database_media_and_a_manifest_of_what_it_holds(tmp_path, settings):
+    CommentFactory.create_batch(3)
+    (settings.MEDIA_ROOT / "exercises").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "exercises" / "knee.jpg").write_bytes(b"not really a jpeg")
+    assert "3 comments" in backup(tmp_path)
+    (folder,) = backups.list_backups(tmp_path)
+    assert {p.name for p in folder.iterdir()} == {"database.sqlite3", "media.tar.gz", "manifest.json"}
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["summary"]["counts"]["comments.Comment"] == 3
+    with connection.cursor() as cursor:
+        live = backups.checksum(cursor, CommentFactory._meta.model)
+    assert manifest["summary"]["checksums"]["comments.Comment"] == live
+
+
+def test_only_the_newest_generations_are_kept(tmp_path):
+    for n in range(4):
+        (tmp_path / f"backcare-2026010{n}T000000Z").mkdir()
+        (tmp_path / f"backcare-2026010{n}T000000Z" / "manifest.json").write_text("{}")
+    backup(tmp_path, keep=2)
+    names = [p.name for p in backups.list_backups(tmp_path)]
+    assert len(names) == 2
+    assert names[0] == "backcare-20260103T000000Z"
+
+
+def test_restore_refuses_a_damaged_backup_and_changes_nothing(tmp_path):
+    CommentFactory.create_batch(2)
+    backup(tmp_path)
+    (folder,) = backups.list_backups(tmp_path)
+    with (folder / "database.sqlite3").open("r+b") as database:
+        database.seek(200)
+        database.write(b"\0damaged\0")
+    CommentFactory()
+    with pytest.raises(CommandError, match="damaged"):
+        call_command("restore", str(folder), "--no-input", stdout=io.StringIO())
+    assert CommentFactory._meta.model.objects.count() == 3
+
+
+def test_restore_brings_back_the_rows_of_the_backup(tmp_path):
+    kept = CommentFactory.create_batch(2)
+    backup(tmp_path)
+    CommentFactory(text="Written after the backup")
+    out = io.StringIO()
+    call_command("restore", str(backups.list_backups(tmp_path)[-1]), "--no-input", stdout=out)
+    assert "every count and checksum matches" in out.getvalue()
+    remaining = CommentFactory._meta.model.objects.all()
+    assert sorted(c.pk for c in remaining) == sorted(c.pk for c in kept)

@@ -1,0 +1,297 @@
+"""With the shared cache down or hung, every page still answers, nothing anyone writes is lost,
+flood control and the enquiry rate limit still hold (from the database), and no page cached
+before a change made during the outage is served once the cache is back."""
+
+import logging
+import socket
+from collections.abc import Iterator
+
+import pytest
+import redis
+from django.core.cache.backends.locmem import LocMemCache
+from django.test import Client
+from django.urls import reverse
+
+from backcare.cache_guard import guard, guarded
+from backcare.models import MissedPageInvalidation
+from backcare.pagecache import reconciler
+from classes.models import Enquiry
+from comments.models import Comment
+from exercises.models import Exercise
+from tests.classes.factories import TeacherFactory
+from tests.comments.conftest import comment_data
+from tests.comments.factories import CommentFactory
+from tests.factories import ExerciseFactory
+
+pytestmark = pytest.mark.django_db
+
+FAILING = ("get", "get_many", "set", "add", "incr", "delete", "set_many")
+
+
+def refuse_like_a_stopped_redis(*args, **kwargs):
+    """What the production backend (ResilientRedisCache) does when redis-py cannot connect."""
+
+    def connect():
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    return guarded("the shared cache", connect)
+
+
+@pytest.fixture
+def cache_down(monkeypatch) -> Iterator[None]:
+    """Every cache call fails as in production when Redis is stopped; undo() brings it back with its data."""
+    for name in FAILING:
+        monkeypatch.setattr(LocMemCache, name, refuse_like_a_stopped_redis)
+    yield
+    monkeypatch.undo()
+
+
+def bring_cache_back(monkeypatch) -> None:
+    monkeypatch.undo()
+    guard._open_until = 0.0  # as if the breaker's pause (CACHE_RETRY_SECONDS) had passed
+
+
+@pytest.fixture
+def exercise():
+    return ExerciseFactory(title="Knee walking", slug="knee-walking")
+
+
+@pytest.fixture
+def real_redis_client_settings(settings):
+    """A real RedisCache with the production timeouts; the test points it at a dead or hung server."""
+
+    def point_at(port: int) -> None:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "backcare.cache_guard.ResilientRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+                "OPTIONS": {
+                    "socket_connect_timeout": settings.REDIS_TIMEOUT,
+                    "socket_timeout": settings.REDIS_TIMEOUT,
+                },
+            }
+        }
+
+    return point_at
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- Pages ---------------------------------------------------------------------
+
+
+def test_pages_render_when_redis_refuses_connections(client, exercise, real_redis_client_settings):
+    real_redis_client_settings(closed_port())
+    # /admin/login/ hands over to the staff door (allauth), which must render too.
+    for url in ("/", "/exercises/", exercise.get_absolute_url(), "/admin/login/"):
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+    assert Client().get(exercise.get_absolute_url())["X-Page-Cache"] == "unavailable"
+
+
+def test_pages_render_when_redis_accepts_connections_but_never_answers(
+    client, exercise, real_redis_client_settings
+):
+    with socket.socket() as hung:  # listens, never accepts: the kernel's backlog takes the connection
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(16)
+        real_redis_client_settings(hung.getsockname()[1])
+        response = client.get(exercise.get_absolute_url())
+    assert response.status_code == 200
+    assert "Knee walking" in response.content.decode()
+
+
+def test_a_page_rendered_during_an_outage_is_still_public_with_validators(client, exercise, cache_down):
+    response = client.get(exercise.get_absolute_url())
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"]
+    assert response["ETag"]
+
+
+def test_saving_content_succeeds_while_the_cache_is_down(exercise, cache_down, committed):
+    with committed():
+        exercise.title = "Knee walking, saved during the outage"
+        exercise.save()
+    assert Exercise.objects.get(pk=exercise.pk).title == "Knee walking, saved during the outage"
+    assert MissedPageInvalidation.objects.exists()
+
+
+def test_a_change_made_during_the_outage_is_shown_once_the_cache_is_back(
+    client, exercise, cache_down, monkeypatch, settings, committed
+):
+    monkeypatch.undo()
+    client.get(exercise.get_absolute_url())
+    assert client.get(exercise.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    for name in FAILING:  # Redis goes away, keeping the page it holds
+        monkeypatch.setattr(LocMemCache, name, refuse_like_a_stopped_redis)
+    with committed():
+        exercise.title = "Knee walking, edited while Redis was down"
+        exercise.save()
+
+    bring_cache_back(monkeypatch)
+    page = client.get(exercise.get_absolute_url())
+    assert "edited while Redis was down" in page.content.decode()
+    assert page["X-Page-Cache"] == "miss"
+    assert not MissedPageInvalidation.objects.exists()
+
+
+def test_a_process_that_saw_no_outage_still_drops_pages_older_than_a_missed_change(
+    client, exercise, settings
+):
+    """Another app server saved the change while Redis was unreachable from it; this one never noticed."""
+    client.get(exercise.get_absolute_url())
+    Exercise.objects.filter(pk=exercise.pk).update(title="Knee walking, changed on the other server")
+    MissedPageInvalidation.objects.create()  # what the other server wrote instead of the bump
+    settings.PAGE_CACHE_RECONCILE_SECONDS = 10
+    reconciler.next_check = 0  # its periodic look is due
+
+    assert "changed on the other server" in client.get(exercise.get_absolute_url()).content.decode()
+    assert not MissedPageInvalidation.objects.exists()
+
+
+def test_a_cached_page_costs_no_query_while_no_missed_change_is_due(
+    client, exercise, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_RECONCILE_SECONDS = 10
+    client.get(exercise.get_absolute_url())
+    reconciler.reset()
+    with django_assert_num_queries(0):
+        assert client.get(exercise.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_the_outage_is_logged_once_not_on_every_request(client, exercise, cache_down, caplog):
+    with caplog.at_level(logging.WARNING, logger="backcare.cache_guard"):
+        for _ in range(5):
+            guard._open_until = 0  # as if each request came after the breaker closed
+            assert client.get(exercise.get_absolute_url()).status_code == 200
+    cache_warnings = [r for r in caplog.records if "shared cache is unavailable" in r.getMessage()]
+    assert len(cache_warnings) == 1
+
+
+def test_after_a_failure_the_cache_is_left_alone_for_a_moment(client, exercise, cache_down):
+    client.get(exercise.get_absolute_url())
+    failures = guard.failures
+    for _ in range(3):
+        client.get(exercise.get_absolute_url())
+    assert guard.failures == failures  # skipped, not retried and timed out each time
+
+
+# --- Comments --------------------------------------------------------------------
+
+
+def comment_post(exercise, client=None, *, remote_addr="203.0.113.9", **fields):
+    return (client or Client()).post(
+        reverse("comments:post"),
+        comment_data(exercise, **fields),
+        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+        REMOTE_ADDR=remote_addr,
+    )
+
+
+def test_a_comment_posted_while_the_cache_is_down_is_saved(client, exercise, cache_down):
+    response = comment_post(exercise, client)
+    assert response.status_code == 302
+    assert Comment.objects.get().text == "Does knee walking help with sciatica too?"
+
+
+def test_flood_control_still_holds_from_the_database_while_the_cache_is_down(client, exercise, cache_down):
+    assert comment_post(exercise, client).status_code == 302
+    second = comment_post(exercise, text="And again, at once.")
+    assert second.status_code == 429
+    assert "And again, at once." in second.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_flood_control_from_the_database_lets_someone_else_post(client, exercise, cache_down):
+    assert comment_post(exercise, client).status_code == 302
+    other = comment_post(exercise, email="bea@example.org", remote_addr="198.51.100.4")
+    assert other.status_code == 302
+
+
+def test_flood_control_from_the_database_forgets_old_comments(client, exercise, cache_down):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    CommentFactory(on=exercise, email="ann@example.org", submitted_at=timezone.now() - timedelta(minutes=5))
+    assert comment_post(exercise, client).status_code == 302
+
+
+# --- Enquiries -------------------------------------------------------------------
+
+
+def send_enquiry(teacher, n: int):
+    client = Client()
+    url = reverse("classes:enquiry", args=[teacher.slug])
+    form = client.get(url)
+    return client.post(
+        url,
+        {
+            "name": "Ann",
+            "email": "ann@example.org",
+            "message": f"Is there room on Tuesdays? ({n})",
+            "csrfmiddlewaretoken": form.context["csrf_token"],
+        },
+        REMOTE_ADDR="203.0.113.9",
+    )
+
+
+def test_the_enquiry_rate_limit_still_holds_from_the_database_while_the_cache_is_down(settings, cache_down):
+    settings.CLASSES_ENQUIRY_RATE_LIMIT = 2
+    teacher = TeacherFactory()
+    assert [send_enquiry(teacher, n).status_code for n in range(3)] == [302, 302, 429]
+    assert Enquiry.objects.count() == 2
+
+
+def sign_up_for_alerts(n: int):
+    return Client().post(
+        reverse("classes:alert_signup"),
+        {"email": f"reader{n}@example.org", "about": "any"},
+        REMOTE_ADDR="203.0.113.9",
+    )
+
+
+def test_course_alert_sign_ups_still_work_and_stay_limited_while_the_cache_is_down(
+    settings, cache_down, mailoutbox, django_capture_on_commit_callbacks
+):
+    from classes.models import AlertSubscription
+
+    settings.CLASSES_ALERT_RATE_LIMIT = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [sign_up_for_alerts(n).status_code for n in range(3)]
+    assert statuses == [302, 302, 429]
+    assert AlertSubscription.objects.count() == 2
+    assert len(mailoutbox) == 2  # the confirmation e-mails still go out
+
+
+# --- Health ----------------------------------------------------------------------
+
+
+def test_health_says_the_cache_is_unavailable_and_still_answers_200(client, cache_down):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["cache"] == "unavailable"
+    assert response.json()["status"] == "degraded"
+
+
+def test_flood_control_still_holds_after_redis_restarted_empty(client, exercise):
+    from django.core.cache import cache
+
+    assert comment_post(exercise).status_code == 302
+    cache.clear()  # a restart without persistence, or the slot evicted
+    assert comment_post(exercise, text="Straight after.").status_code == 429
+
+
+def test_the_enquiry_rate_limit_still_holds_after_redis_restarted_empty(settings):
+    from django.core.cache import cache
+
+    settings.CLASSES_ENQUIRY_RATE_LIMIT = 1
+    teacher = TeacherFactory()
+    assert send_enquiry(teacher, 1).status_code == 302
+    cache.clear()
+    assert send_enquiry(teacher, 2).status_code == 429

@@ -1,0 +1,90 @@
+"""/healthz: what works and what is degraded, never cached, no secrets; 503 only without a database."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import OperationalError, connection
+from django.utils import timezone
+
+from backcare import health
+from comments import tasks
+from comments.models import Comment
+from tests.comments.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_answers_200_with_every_part_reported(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    report = response.json()
+    assert report["database"] == "ok"
+    assert report["cache"] == "ok"
+    assert report["task_queue_depth"] == 0
+    assert report["akismet"] == "not-configured"
+
+
+def test_health_is_never_cached(client):
+    response = client.get("/healthz")
+    assert response["Cache-Control"] == "no-store"
+    assert "X-Page-Cache" not in client.get("/healthz")
+
+
+def test_health_answers_a_probe_by_ip_over_plain_http_in_production(client, settings):
+    settings.ALLOWED_HOSTS = ["backcare.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 200
+
+
+def test_health_shows_no_secret(client, settings):
+    settings.SECRET_KEY = "a-very-secret-key-for-this-test-only-0123456789-abcdefghij"
+    body = client.get("/healthz").content.decode()
+    assert settings.SECRET_KEY not in body
+    assert str(settings.DATABASES["default"]["NAME"]) not in body
+
+
+def test_health_answers_503_only_when_the_database_is_unreachable(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+    assert response.json()["status"] == "down"
+
+
+def test_health_counts_queued_tasks_and_the_oldest_comment_waiting_for_its_check(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    Comment.objects.filter(pk=comment.pk).update(submitted_at=timezone.now() - timedelta(minutes=45))
+    tasks.check_comment.enqueue(comment.pk)
+    report = client.get("/healthz").json()
+    assert report["task_queue_depth"] == 1
+    assert report["oldest_unchecked_comment_seconds"] >= 45 * 60
+
+
+def test_the_admin_banner_tells_the_editor_a_comment_waits_for_its_check(editor_client):
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    Comment.objects.filter(pk=comment.pk).update(submitted_at=timezone.now() - timedelta(hours=2))
+    page = editor_client.get("/admin/").content.decode()
+    assert "A comment has been waiting 120 minutes for its spam check." in page
+
+
+def test_the_admin_banner_says_nothing_about_health_when_all_is_well(editor_client):
+    assert health.check().warnings() == []
+    assert "site-health" not in editor_client.get("/admin/").content.decode()
+
+
+def test_a_teacher_is_not_shown_the_sites_health(client):
+    from tests.classes.factories import teacher_login
+
+    user, _teacher = teacher_login("gwen")
+    client.force_login(user)
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    Comment.objects.filter(pk=comment.pk).update(submitted_at=timezone.now() - timedelta(hours=2))
+    page = client.get("/admin/").content.decode()
+    assert "for its spam check" not in page
+    assert "site-health" not in page
