@@ -190,14 +190,20 @@ def current_generation() -> int:
     return generations(page, guarded("page cache", cache.get_many, [GENERATION_KEY]))[0]
 
 
-def cached_fragment(name: str, scopes: Iterable[str], render: Callable[[], str]) -> str:
-    """A part of pages shared between them, rendered once per generation of ``scopes``, language and day.
+def cached_fragment(name: str, scopes: Iterable[str], render: Callable[[], str], *, path: str = "") -> str:
+    """A part of pages, rendered once per generation of ``scopes``, language and day.
 
-    One cache round trip when it is fresh; a cache that cannot be read or
-    written means rendering it, as if nothing were cached.
+    With ``path``, it is that page's own part (its comments) and also depends
+    on the page's own generation, which a change readers see on that page
+    bumps. One cache round trip when it is fresh; a cache that cannot be read
+    or written means rendering it, as if nothing were cached.
     """
     key = f"{FRAGMENT_PREFIX}{name}:{get_language()}:{timezone.localdate().isoformat()}"
-    fragment = CachedPage(key, (GENERATION_KEY, *(scope_key(scope) for scope in scopes)))
+    generation_keys = [GENERATION_KEY, *(scope_key(scope) for scope in scopes)]
+    if path:
+        key += ":" + hashlib.sha256(path.encode()).hexdigest()
+        generation_keys.append(path_key(path))
+    fragment = CachedPage(key, tuple(generation_keys))
     try:
         found = guarded("page fragments", cache.get_many, [key, *fragment.generation_keys])
         current = generations(fragment, found)

@@ -17,16 +17,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
 from akismet_service import visitors
 from safety import signs
@@ -53,11 +54,15 @@ def group_by_start(courses: list[Course]) -> list[tuple[str, list[Course]]]:
     return [(title, list(group)) for title, group in groupby(courses, key=heading)]
 
 
-class CourseListView(ListView):
-    template_name = "classes/course_list.html"
-    context_object_name = "courses"
+class CourseListing:
+    """What /classes/ shows for one choice of filters, each part read from the database only when
+    the template asks for it: a kept copy of the list (``{% cachedfragment %}``) asks for none."""
 
-    def get_queryset(self) -> QuerySet[Course]:
+    def __init__(self, query: QueryDict) -> None:
+        self.query = query
+
+    @cached_property
+    def form(self) -> CourseFilterForm:
         upcoming = Course.objects.published().upcoming()
         towns = (
             Venue.objects.filter(is_online=False, courses__in=upcoming.values("pk"))
@@ -71,17 +76,35 @@ class CourseListView(ListView):
             .values_list("slug", "name")
             .distinct()
         )
-        self.form = CourseFilterForm(self.request.GET or None, towns=list(towns), teachers=list(teachers))
-        self.form.is_valid()
-        return self.form.filter(upcoming.for_listing())
+        form = CourseFilterForm(self.query or None, towns=list(towns), teachers=list(teachers))
+        form.is_valid()
+        return form
+
+    @cached_property
+    def courses(self) -> list[Course]:
+        return list(self.form.filter(Course.objects.published().upcoming().for_listing()))
+
+    @cached_property
+    def groups(self) -> list[tuple[str, list[Course]]]:
+        return group_by_start(self.courses)
+
+    @cached_property
+    def teachers(self) -> list[Teacher]:
+        """Only read when nothing matches, to suggest a teacher to ask."""
+        return list(Teacher.objects.only("name", "slug"))
+
+
+class CourseListView(TemplateView):
+    template_name = "classes/course_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["form"] = self.form
-        # Only read when nothing matches, to suggest a teacher to ask.
-        context["teachers"] = Teacher.objects.only("name", "slug")
-        context["groups"] = group_by_start(list(context["courses"]))
-        return context
+        filters = [(name, self.request.GET.get(name)) for name in sorted(CourseFilterForm.base_fields)]
+        return super().get_context_data(
+            listing=CourseListing(self.request.GET),
+            # The filters as the page cache keys them: one kept copy of the list per choice.
+            filter_key=urlencode([(name, value) for name, value in filters if value is not None]),
+            **kwargs,
+        )
 
 
 class CourseDetailView(DetailView):

@@ -7,7 +7,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 class PrivateWhenPersonalisedMiddleware:
     """Mark a page private when the comments tag personalised it.
 
-    A template tag cannot touch the response, so ``{% render_comments %}``
+    A template tag cannot touch the response, so ``{% comment_thread %}`` (or the form)
     sets ``request.comments_personalised`` when it pre-fills saved details or
     shows the reader their own comment awaiting approval; such a page must
     never be kept in a shared cache and served to someone else.

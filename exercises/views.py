@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView
 from bilingual.languages import HREFLANG
 
 from . import follow, handouts, routines
-from .models import Category, Exercise, Handout
+from .models import Category, Exercise, Handout, Step
 from .structured_data import exercise_plan
 
 logger = logging.getLogger(__name__)
@@ -52,16 +52,28 @@ class ExerciseDetailView(DetailView):
     context_object_name = "exercise"
 
     def get_queryset(self) -> QuerySet[Exercise]:
-        return Exercise.objects.visible_to(self.request.user).for_detail()
+        # The steps are read only if the page's kept parts are missing (``steps`` below).
+        return Exercise.objects.visible_to(self.request.user).select_related("category", "author")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        canonical_url = settings.SITE_URL + self.object.get_absolute_url()
+        exercise = self.object
+        canonical_url = settings.SITE_URL + exercise.get_absolute_url()
+        language = HREFLANG[self.request.LANGUAGE_CODE]
+
+        def steps() -> QuerySet[Step]:
+            """Called by the template (the head and the article), one query at most for both."""
+            prefetch_related_objects([exercise], "steps")
+            return exercise.steps.all()
+
+        def structured_data() -> dict[str, Any]:
+            steps()
+            return exercise_plan(exercise, url=canonical_url, language=language)
+
         return super().get_context_data(
             canonical_url=canonical_url,
-            structured_data=exercise_plan(
-                self.object, url=canonical_url, language=HREFLANG[self.request.LANGUAGE_CODE]
-            ),
-            handouts=Handout.objects.published().containing(self.object).exclude(pdf=""),
+            steps=steps,
+            structured_data=structured_data,
+            handouts=Handout.objects.published().containing(exercise).exclude(pdf=""),
             **kwargs,
         )
 
@@ -71,11 +83,17 @@ class ExercisePrintView(ExerciseDetailView):
 
     template_name = "exercises/exercise_print.html"
 
+    def get_queryset(self) -> QuerySet[Exercise]:
+        return Exercise.objects.visible_to(self.request.user).for_detail()
+
 
 class ExerciseFollowView(ExerciseDetailView):
     """Follow along: one step at a time with JavaScript; the numbered steps without it."""
 
     template_name = "exercises/follow.html"
+
+    def get_queryset(self) -> QuerySet[Exercise]:
+        return Exercise.objects.visible_to(self.request.user).for_detail()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(

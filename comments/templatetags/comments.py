@@ -1,4 +1,4 @@
-"""``{% load comments %}{% render_comments object %}``: an object's comments and the form."""
+"""``{% load comments %}{% comment_thread object %}{% comment_form_block object %}``: an object's comments and the form."""
 
 from __future__ import annotations
 
@@ -99,38 +99,51 @@ def commenter_url(url: str) -> str:
     return url if url.lower().startswith(("http://", "https://")) else ""
 
 
-@register.inclusion_tag("comments/comments.html", takes_context=True)
-def render_comments(context: template.Context, target) -> dict:
+def _comments_open(request: HttpRequest, target) -> bool:
+    """Whether ``target`` takes comments: one query per page, shared by the thread and the form."""
+    known = request.__dict__.setdefault("_comments_open", {})
+    key = (type(target), target.pk)
+    if key not in known:
+        known[key] = targets.comments_open(target)
+    return known[key]
+
+
+@register.inclusion_tag("comments/thread.html", takes_context=True)
+def comment_thread(context: template.Context, target) -> dict:
+    """The page's comments in their threads, with their pages: the same for every anonymous
+    reader, so a page may keep it (``{% cachedfragment %}``); a reader's own waiting
+    comment makes it theirs alone (``request.comments_personalised``)."""
     request: HttpRequest = context["request"]
-    own_ids = own_comment_ids(request)
-    is_open = targets.comments_open(target)
+    is_open = _comments_open(request, target)
     result = threads.build(
-        target, page_number=request.GET.get("comments_page", 1), own_ids=own_ids, comments_open=is_open
+        target,
+        page_number=request.GET.get("comments_page", 1),
+        own_ids=own_comment_ids(request),
+        comments_open=is_open,
     )
     if any(_has_own(node) for node in result.nodes):
         request.comments_personalised = True
     rows = result.rows
     for row in rows:
         row.html = comment_html(row.node)
+    return {"threads": result, "rows": rows, "page": result.page, "is_open": is_open}
+
+
+@register.inclusion_tag("comments/form_block.html", takes_context=True)
+def comment_form_block(context: template.Context, target) -> dict:
+    """The comment form (or why comments are closed): rendered once per token window for
+    anonymous readers, for each reader whose details it fills in."""
+    request: HttpRequest = context["request"]
+    is_open = _comments_open(request, target)
     form_html = ""
     if is_open:
         token = tokens.issue_form_token(target)
-        if details := initial_details(
-            request
-        ):  # a personal page (signed in, or saved details): this reader's alone
+        if details := initial_details(request):  # a personal page (signed in, or saved details): theirs alone
             form = CommentForm(initial={"token": token, **details})
             form_html = render_to_string("comments/comment_form.html", {"form": form}, request=request)
         else:
             form_html = _shared_form_html(token, get_language(), request.path)
-    return {
-        "request": request,
-        "target": target,
-        "threads": result,
-        "rows": rows,
-        "page": result.page,
-        "is_open": is_open,
-        "form_html": form_html,
-    }
+    return {"is_open": is_open, "form_html": form_html}
 
 
 def _has_own(node: threads.Node) -> bool:

@@ -54,3 +54,80 @@ def test_the_course_list_keeps_one_version_per_filter(client, settings):
     assert "Early backs" in filtered
     assert "Later backs" not in filtered
     assert again == everything
+
+
+# --- An exercise's comment thread ---------------------------------------------
+
+
+def comment_queries(client, url: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries if '"comments_comment"' in query["sql"]]
+
+
+def test_the_comment_thread_is_rendered_once_until_a_reader_could_see_a_change(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from tests.comments.factories import CommentFactory
+
+    settings.PAGE_CACHE_ENABLED = False  # whole pages rendered each time; the thread is kept
+    exercise = ExerciseFactory()
+    CommentFactory(on=exercise, text="Does it help sciatica?")
+    url = exercise.get_absolute_url()
+    assert comment_queries(client, url)
+    assert not comment_queries(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        CommentFactory(on=exercise, text="Yes, gently.")
+    page = client.get(url).content.decode()
+    assert "Does it help sciatica?" in page
+    assert "Yes, gently." in page
+
+
+def test_a_pending_comment_leaves_the_kept_thread_alone(client, settings, django_capture_on_commit_callbacks):
+    from tests.comments.factories import CommentFactory
+
+    settings.PAGE_CACHE_ENABLED = False
+    exercise = ExerciseFactory()
+    CommentFactory(on=exercise)
+    client.get(exercise.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        CommentFactory(on=exercise, pending=True, text="Buy cheap pills")
+    assert not comment_queries(client, exercise.get_absolute_url())
+    assert "Buy cheap pills" not in client.get(exercise.get_absolute_url()).content.decode()
+
+
+def test_a_poster_sees_their_own_waiting_comment_although_the_thread_is_kept(client, settings):
+    from comments import tokens
+    from tests.comments.factories import CommentFactory
+
+    settings.PAGE_CACHE_ENABLED = False
+    exercise = ExerciseFactory()
+    CommentFactory(on=exercise, text="An approved question")
+    client.get(exercise.get_absolute_url())  # the thread is kept, without the waiting comment
+    waiting = CommentFactory(on=exercise, pending=True, text="My own question, waiting")
+    client.cookies["comments_mine"] = tokens.own_comments_cookie_value([waiting.pk])
+    page = client.get(exercise.get_absolute_url())
+    assert "My own question, waiting" in page.content.decode()
+    assert "private" in page["Cache-Control"]
+    del client.cookies["comments_mine"]
+    assert "My own question, waiting" not in client.get(exercise.get_absolute_url()).content.decode()
+
+
+def test_each_page_of_comments_is_kept_apart(client, settings):
+    from tests.comments.factories import CommentFactory
+
+    settings.PAGE_CACHE_ENABLED = False
+    settings.COMMENTS_PER_PAGE = 1
+    exercise = ExerciseFactory()
+    CommentFactory(on=exercise, text="The first question")
+    CommentFactory(on=exercise, text="The second question")
+    url = exercise.get_absolute_url()
+    first = client.get(url, {"comments_page": 1}).content.decode()
+    second = client.get(url, {"comments_page": 2}).content.decode()
+    assert ("The first question" in first) != ("The first question" in second)
+    assert ("The second question" in first) != ("The second question" in second)
+    assert client.get(url, {"comments_page": 2}).content.decode() == second
