@@ -81,5 +81,8 @@ def posted_recently(*, ip: str | None, email: str, seconds: int) -> bool:
     key = visitors.rate_key(ip)
     if not key:
         return False
-    addresses = recent.exclude(ip=None).values_list("ip", flat=True)[:RECENT_LIMIT]
+    if "/" not in key:  # IPv4: that address, as itself or mapped into IPv6; the database compares
+        return recent.filter(ip__in=[key, f"::ffff:{key}"]).exists()
+    # IPv6: its /64, which SQL cannot tell portably; only IPv6 addresses are read.
+    addresses = recent.filter(ip__contains=":").values_list("ip", flat=True)[:RECENT_LIMIT]
     return any(visitors.rate_key(address) == key for address in addresses)

@@ -233,7 +233,7 @@ class CommentForm(forms.Form):
         ``language``: the page's, which Akismet, the page and reply e-mails use.
         """
         data = self.cleaned_data
-        return Comment(
+        comment = Comment(
             content_type=ContentType.objects.get_for_model(self.target),
             object_id=str(self.target.pk),
             parent=self.parent_comment,
@@ -248,3 +248,6 @@ class CommentForm(forms.Form):
             permalink=permalink[:2000],
             language=language,
         )
+        # The page it is on is already known: its address (the redirect, e-mails) costs no query.
+        Comment._meta.get_field("target").set_cached_value(comment, self.target)
+        return comment
