@@ -15,8 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import segno
-import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
@@ -27,7 +25,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
 
 from .models import Exercise, Handout
 
@@ -51,6 +48,8 @@ def short_url(exercise: Exercise) -> str:
 def qr_data_uri(url: str) -> str:
     """A PNG QR code (so a PDF reader, a printer and a phone camera all see the same pixels)."""
     out = io.BytesIO()
+    import segno  # imported when a handout is built: web workers that never build one stay small
+
     segno.make(url, error="m", micro=False).save(out, kind="png", scale=8, border=2)
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
@@ -107,6 +106,8 @@ def render_pdf(text: HandoutText, exercises: Sequence[Exercise]) -> bytes:
         },
     )
     stylesheet = finders.find("css/handout-pdf.css")
+    import weasyprint  # tens of MB with Pango: only in the process that builds a PDF
+
     fetcher = weasyprint.URLFetcher(allowed_protocols={"file", "data"}, timeout=5)
     document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[stylesheet])
@@ -130,6 +131,8 @@ def routine_pdf(exercises: Sequence[Exercise], *, key: str, text: HandoutText) -
 
 
 def page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
