@@ -131,3 +131,54 @@ def test_each_page_of_comments_is_kept_apart(client, settings):
     assert ("The first question" in first) != ("The first question" in second)
     assert ("The second question" in first) != ("The second question" in second)
     assert client.get(url, {"comments_page": 2}).content.decode() == second
+
+
+def queries_on(client, url: str, table: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries if f'"{table}"' in query["sql"]]
+
+
+def test_the_course_list_and_its_filters_are_read_once_until_the_classes_change(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_ENABLED = False
+    course = weekly_course(timezone.localdate() + timedelta(days=7), weeks=2, title="Tuesday backs")
+    url = reverse("classes:list")
+    assert queries_on(client, url, "classes_course")
+    assert not queries_on(client, url, "classes_course")
+    assert not queries_on(client, url, "classes_venue")  # the town choices are kept with the list
+    course.title = "Wednesday backs"
+    with django_capture_on_commit_callbacks(execute=True):
+        course.save()
+    assert "Wednesday backs" in client.get(url).content.decode()
+
+
+def test_an_exercise_and_its_steps_are_rendered_once_until_the_exercises_change(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from tests.factories import StepFactory
+
+    settings.PAGE_CACHE_ENABLED = False
+    exercise = ExerciseFactory(title="Knee walking")
+    step = StepFactory(exercise=exercise, text="Kneel on a folded blanket.")
+    url = exercise.get_absolute_url()
+    assert queries_on(client, url, "exercises_step")
+    assert not queries_on(client, url, "exercises_step")
+    step.text = "Kneel on a thick folded blanket."
+    with django_capture_on_commit_callbacks(execute=True):
+        step.save()
+    assert "Kneel on a thick folded blanket." in client.get(url).content.decode()
+
+
+def test_a_signed_in_editor_always_gets_the_page_rendered_afresh(editor_client, settings):
+    from tests.factories import StepFactory
+
+    settings.PAGE_CACHE_ENABLED = False
+    exercise = ExerciseFactory()
+    StepFactory(exercise=exercise)
+    editor_client.get(exercise.get_absolute_url())
+    assert queries_on(editor_client, exercise.get_absolute_url(), "exercises_step")
