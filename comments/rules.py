@@ -95,13 +95,15 @@ def uses_staff_identity(*, name: str, email: str) -> bool:
     member of staff signs in and their comment carries a badge.
     """
     staff = get_user_model().objects.filter(is_staff=True, is_active=True)
-    if email and staff.filter(email__iexact=email.strip()).exists():
-        return True
+    wanted_email = email.strip().casefold()
     wanted = _plain_name(name)
-    if not wanted:
-        return False
-    for username, first, last in staff.values_list("username", "first_name", "last_name"):
+    # One query: a site has a handful of staff logins.
+    for staff_email, username, first, last in staff.values_list(
+        "email", "username", "first_name", "last_name"
+    ):
+        if wanted_email and staff_email.strip().casefold() == wanted_email:
+            return True
         names = {_plain_name(username), _plain_name(f"{first} {last}"), _plain_name(first)}
-        if wanted in names - {""}:
+        if wanted and wanted in names - {""}:
             return True
     return False

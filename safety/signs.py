@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from .models import WarningSign
 
@@ -116,11 +117,17 @@ def plain_words(text: str) -> list[str]:
     return [word for word in re.findall(r"[^\W_]+", text) if word not in FILLER]
 
 
+@lru_cache(maxsize=1024)
+def _sign_words(sign: str) -> tuple[str, ...]:
+    """A sign's words, worked out once per process (the same few dozen signs are checked on every post)."""
+    return tuple(plain_words(sign))
+
+
 def _matches(word: str, sign_word: str) -> bool:
     return word == sign_word or (word.startswith(sign_word) and len(word) - len(sign_word) <= MAX_ENDING)
 
 
-def _found(words: list[str], sign: list[str]) -> bool:
+def _found(words: list[str], sign: Sequence[str]) -> bool:
     if not sign:
         return False
     for start, word in enumerate(words):
@@ -137,7 +144,7 @@ def find(text: str, signs: Iterable[tuple[str, str]]) -> list[str]:
     words = plain_words(text)
     found = []
     for sign_words, meaning in signs:
-        if _found(words, plain_words(sign_words)) and meaning not in found:
+        if _found(words, _sign_words(sign_words)) and meaning not in found:
             found.append(meaning)
     return found
 
