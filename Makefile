@@ -49,7 +49,9 @@ static/vendor/.built: node_modules/.installed
 assets: static/vendor/.built
 
 # The Welsh interface: the .po is the source, the .mo is built (never committed).
-locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po $(VENV)/.installed
+# locale/admin/cy: Welsh for the Django admin strings Django's own Welsh lacks (written by hand).
+ADMIN_WELSH := locale/admin/cy/LC_MESSAGES/django.po locale/admin/cy/LC_MESSAGES/djangojs.po
+locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po $(ADMIN_WELSH) $(VENV)/.installed
 	$(MANAGE) compilemessages -l cy --ignore=.venv --ignore=node_modules -v0
 
 messages: locale/cy/LC_MESSAGES/django.mo
@@ -86,7 +88,7 @@ test: install assets system messages lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache test-artifacts locale/cy/LC_MESSAGES/django.mo
+	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache test-artifacts locale/cy/LC_MESSAGES/django.mo locale/admin/cy/LC_MESSAGES/*.mo
 
 # The database tests (everything but the browser) against $$DATABASE_URL; .ci/run uses it.
 test-postgres: install assets system messages

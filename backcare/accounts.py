@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.utils import get_next_redirect_url
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
@@ -25,9 +27,12 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from akismet_service import visitors
+
+from .admin_language import sign_in_language
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +76,12 @@ class LoginForm(AllauthLoginForm):
 
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {**DefaultAccountAdapter.error_messages, **ERROR_MESSAGES}
+
+    def add_message(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        """Staff signing in on their way to the admin are greeted in the admin language they chose."""
+        language = sign_in_language(request, get_next_redirect_url(request))
+        with translation.override(language) if language else nullcontext():
+            super().add_message(request, *args, **kwargs)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """Our rule for the visitor's address (trusted proxies), counted by its IPv6 /64."""

@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # On admin pages, the language the signed-in login chose (after the login is known).
+    "backcare.admin_language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Editors without a second factor are sent to add one (BACKCARE_REQUIRE_MFA_FOR_EDITORS).
@@ -380,7 +382,8 @@ BACKCARE_REQUIRE_MFA_FOR_EDITORS = env_bool("BACKCARE_REQUIRE_MFA_FOR_EDITORS", 
 # English at /, Welsh under /cy/ (backcare/urls.py, bilingual/languages.py).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then Welsh for the admin strings Django's own Welsh lacks (README, "The admin in Welsh").
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "admin"]
 # Bare domains in comments ("example.org/page") become https:// links (Django 7's default).
 URLIZE_ASSUME_HTTPS = True
 # Welsh dates as Welsh readers write them: "Dydd Mercher 25 Tachwedd 2026, 7:00 yh".

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from . import views
+from .admin_language import admin_language_view
 from .sitemaps import SITEMAPS
 from .view_on_site import view_on_site
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # Ahead of the admin's own "view on site" address (admin:view_on_site), which it replaces.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
+    # Each login's choice of English or Welsh for the admin (backcare/admin_language.py).
+    path("admin/language/", admin.site.admin_view(admin_language_view), name="admin_language"),
     path("admin/", admin.site.urls),
 ]
 # Every public page twice: English at /, Welsh under /cy/ (bilingual/languages.py).

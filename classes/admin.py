@@ -76,7 +76,8 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
     list_display = ["title", "next_session", "places_left", "booking_status", "is_published", has_welsh]
     list_display_links = ["title"]
     list_editable = ["places_left", "booking_status"]
-    search_fields = ["title", "venue__name", "venue__town"]
+    # Both languages' titles, whichever language the admin is in (a bare "title" means the active one's).
+    search_fields = ["title_en_gb", "title_cy", "venue__name", "venue__town"]
     prepopulated_fields = {"slug": ["title"]}
     # Plain selects and tick boxes, not autocomplete boxes: they have proper labels, work with a
     # phone's own picker and need no JavaScript. A local site has a few dozen teachers and venues.

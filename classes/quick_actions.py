@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -31,11 +32,18 @@ def day_name(day: date) -> str:
 
 
 def change_message(obj: Course | Session, field_names: list[str]) -> list[dict[str, Any]]:
-    """A LogEntry message in the shape the admin's own forms and inlines write."""
-    labels = [str(capfirst(obj._meta.get_field(name).verbose_name)) for name in field_names]
-    if isinstance(obj, Session):
-        return [{"changed": {"name": str(Session._meta.verbose_name), "object": str(obj), "fields": labels}}]
-    return [{"changed": {"fields": labels}}]
+    """A LogEntry message in the shape the admin's own forms and inlines write.
+
+    Untranslated, as Django writes its own (the history translates it when shown), so a
+    change made from a Welsh admin reads the same as one made from an English one.
+    """
+    with translation.override(None):
+        labels = [str(capfirst(obj._meta.get_field(name).verbose_name)) for name in field_names]
+        if isinstance(obj, Session):
+            return [
+                {"changed": {"name": str(Session._meta.verbose_name), "object": str(obj), "fields": labels}}
+            ]
+        return [{"changed": {"fields": labels}}]
 
 
 def _refuse_unpublishing(session: Session, *, date_after: date | None) -> None:

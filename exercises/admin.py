@@ -55,7 +55,8 @@ class CategoryAdmin(LabelledListEditableMixin, TranslationAdmin):
     list_filter = [MissingWelshFilter]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
+    # Both languages, whichever language the admin is in (a bare "name" means the active one's).
+    search_fields = ["name_en_gb", "name_cy"]
 
 
 class ExerciseWelshFilter(MissingWelshFilter):
@@ -70,7 +71,15 @@ class ExerciseWelshFilter(MissingWelshFilter):
 class ExerciseAdmin(TranslationAdmin):
     list_display = ["title", "category", "status", "published_at", "updated_at", "welsh"]
     list_filter = ["status", "category", ExerciseWelshFilter]
-    search_fields = ["title", "summary", "steps__text"]
+    # Both languages, whichever language the admin is in (a bare "title" means the active one's).
+    search_fields = [
+        "title_en_gb",
+        "title_cy",
+        "summary_en_gb",
+        "summary_cy",
+        "steps__text_en_gb",
+        "steps__text_cy",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     inlines = [StepInline]

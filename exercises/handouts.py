@@ -23,7 +23,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import Exercise, Handout
@@ -137,11 +137,16 @@ def page_count(pdf: bytes) -> int:
 
 
 def build(handout: Handout) -> Handout:
-    """Render the handout's PDF and store it with its size, page count and ETag."""
+    """Render the handout's PDF and store it with its size, page count and ETag.
+
+    One stored PDF per handout, in the site's language, whatever language is active
+    where the build runs (an editor's Welsh admin, a Welsh page that built it on request).
+    """
     exercises = [
         item.exercise for item in handout.items.select_related("exercise").prefetch_related("exercise__steps")
     ]
-    pdf = render_pdf(HandoutText(handout.title, handout.intro, handout.closing_note), exercises)
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = render_pdf(HandoutText(handout.title, handout.intro, handout.closing_note), exercises)
     old_name = handout.pdf.name
     handout.pdf.save(f"{handout.slug}.pdf", ContentFile(pdf), save=False)
     if old_name and old_name != handout.pdf.name:

@@ -73,6 +73,7 @@ def teacher_pages(c) -> list[str]:
         course_url("cancel_session", session.pk),
         course_url("move_session", session.pk),
         reverse("admin:classes_course_guide"),
+        reverse("admin_language"),
         reverse("admin:classes_teacher_changelist"),
         reverse("admin:classes_teacher_change", args=[teacher.pk]),
         reverse("admin:classes_venue_changelist"),
@@ -87,6 +88,7 @@ def editor_pages(c) -> list[str]:
     pages = [
         reverse("admin:index"),
         reverse("admin:password_change"),
+        reverse("admin_language"),
         reverse("admin:comments_comment_changelist"),
         reverse("admin:comments_comment_changelist") + "?status__exact=pending&q=sciatica",
         reverse("admin:comments_comment_change", args=[c["comment"].pk]),
@@ -178,5 +180,48 @@ def test_every_admin_page_the_editor_uses_passes_axe(page, live_server, site_con
     found = audit_all(
         page, editor_pages(site_content), delete_from=reverse("admin:comments_comment_changelist")
     )
+    if found:
+        pytest.fail("\n".join(f"{url}: {v}" for url, v in found.items()), pytrace=False)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_teacher_switches_the_admin_to_welsh_and_it_stays_welsh_after_signing_in_again(
+    page, live_server, site_content, width
+):
+    page.set_viewport_size(WIDTHS[width])
+    log_in(page, "gwen", "pw")
+    page.get_by_role("link", name="Language").click()
+    found = {}
+    if violations := run_axe(page):
+        found["language page"] = describe_violations(violations)
+    page.get_by_label("Cymraeg").check()
+    page.get_by_role("button", name="Save").click()
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert page.get_by_text("Mae’r weinyddiaeth nawr yn Gymraeg.").is_visible()  # ours
+    assert page.get_by_role("heading", name="Eich cyrsiau").is_visible()  # ours
+    assert page.get_by_role("button", name="Allgofnodi").is_visible()  # Django's own "Log out"
+    if violations := run_axe(page):
+        found["start page in Welsh"] = describe_violations(violations)
+    course = site_content["course"]
+    for url in (
+        reverse("admin:classes_course_changelist"),
+        reverse("admin:classes_course_change", args=[course.pk]),
+        reverse("admin:classes_course_places", args=[course.pk]),
+        reverse("admin_language"),
+    ):
+        page.goto(url)
+        if violations := run_axe(page):
+            found[f"{url} in Welsh"] = describe_violations(violations)
+    page.goto(reverse("admin:classes_course_change", args=[course.pk]))
+    assert page.get_by_role("button", name="Cadw", exact=True).is_visible()  # Django's "Save"
+    # The public course page keeps the language of its address.
+    page.goto(course.get_absolute_url())
+    assert page.locator("html").get_attribute("lang") == "en-GB"
+    # Signed out and in again through the sign-in page: still Welsh.
+    page.goto(reverse("admin:index"))
+    page.get_by_role("button", name="Allgofnodi").click()
+    log_in(page, "gwen", "pw")
+    page.get_by_role("heading", name="Eich cyrsiau").wait_for()
+    assert page.get_by_text("Wedi mewngofnodi fel gwen.").is_visible()
     if found:
         pytest.fail("\n".join(f"{url}: {v}" for url, v in found.items()), pytrace=False)

@@ -426,6 +426,20 @@ def test_cancelling_a_session_says_what_readers_see_and_is_in_the_course_history
     )
 
 
+def test_a_quick_action_from_the_welsh_admin_writes_the_history_as_the_english_admin_would(alice, course_a):
+    alice.post(reverse("admin_language"), {"language": "cy"})
+    session = course_a.sessions.all()[1]
+    response = alice.post(
+        quick_url("cancel_session", course_a, session), {"cancellation_reason": "teacher away"}, follow=True
+    )
+    assert '<html lang="cy"' in response.content.decode()
+    entry = LogEntry.objects.get(object_id=str(course_a.pk), action_flag=CHANGE)
+    # Stored untranslated, shown in the reader's language: here English.
+    assert entry.get_change_message() == (
+        f"Changed Cancelled and Reason for cancelling for session “{session}”."
+    )
+
+
 def test_cancelling_without_a_reason_asks_for_one_and_changes_nothing(alice, course_a):
     session = course_a.sessions.first()
     response = alice.post(quick_url("cancel_session", course_a, session), {"cancellation_reason": " "})
@@ -518,8 +532,8 @@ def test_the_start_page_reads_the_courses_in_a_fixed_number_of_queries(
     for n in range(5):
         weekly_course(today + timedelta(days=n + 1), weeks=6, teachers=[teacher_a[1]])
     alice.get(reverse("admin:index"))  # warm the session and permission caches' first load
-    # Session, user, teacher profile, permissions (2), courses, their sessions, admin log.
-    with django_assert_num_queries(8):
+    # Session, user, admin language, teacher profile, permissions (2), courses, their sessions, admin log.
+    with django_assert_num_queries(9):
         alice.get(reverse("admin:index"))
 
 
@@ -721,3 +735,33 @@ def test_repeating_a_course_and_publishing_the_copy_alerts_the_teachers_subscrib
         "for-alice@example.org",
         "in-town@example.org",
     ]
+
+
+def test_with_the_admin_in_welsh_a_teacher_finds_a_course_by_its_title_in_either_language(
+    alice, teacher_a, today
+):
+    weekly_course(today + timedelta(days=7), teachers=[teacher_a[1]], title_en_gb="Gentle backs", title_cy="")
+    weekly_course(
+        today + timedelta(days=8), teachers=[teacher_a[1]], title_en_gb="Strong backs", title_cy="Cefnau cryf"
+    )
+    alice.post(reverse("admin_language"), {"language": "cy"})
+    url = reverse("admin:classes_course_changelist")
+    assert "Gentle backs" in alice.get(url, {"q": "gentle"}).content.decode()
+    assert "Cefnau cryf" in alice.get(url, {"q": "strong"}).content.decode()  # listed by its Welsh title
+    assert "Cefnau cryf" in alice.get(url, {"q": "cryf"}).content.decode()
+
+
+def test_with_the_admin_in_welsh_a_teacher_saves_their_course_and_moves_a_date_in_the_welsh_format(
+    alice, course_a
+):
+    alice.post(reverse("admin_language"), {"language": "cy"})
+    session = course_a.sessions.order_by("date").first()
+    new_date = session.date + timedelta(days=1)
+    data = change_form_data(course_a, title_en_gb="New title", title_cy="Teitl newydd")
+    data["sessions-0-date"] = new_date.strftime("%d/%m/%Y")  # as the Welsh date widget writes it
+    response = alice.post(admin_url("change", course_a.pk), data, follow=True)
+    assert '<html lang="cy"' in response.content.decode()
+    course_a.refresh_from_db()
+    assert (course_a.title_en_gb, course_a.title_cy) == ("New title", "Teitl newydd")
+    session.refresh_from_db()
+    assert session.date == new_date

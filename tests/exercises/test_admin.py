@@ -103,6 +103,17 @@ def test_changelist_filters_by_status_and_searches_steps(editor_client):
     assert "Knee walking" not in drafts
 
 
+def test_with_the_admin_in_welsh_a_search_finds_exercises_and_steps_in_either_language(editor_client):
+    exercise = ExerciseFactory(title_en_gb="Knee walking", title_cy="")
+    StepFactory(exercise=exercise, text_en_gb="parallel lines", text_cy="llinellau cyfochrog")
+    editor_client.post(reverse("admin_language"), {"language": "cy"})
+    url = reverse("admin:exercises_exercise_changelist")
+    assert "Knee walking" in editor_client.get(url, {"q": "knee"}).content.decode()
+    assert "Knee walking" in editor_client.get(url, {"q": "parallel"}).content.decode()
+    assert "Knee walking" in editor_client.get(url, {"q": "cyfochrog"}).content.decode()
+    assert "Knee walking" not in editor_client.get(url, {"q": "sciatica"}).content.decode()
+
+
 def test_change_form_links_to_the_page_on_the_site(editor_client):
     exercise = ExerciseFactory()
     html = editor_client.get(reverse("admin:exercises_exercise_change", args=[exercise.pk])).content.decode()

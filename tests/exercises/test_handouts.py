@@ -5,6 +5,7 @@ import io
 import pytest
 import zxingcpp
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 from pypdf import PdfReader
 
@@ -196,6 +197,15 @@ def test_a_build_that_fails_keeps_the_last_pdf_and_records_why(demo_handout, mon
     demo_handout.refresh_from_db()
     assert demo_handout.pdf.name == before
     assert "fonts missing" in demo_handout.build_error
+
+
+def test_a_handout_rebuilt_while_welsh_is_active_is_still_the_english_handout(demo_handout):
+    # As when an editor whose admin is in Welsh saves an exercise and the build runs at once.
+    with translation.override("cy"):
+        handouts.build(demo_handout)
+    text = " ".join(page_texts(pdf_of(demo_handout)))
+    assert "Page 1 of" in text
+    assert "When to stop" in text
 
 
 def test_the_same_exercise_cannot_be_in_a_handout_twice(demo_handout):
