@@ -379,10 +379,14 @@ def lookup(request: HttpRequest) -> tuple[CachedPage | None, dict | None, tuple[
     page = cached_page(request)
     if page is None:
         return None, None, ()
+    if reconciler.is_due():
+        # Before reading the page: read first, and another process could apply (and clear)
+        # the missed changes in between, leaving this one to serve what it had read.
+        if guard.is_open():
+            raise CacheUnavailable("page cache: skipped after a recent cache failure")
+        reconciler.run()
     keys = [*page.generation_keys] if page.key is None else [page.key, *page.generation_keys]
     found = guarded("page cache", cache.get_many, keys)
-    if reconciler.is_due() and (bumped := reconciler.run()) is not None:
-        found = {key: value for key, value in found.items() if key != page.key} | {GENERATION_KEY: bumped}
     current = generations(page, found)
     stored = found.get(page.key) if page.key else None
     if stored is not None and tuple(stored.get("generations", ())) != current:

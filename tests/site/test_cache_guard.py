@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client
 from django.urls import reverse
@@ -152,6 +153,29 @@ def test_a_process_that_saw_no_outage_still_drops_pages_older_than_a_missed_chan
 
     assert "changed on the other server" in client.get(exercise.get_absolute_url()).content.decode()
     assert not MissedPageInvalidation.objects.exists()
+
+
+def test_a_page_read_just_as_another_server_applies_the_missed_changes_is_not_served(
+    client, exercise, settings, monkeypatch
+):
+    """Two servers reach Redis again at once: the other bumps and clears the rows while this one looks."""
+    from backcare.pagecache import GENERATION_KEY, fresh_generation
+
+    client.get(exercise.get_absolute_url())
+    Exercise.objects.filter(pk=exercise.pk).update(title="Knee walking, changed while Redis was down")
+    MissedPageInvalidation.objects.create()
+    run = reconciler.run
+
+    def the_other_server_gets_there_first():
+        cache.set(GENERATION_KEY, fresh_generation(), timeout=None)
+        MissedPageInvalidation.objects.all().delete()
+        return run()
+
+    monkeypatch.setattr(reconciler, "run", the_other_server_gets_there_first)
+    settings.PAGE_CACHE_RECONCILE_SECONDS = 10
+    reconciler.next_check = 0
+    page = client.get(exercise.get_absolute_url())
+    assert "changed while Redis was down" in page.content.decode()
 
 
 def test_a_cached_page_costs_no_query_while_no_missed_change_is_due(
