@@ -7,7 +7,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
-from bilingual.languages import missing_welsh
+from bilingual.languages import LANGUAGE_NAMES, missing_welsh
 
 from . import handouts, pictures
 from .models import Category, Exercise, Handout, HandoutItem, Step
@@ -139,14 +139,23 @@ class HandoutAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("PDF"))
     def pdf_summary(self, obj: Handout) -> str:
-        if not obj.pk or not obj.pdf:
+        """Each language's build, named in its own language (a Welsh PDF may lag or fail alone)."""
+        if not obj.pk:
             return _("Not built yet: it is built after you save.")
-        summary = _("%(pages)d pages, %(size)d KB, built %(when)s") % {
-            "pages": obj.pdf_pages,
-            "size": obj.pdf_kilobytes,
-            "when": obj.pdf_built_at.strftime("%Y-%m-%d %H:%M") if obj.pdf_built_at else "?",
-        }
-        return f"{summary}. {obj.build_error}".strip() if obj.build_error else summary
+        lines = []
+        for language in handouts.languages():
+            if (pdf := obj.built(language)) is None:
+                summary = _("Not built yet: it is built after you save.")
+            else:
+                summary = _("%(pages)d pages, %(size)d KB, built %(when)s") % {
+                    "pages": pdf.pages,
+                    "size": pdf.kilobytes,
+                    "when": pdf.built_at.strftime("%Y-%m-%d %H:%M") if pdf.built_at else "?",
+                }
+            lines.append(f"{LANGUAGE_NAMES[language]}: {summary}")
+        if obj.build_error:
+            lines.append(obj.build_error)
+        return "; ".join(lines)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -25,8 +25,12 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 from .models import Exercise, Handout
+
+# The columns each language of a handout's PDF has (exercises/translation.py).
+PDF_FIELDS = ["pdf", "pdf_bytes", "pdf_pages", "pdf_etag", "pdf_built_at"]
 
 logger = logging.getLogger(__name__)
 
@@ -136,38 +140,60 @@ def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def build(handout: Handout) -> Handout:
-    """Render the handout's PDF and store it with its size, page count and ETag.
+class HandoutBuildError(Exception):
+    """One or more languages of a handout could not be built (the others were stored)."""
 
-    One stored PDF per handout, in the site's language, whatever language is active
-    where the build runs (an editor's Welsh admin, a Welsh page that built it on request).
+
+def languages() -> list[str]:
+    """Every language a handout is built in: the site's, English first."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def build(handout: Handout, *, only: Sequence[str] | None = None) -> Handout:
+    """Render the handout's PDF in each language and store each with its size, page count and ETag.
+
+    One stored PDF per handout per language, in its own columns (``pdf_en_gb``,
+    ``pdf_cy``, …): each is rendered with its language active, so the exercises'
+    and the handout's Welsh fields (English where a Welsh one is still empty)
+    and the Welsh catalogue, whatever language is active where the build runs.
+    A language that fails keeps its last good PDF; the others are still stored,
+    and ``HandoutBuildError`` says which failed (also kept in ``build_error``).
     """
     exercises = [
         item.exercise for item in handout.items.select_related("exercise").prefetch_related("exercise__steps")
     ]
-    with translation.override(settings.LANGUAGE_CODE):
-        pdf = render_pdf(HandoutText(handout.title, handout.intro, handout.closing_note), exercises)
-    old_name = handout.pdf.name
-    handout.pdf.save(f"{handout.slug}.pdf", ContentFile(pdf), save=False)
-    if old_name and old_name != handout.pdf.name:
-        handout.pdf.storage.delete(old_name)
-    handout.pdf_bytes = len(pdf)
-    handout.pdf_pages = page_count(pdf)
-    handout.pdf_etag = hashlib.sha256(pdf).hexdigest()[:32]
-    handout.pdf_built_at = timezone.now()
-    handout.build_error = ""
-    handout.save(
-        update_fields=[
-            "pdf",
-            "pdf_bytes",
-            "pdf_pages",
-            "pdf_etag",
-            "pdf_built_at",
-            "build_error",
-            "updated_at",
-        ]
-    )
+    stored: list[str] = []
+    failures: list[str] = []
+    for language in only or languages():
+        try:
+            with translation.override(language):
+                pdf = render_pdf(HandoutText(handout.title, handout.intro, handout.closing_note), exercises)
+        except Exception as error:
+            logger.exception("Could not build the %s PDF of handout %s", language, handout.pk)
+            failures.append(f"{language}: {type(error).__name__}: {error}")
+            continue
+        stored += _store(handout, language, pdf)
+    handout.build_error = "; ".join(failures)[:300]
+    handout.save(update_fields=[*stored, "build_error", "updated_at"])
+    if failures:
+        raise HandoutBuildError(handout.build_error)
     return handout
+
+
+def _store(handout: Handout, language: str, pdf: bytes) -> list[str]:
+    """Put ``pdf`` in ``language``'s columns of ``handout`` (unsaved); the names of those columns."""
+    column = {name: build_localized_fieldname(name, language) for name in PDF_FIELDS}
+    file = getattr(handout, column["pdf"])
+    old_name = file.name
+    suffix = "" if language == settings.LANGUAGE_CODE else f".{language}"
+    file.save(f"{handout.slug}{suffix}.pdf", ContentFile(pdf), save=False)
+    if old_name and old_name != file.name:
+        file.storage.delete(old_name)
+    setattr(handout, column["pdf_bytes"], len(pdf))
+    setattr(handout, column["pdf_pages"], page_count(pdf))
+    setattr(handout, column["pdf_etag"], hashlib.sha256(pdf).hexdigest()[:32])
+    setattr(handout, column["pdf_built_at"], timezone.now())
+    return list(column.values())
 
 
 def enqueue_rebuilds(exercise: Exercise) -> None:

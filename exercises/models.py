@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from .markup import render_markdown
 from .pictures import drawing_choices
@@ -312,6 +315,44 @@ class Handout(models.Model):
     @property
     def pdf_kilobytes(self) -> int:
         return max(1, round(self.pdf_bytes / 1024))
+
+    def built(self, language: str) -> BuiltPdf | None:
+        """The PDF stored for ``language`` (its own columns, no fallback), or None if never built."""
+        stored = getattr(self, build_localized_fieldname("pdf", language))
+        if not stored:
+            return None
+
+        def value(name: str) -> Any:
+            return getattr(self, build_localized_fieldname(name, language))
+
+        return BuiltPdf(
+            language=language,
+            file=stored,
+            size=value("pdf_bytes"),
+            pages=value("pdf_pages"),
+            etag=value("pdf_etag"),
+            built_at=value("pdf_built_at"),
+        )
+
+    def pdf_for(self, language: str) -> BuiltPdf | None:
+        """What a reader of ``language`` gets: that language's PDF, else the English one."""
+        return self.built(language) or self.built(settings.LANGUAGE_CODE)
+
+
+@dataclass(frozen=True)
+class BuiltPdf:
+    """One language's stored build of a handout."""
+
+    language: str
+    file: Any  # a FieldFile
+    size: int
+    pages: int
+    etag: str
+    built_at: datetime | None
+
+    @property
+    def kilobytes(self) -> int:
+        return max(1, round(self.size / 1024))
 
 
 class HandoutItem(models.Model):

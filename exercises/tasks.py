@@ -14,12 +14,15 @@ logger = logging.getLogger(__name__)
 
 @task
 def build_handout(handout_id: int) -> bool:
-    """Rebuild one handout's PDF. A failure keeps the last good PDF online and records why."""
+    """Rebuild one handout's PDFs, one per language. A language that fails keeps its last good
+    PDF online and the error is recorded; the other languages are still rebuilt."""
     handout = Handout.objects.filter(pk=handout_id).first()
     if handout is None:
         return False
     try:
         handouts.build(handout)
+    except handouts.HandoutBuildError:
+        return False  # build() logged it and recorded it in build_error
     except Exception as error:
         logger.exception("Could not build handout %s", handout_id)
         Handout.objects.filter(pk=handout_id).update(build_error=f"{type(error).__name__}: {error}"[:300])

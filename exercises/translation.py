@@ -38,4 +38,6 @@ class StepTranslation(TranslationOptions):
 
 @register(Handout)
 class HandoutTranslation(TranslationOptions):
-    fields = ("title", "intro", "closing_note")
+    # The stored PDF and what the pages say about it: one build per language
+    # (``exercises.handouts.build``), read by name through ``Handout.built``.
+    fields = ("title", "intro", "closing_note", "pdf", "pdf_bytes", "pdf_pages", "pdf_etag", "pdf_built_at")

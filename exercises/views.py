@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView
 from bilingual.languages import HREFLANG
 
 from . import follow, handouts, routines
-from .models import Category, Exercise, Handout, Step
+from .models import LANGUAGE_COLUMNS, BuiltPdf, Category, Exercise, Handout, Step
 from .structured_data import exercise_plan
 
 logger = logging.getLogger(__name__)
@@ -73,9 +73,19 @@ class ExerciseDetailView(DetailView):
             canonical_url=canonical_url,
             steps=steps,
             structured_data=structured_data,
-            handouts=Handout.objects.published().containing(exercise).exclude(pdf=""),
+            handouts=lambda: handout_links(exercise, self.request.LANGUAGE_CODE),
             **kwargs,
         )
+
+
+def handout_links(exercise: Exercise, language: str) -> list[tuple[Handout, BuiltPdf]]:
+    """The handouts the exercise is in, each with the PDF a reader of ``language`` gets
+    (that language's, or the English one until it is built): its size and pages are shown."""
+    built = Q()
+    for column in LANGUAGE_COLUMNS:
+        built |= Q(**{f"pdf_{column}__gt": ""})
+    found = Handout.objects.published().containing(exercise).filter(built)
+    return [(handout, pdf) for handout in found if (pdf := handout.pdf_for(language))]
 
 
 class ExercisePrintView(ExerciseDetailView):
@@ -117,23 +127,27 @@ def _conditional_pdf(
 
 @require_GET
 def handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """The handout's stored PDF at its stable address; built now if it never has been."""
+    """The handout's stored PDF in the address's language, at its stable address.
+
+    A language never built is built now; if that fails, the English PDF is served
+    (said by ``Content-Language``, and by the exercise page's link), else a 503 page.
+    """
     handout = get_object_or_404(Handout.objects.published(), slug=slug)
-    if not handout.pdf:
+    language = request.LANGUAGE_CODE
+    if handout.built(language) is None:
         try:
-            handouts.build(handout)
+            handouts.build(handout, only=[language])
         except Exception:
-            logger.exception("Could not build handout %s on request", handout.pk)
-            return render(request, "exercises/handout_unavailable.html", {"handout": handout}, status=503)
-    with handout.pdf.open("rb") as stored:
+            logger.exception("Could not build the %s PDF of handout %s on request", language, handout.pk)
+    if (pdf := handout.pdf_for(language)) is None:
+        return render(request, "exercises/handout_unavailable.html", {"handout": handout}, status=503)
+    with pdf.file.open("rb") as stored:
         data = stored.read()
-    return _conditional_pdf(
-        request,
-        data,
-        etag=handout.pdf_etag,
-        filename=f"{handout.slug}.pdf",
-        max_age=settings.HANDOUT_CACHE_SECONDS,
+    response = _conditional_pdf(
+        request, data, etag=pdf.etag, filename=f"{handout.slug}.pdf", max_age=settings.HANDOUT_CACHE_SECONDS
     )
+    response["Content-Language"] = HREFLANG[pdf.language]
+    return response
 
 
 def _routine(request: HttpRequest, exercises: QuerySet[Exercise] | None = None) -> routines.Routine:
