@@ -1,7 +1,10 @@
 """The newcomer's journey of issue 12, in a real browser: handout, routine, follow along, urgent advice."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from exercises import demo
 
@@ -21,6 +24,20 @@ def test_reader_downloads_the_back_care_handout_from_knee_walking(page, live_ser
     assert response.headers["content-type"] == "application/pdf"
     assert page.get_by_role("heading", name="When to get help now").is_visible()
     assert page.get_by_role("img", name="A person lying on their back on a mat, knees bent").is_visible()
+    axe(page)
+
+
+def test_welsh_reader_downloads_the_welsh_handout_from_knee_walking(page, live_server, demo_exercises, axe):
+    page.goto("/cy/exercises/knee-walking/")
+    link = page.get_by_role("link", name="Lawrlwytho: Taflen gofal cefn")
+    assert link.is_visible()
+    assert "tudalen" in page.locator(".exercise__handout").inner_text()
+    response = page.request.get(link.get_attribute("href"))
+    assert response.status == 200
+    assert response.headers["content-language"] == "cy"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+    assert "Cerdded y pengliniau" in text
+    assert "Knee walking" not in text
     axe(page)
 
 
