@@ -312,10 +312,6 @@ class Handout(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("exercises:handout", kwargs={"slug": self.slug})
 
-    @property
-    def pdf_kilobytes(self) -> int:
-        return max(1, round(self.pdf_bytes / 1024))
-
     def built(self, language: str) -> BuiltPdf | None:
         """The PDF stored for ``language`` (its own columns, no fallback), or None if never built."""
         stored = getattr(self, build_localized_fieldname("pdf", language))
