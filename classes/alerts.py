@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 import akismet
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -36,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from akismet_service import api, health, visitors
 
+from . import limits
 from .models import AlertSubscription, AnnouncedCourse, Course, PendingAlert
 
 logger = logging.getLogger(__name__)
@@ -125,12 +125,10 @@ def take_signup_allowance(ip: str | None) -> bool:
     key = f"classes:alerts:signups:{visitors.rate_key(ip) or 'unknown'}"
     window = settings.CLASSES_ALERT_RATE_WINDOW
     try:
-        return _count(key, window) <= settings.CLASSES_ALERT_RATE_LIMIT
+        return limits.count_in_cache(key, window=window) <= settings.CLASSES_ALERT_RATE_LIMIT
     except ConnectionError:
         recent = AlertSubscription.objects.filter(created_at__gte=timezone.now() - timedelta(seconds=window))
-        wanted = visitors.rate_key(ip)
-        addresses = recent.exclude(ip_address=None).values_list("ip_address", flat=True)[:10_000]
-        saved = sum(visitors.rate_key(address) == wanted for address in addresses) if wanted else 0
+        saved = limits.saved_from(recent, ip, field="ip_address") if visitors.rate_key(ip) else 0
         return saved + 1 <= settings.CLASSES_ALERT_RATE_LIMIT
 
 
@@ -141,21 +139,11 @@ def take_confirmation_allowance(email: str) -> bool:
     """
     key = f"classes:alerts:confirmations:{signing.Signer(salt='alerts-inbox').signature(email)}"
     try:
-        return _count(key, 24 * 3600) <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
+        return limits.count_in_cache(key, window=24 * 3600) <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
     except ConnectionError:
         since = timezone.now() - timedelta(days=1)
         today = AlertSubscription.objects.filter(email=email.strip().lower(), created_at__gte=since).count()
         return today <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
-
-
-def _count(key: str, window: int) -> int:
-    """Add one to the counter ``key`` in the shared cache; ConnectionError when the cache is down."""
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        return 1
 
 
 @dataclass(frozen=True)

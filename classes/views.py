@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -32,7 +31,7 @@ from django.views.generic import DetailView, TemplateView
 from akismet_service import visitors
 from safety import signs
 
-from . import alerts
+from . import alerts, limits
 from .calendar import calendar_bytes
 from .forms import AlertSignupForm, CourseFilterForm, EnquiryForm
 from .models import Course, Enquiry, Teacher, Venue
@@ -180,31 +179,17 @@ def take_enquiry_allowance(ip: str | None) -> bool:
     window = settings.CLASSES_ENQUIRY_RATE_WINDOW
     limit = settings.CLASSES_ENQUIRY_RATE_LIMIT
     try:
-        if count_in_cache(key, window=window) > limit:
+        if limits.count_in_cache(key, window=window) > limit:
             return False
     except ConnectionError:
         pass  # the cache is unavailable (backcare/cache_guard.py): the database alone decides
     return enquiries_saved_since(ip, seconds=window) + 1 <= limit
 
 
-def count_in_cache(key: str, *, window: int) -> int:
-    """Add one to the counter ``key`` (started for ``window`` seconds) and return it."""
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        return 1
-
-
 def enquiries_saved_since(ip: str | None, *, seconds: int) -> int:
     """The database's count of enquiries from this address (IPv6: its /64) in the last ``seconds``."""
     recent = Enquiry.objects.filter(created_at__gte=timezone.now() - timedelta(seconds=seconds))
-    key = visitors.rate_key(ip)
-    if not key:  # no usable address: they are saved without one
-        return recent.filter(ip_address__isnull=True).count()
-    addresses = recent.exclude(ip_address=None).values_list("ip_address", flat=True)[:10_000]
-    return sum(visitors.rate_key(address) == key for address in addresses)
+    return limits.saved_from(recent, ip, field="ip_address")
 
 
 def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
