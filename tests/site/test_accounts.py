@@ -378,6 +378,26 @@ def test_signing_out_on_the_english_pages_still_lands_on_the_english_home_page(c
     assert client.post("/accounts/logout/")["Location"] == "/"
 
 
+def test_the_welsh_sign_up_page_states_the_password_rules_in_welsh(client):
+    text = text_of(client.get("/cy/accounts/signup/"))
+    assert "Ni ddylai eich cyfrinair fod yn rhifau i gyd." in text
+    assert "Rhaid i’ch cyfrinair gynnwys o leiaf 8 nod." in text
+    assert "Your password" not in text
+
+
+def test_a_too_short_password_on_the_welsh_sign_up_page_is_refused_in_welsh_keeping_the_rest(client):
+    response = client.post(
+        "/cy/accounts/signup/", {"email": "gwen@example.org", "username": "gwen", "password1": "12345"}
+    )
+    assert response.status_code == 200
+    message = errors(response)
+    assert "Mae’r cyfrinair hwn yn rhy fyr. Rhaid iddo gynnwys o leiaf 8 nod." in message
+    assert "Mae’r cyfrinair hwn yn rhifau i gyd." in message
+    html = response.content.decode()
+    assert 'value="gwen@example.org"' in html
+    assert 'value="gwen"' in html
+
+
 def test_a_reader_signs_in_by_welsh_e_mail_code_and_returns_to_the_welsh_page(client, mailoutbox):
     UserFactory(username="gwen", email="gwen@example.org")
     next_url = "/cy/exercises/knee-walking/"

@@ -122,6 +122,9 @@ ALLAUTH_MODULES = (
     "mfa/webauthn/forms.py",
     "socialaccount/adapter.py",
 )
+# Django's own strings on those pages that Django's Welsh lacks: the password rules under the
+# sign-up and new-password fields, and the username rule.
+DJANGO_MODULES = ("contrib/auth/password_validation.py", "contrib/auth/validators.py")
 # Django's makemessages keywords (django/core/management/commands/makemessages.py).
 XGETTEXT_KEYWORDS = (
     "--keyword=gettext_noop",
@@ -135,13 +138,16 @@ XGETTEXT_KEYWORDS = (
 
 
 def allauth_strings(into: Path) -> Path:
-    """A .pot of every string allauth shows on the pages and in the e-mails our settings switch on,
-    extracted the way makemessages does (templates through Django's templatize, then xgettext)."""
+    """A .pot of every string allauth shows on the pages and in the e-mails our settings switch on
+    (with Django's password and username rules shown there), extracted the way makemessages does:
+    templates through Django's templatize, then xgettext."""
     import allauth
+    import django
     from django.utils.translation.template import templatize
 
     root = Path(allauth.__file__).parent
     sources = [root / module for module in ALLAUTH_MODULES]
+    sources += [Path(django.__file__).parent / module for module in DJANGO_MODULES]
     templates = root / "templates"
     for template in sorted(templates.rglob("*")):
         name = template.relative_to(templates).as_posix()
