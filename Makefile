@@ -51,7 +51,9 @@ assets: static/vendor/.built
 # The Welsh interface: the .po is the source, the .mo is built (never committed).
 # locale/admin/cy: Welsh for the Django admin strings Django's own Welsh lacks (written by hand).
 ADMIN_WELSH := locale/admin/cy/LC_MESSAGES/django.po locale/admin/cy/LC_MESSAGES/djangojs.po
-locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po $(ADMIN_WELSH) $(VENV)/.installed
+# locale/allauth/cy: Welsh for django-allauth's sign-in pages and e-mails (allauth has none; by hand).
+ALLAUTH_WELSH := locale/allauth/cy/LC_MESSAGES/django.po
+locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po $(ADMIN_WELSH) $(ALLAUTH_WELSH) $(VENV)/.installed
 	$(MANAGE) compilemessages -l cy --ignore=.venv --ignore=node_modules -v0
 
 messages: locale/cy/LC_MESSAGES/django.mo

@@ -352,6 +352,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_GET = False
+# After signing out, the home page in the language of the page signed out from (a URL name,
+# reversed in that language; Django's LOGOUT_REDIRECT_URL would also move the admin's logout).
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BackCare] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Failed password logins: at most 5 per account and 20 per address (IPv6: per /64 is
@@ -382,8 +385,9 @@ BACKCARE_REQUIRE_MFA_FOR_EDITORS = env_bool("BACKCARE_REQUIRE_MFA_FOR_EDITORS", 
 # English at /, Welsh under /cy/ (backcare/urls.py, bilingual/languages.py).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
-# Ours first; then Welsh for the admin strings Django's own Welsh lacks (README, "The admin in Welsh").
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "admin"]
+# Ours first; then Welsh for the admin strings Django's own Welsh lacks (README, "The admin in Welsh"),
+# and for allauth's sign-in pages and e-mails, which allauth ships without (README, "Signing in in Welsh").
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "admin", BASE_DIR / "locale" / "allauth"]
 # Bare domains in comments ("example.org/page") become https:// links (Django 7's default).
 URLIZE_ASSUME_HTTPS = True
 # Welsh dates as Welsh readers write them: "Dydd Mercher 25 Tachwedd 2026, 7:00 yh".

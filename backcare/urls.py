@@ -23,7 +23,6 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("accounts/", include("allauth.urls")),
     # Ahead of the admin's own "view on site" address (admin:view_on_site), which it replaces.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     # Each login's choice of English or Welsh for the admin (backcare/admin_language.py).
@@ -43,6 +42,9 @@ urlpatterns += i18n_patterns(
     path("classes/", include("classes.urls")),
     path("comments/", include("comments.urls")),
     path("help-now/", include("safety.urls")),
+    # Sign-in (django-allauth) in both languages too: a Welsh page's "sign in" link, by the same URL
+    # names, leads to /cy/accounts/…, Welsh from locale/allauth (README, "Signing in in Welsh").
+    path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )
 

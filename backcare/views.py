@@ -45,6 +45,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /accounts/",
+        "Disallow: /cy/accounts/",
         "Disallow: /comments/",
         "Disallow: /cy/comments/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

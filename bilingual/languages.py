@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.db import models
@@ -83,10 +84,29 @@ def alternates(request: HttpRequest) -> list[Alternate]:
             name=LANGUAGE_NAMES[code],
             path=path_in(path, code),
             url=settings.SITE_URL + path_in(path, code),
-            link=path_in(path, code) + (f"?{query}" if query else ""),
+            link=path_in(path, code) + (f"?{query_in(query, code)}" if query else ""),
         )
         for code, _name in settings.LANGUAGES
     ]
+
+
+def query_in(query: str, language: str) -> str:
+    """The query string for the same page in ``language``: a ``next`` address on this site (where
+    a sign-in page returns to) moves to that language too; anything else is kept as it was."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(name == "next" for name, _value in pairs):
+        return query
+    return urlencode(
+        [
+            (name, path_in(value, language) if name == "next" and is_local_path(value) else value)
+            for name, value in pairs
+        ],
+        safe="/",
+    )
+
+
+def is_local_path(value: str) -> bool:
+    return value.startswith("/") and not value.startswith(("//", "/\\"))
 
 
 def canonical_url(request: HttpRequest) -> str:

@@ -269,3 +269,16 @@ def test_the_welsh_handout_marks_english_it_still_shows(client, site):
     html = client.get("/cy/exercises/pelvic-tilts/print/").content.decode()
     assert '<h1 lang="en">Pelvic tilts</h1>' in html
     assert '<html lang="cy">' in html
+
+
+def test_the_language_link_of_a_sign_in_page_sends_the_reader_back_in_the_language_they_chose(client):
+    """A Welsh reader who switches the sign-in page to English comes back to the English page."""
+    html = client.get("/cy/accounts/login/?next=/cy/exercises/knee-walking/%23comment-form").content.decode()
+    assert 'href="/accounts/login/?next=/exercises/knee-walking/%23comment-form"' in html
+    html = client.get("/accounts/login/?next=/exercises/knee-walking/%23comment-form").content.decode()
+    assert 'href="/cy/accounts/login/?next=/cy/exercises/knee-walking/%23comment-form"' in html
+
+
+def test_the_language_link_leaves_a_next_address_on_another_site_alone(client):
+    html = client.get("/accounts/login/?next=//example.org/").content.decode()
+    assert 'href="/cy/accounts/login/?next=//example.org/"' in html

@@ -8,9 +8,11 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import expect
 
 from classes.models import AlertSubscription
+from exercises.models import Exercise
 from tests.browser.sign_in import sign_in
 
 # Restore the migrated rows (content types, the Teachers group) after each test, like
@@ -33,6 +35,41 @@ def test_the_sign_in_pages_are_accessible(page, axe, name):
     axe(page)
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["account_login", "account_signup", "account_request_login_code", "account_reset_password"],
+)
+def test_the_welsh_sign_in_pages_are_accessible_and_in_welsh(page, axe, name):
+    with translation.override("cy"):
+        url = reverse(name)
+    assert url.startswith("/cy/accounts/")
+    page.goto(url)
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert page.locator("h1").count() == 1
+    axe(page)
+
+
+def test_a_welsh_reader_follows_sign_in_from_a_comment_form_and_comes_back_signed_in(page, axe, demo):
+    get_user_model().objects.create_user("gwen", email="gwen@example.org")
+    exercise = Exercise.objects.published().first()
+    page.goto(f"/cy{exercise.get_absolute_url()}")
+    page.get_by_role("link", name="fewngofnodi").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mewngofnodi")
+    assert page.url.split("?")[0].endswith("/cy/accounts/login/")
+    axe(page)
+    page.get_by_role("link", name="Anfon cod mewngofnodi ataf").click()
+    page.get_by_label("E-bost").fill("gwen@example.org")
+    page.get_by_role("button", name="Gofyn am god").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rhowch y cod mewngofnodi")
+    axe(page)
+    code = re.search(r"sydd ar agor gennych\.\s+(\S+)\s", mail.outbox[-1].body).group(1)
+    page.get_by_label("Cod").fill(code)
+    page.get_by_role("button", name="Cadarnhau").click()
+    expect(page).to_have_url(re.compile(rf"/cy{re.escape(exercise.get_absolute_url())}#comment-form$"))
+    expect(page.get_by_text("Yn rhoi sylw fel gwen")).to_be_visible()
+    axe(page)
+
+
 def test_a_wrong_password_message_is_accessible_and_keeps_the_username(page, axe):
     get_user_model().objects.create_user("ed", password="right-password-123", is_staff=True)
     sign_in(page, "ed", "wrong-password")
@@ -52,6 +89,22 @@ def test_staff_open_the_second_factor_pages_within_the_csp(page, axe):
     page.get_by_label("Password").fill("right-password-123")
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_label("Authenticator code")).to_be_visible()
+    axe(page)
+
+
+def test_staff_open_the_welsh_second_factor_pages_accessibly(page, axe):
+    get_user_model().objects.create_superuser("ed", "ed@backcare.example.org", "right-password-123")
+    sign_in(page, "ed", "right-password-123")
+    page.goto("/cy/accounts/2fa/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dilysu dau ffactor")
+    axe(page)
+    page.goto("/cy/accounts/2fa/totp/activate")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cadarnhau mynediad")
+    axe(page)
+    page.get_by_label("Cyfrinair").fill("right-password-123")
+    page.get_by_role("button", name="Cadarnhau").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Troi’r ap dilysu ymlaen")
+    expect(page.get_by_label("Cod dilysu")).to_be_visible()
     axe(page)
 
 
