@@ -16,6 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import rules, targets, tokens
@@ -102,10 +104,15 @@ class CommentForm(forms.Form):
             "subscribe",
             "remember",
             Submit("submit", _("Post comment")),
+            # Written here with gettext, not as template text inside a Python string,
+            # which makemessages cannot see (it stayed English on Welsh pages).
             HTML(
-                '<p class="comments-privacy">{% load i18n %}{% translate "This site uses Akismet to reduce spam." %} '
-                "<a href=\"{% url 'privacy' %}#comments\">"
-                '{% translate "Learn how your comment data is processed." %}</a></p>'
+                format_html(
+                    '<p class="comments-privacy">{} <a href="{}#comments">{}</a></p>',
+                    _("This site uses Akismet to reduce spam."),
+                    reverse("privacy"),
+                    _("Learn how your comment data is processed."),
+                )
             ),
         )
         return helper

@@ -115,3 +115,13 @@ def test_the_cookie_keeps_only_the_posters_latest_comments(client, post_comment,
         post_comment(exercise, text=f"Question number {number}", email=f"q{number}@example.org")
     kept = tokens.read_own_comments_cookie(client.cookies["comments_mine"].value)
     assert len(kept) == tokens.OWN_COMMENTS_KEPT
+
+
+def test_the_comment_form_on_a_welsh_page_explains_the_spam_check_in_welsh(client, exercise):
+    page = client.get("/cy" + exercise.get_absolute_url()).content.decode()
+    assert "Mae’r wefan hon yn defnyddio Akismet i leihau sbam." in page
+    assert 'href="/cy/privacy/#comments"' in page
+    assert "This site uses Akismet" not in page
+    english = client.get(exercise.get_absolute_url()).content.decode()
+    assert "This site uses Akismet to reduce spam." in english
+    assert 'href="/privacy/#comments"' in english
