@@ -3,6 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
@@ -206,6 +207,7 @@ def test_detail_page_query_count_does_not_grow_with_steps(client, django_assert_
     # The exercise with its author, its steps, the next courses and their
     # teachers, the handouts it is in, and the comments tag (none yet: the count,
     # and whether closed).
+    ContentType.objects.get_for_model(exercise)  # the content-type cache, as in a warm process
     with django_assert_num_queries(7):
         response = client.get(exercise.get_absolute_url())
     assert response.status_code == 200
