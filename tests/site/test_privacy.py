@@ -367,3 +367,17 @@ def test_erase_takes_the_name_out_of_the_admin_history(people):
     bethan.log_entry.refresh_from_db()
     assert angharad.log_entry.object_repr.startswith("(removed)")
     assert bethan.log_entry.object_repr.startswith("Bethan Jones")
+
+
+# --- What the privacy page says -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "sentence"),
+    [
+        ("/privacy/", "we also keep the profile details it sends us"),
+        ("/cy/privacy/", "rydyn ni hefyd yn cadw’r manylion proffil y mae’n eu hanfon aton ni"),
+    ],
+)
+def test_the_privacy_page_says_a_providers_profile_details_are_kept(client, address, sentence):
+    assert sentence in client.get(address).content.decode()
