@@ -36,7 +36,8 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django_tasks_db.models import DBTaskResult
 
 from classes import privacy as classes_privacy
 from classes.models import AlertSubscription, Enquiry
@@ -71,7 +72,8 @@ PERSONAL_DATA: dict[str, str] = {
     "auth.Permission": "none",
     "auth.Group": "none (membership goes with the account)",
     "contenttypes.ContentType": "none",
-    "django_tasks_database.DBTaskResult": "none: tasks take row ids, never addresses or text",
+    "django_tasks_database.DBTaskResult": "tasks take row ids; a failed one whose traceback names an "
+    "address (a refused recipient) is exported and deleted",
     "socialaccount.SocialApp": "none: the site's own provider keys",
     "backcare.MissedPageInvalidation": "none",
     "akismet_service.AkismetHealth": "none: Akismet's last answer",
@@ -143,6 +145,15 @@ def find(*, emails: Iterable[str] = (), accounts: Iterable[str] = ()) -> Person:
             email.lower() for email in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
         )
     return Person(emails=frozenset(found), users=tuple(sorted(users.values(), key=lambda user: user.pk)))
+
+
+def failed_tasks_naming(emails: Iterable[str]) -> QuerySet[DBTaskResult]:
+    """Failed background tasks whose error names one of these addresses (a mail server refusing a
+    recipient says who). Tasks themselves take only row ids."""
+    condition = Q(pk__in=[])
+    for email in emails:
+        condition |= Q(traceback__icontains=email)
+    return DBTaskResult.objects.failed().filter(condition)
 
 
 # --- Export ---------------------------------------------------------------------
@@ -226,6 +237,10 @@ def export(person: Person) -> dict[str, object]:
         "accounts": [_account_row(user) for user in person.users],
         "comments": comments_privacy.export(*person.emails, user_ids=person.user_ids),
         **classes_privacy.export(*person.emails, user_ids=person.user_ids),
+        "failed_tasks_naming_you": [
+            {"task": task.task_path, "finished_at": _plain(task.finished_at), "error": task.traceback}
+            for task in failed_tasks_naming(person.emails).order_by("enqueued_at")
+        ],
     }
 
 
@@ -298,6 +313,7 @@ def erase(person: Person, *, allow_staff: bool = False, dry_run: bool = False) -
         )
         _forget_in_admin_history(Enquiry, dict.fromkeys(enquiries, ERASED_NAME))
         _forget_in_admin_history(AlertSubscription, dict.fromkeys(alerts, ERASED_NAME))
+        counts["failed_tasks"], _ = failed_tasks_naming(person.emails).delete()
         counts.update(_erase_accounts(person, dry_run=dry_run))
         if dry_run:
             transaction.set_rollback(True)

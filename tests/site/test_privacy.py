@@ -16,8 +16,10 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.forms.models import model_to_dict
+from django.tasks import TaskResultStatus
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from backcare import privacy
 from backcare.models import AdminLanguage
@@ -51,6 +53,7 @@ class Records:
     factors: list[Authenticator]
     language: AdminLanguage
     log_entry: LogEntry
+    failed_task: DBTaskResult
 
     @property
     def email(self) -> str:
@@ -71,6 +74,7 @@ class Records:
             *self.factors,
             self.language,
             self.log_entry,
+            self.failed_task,
         ]
 
 
@@ -154,6 +158,15 @@ def everything_about(marker: str, ip: str, *, moderator, exercise) -> Records:
         action_flag=CHANGE,
         change_message="[]",
     )
+    failed_task = DBTaskResult.objects.create(
+        status=TaskResultStatus.FAILED,
+        args_kwargs={"args": [alert.pk], "kwargs": {}},
+        task_path="classes.tasks.confirm_alert_signup",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="smtplib.SMTPRecipientsRefused",
+        traceback=f"SMTPRecipientsRefused: {{'{marker}@example.org': (550, b'No such user')}}",
+    )
     return Records(
         marker=marker,
         ip=ip,
@@ -169,6 +182,7 @@ def everything_about(marker: str, ip: str, *, moderator, exercise) -> Records:
         factors=factors,
         language=language,
         log_entry=log_entry,
+        failed_task=failed_task,
     )
 
 
@@ -273,6 +287,8 @@ def test_the_export_holds_every_record_of_the_person_and_nothing_of_another(peop
     assert sorted(f["type"] for f in account["second_factors"]) == ["recovery_codes", "totp"]
     assert len(account["sessions"]) == 1
     assert account["admin_language"] == "cy"
+    (failed_task,) = data["failed_tasks_naming_you"]
+    assert "angharad@example.org" in failed_task["error"]
     assert "angharad@second.example.net" in data["email_addresses"]
     assert "bethan" not in text.lower()
     # Secrets are never written out.

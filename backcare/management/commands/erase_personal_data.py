@@ -7,6 +7,7 @@ LINES = [
     ("comment_history_emptied", "Emptied the detail (warning signs, reasons) of {} comment history row(s)"),
     ("enquiries", "Deleted {} message(s) to teachers"),
     ("course_alerts", "Deleted {} course alert(s)"),
+    ("failed_tasks", "Deleted {} failed background task(s) whose error named the address"),
     ("accounts", "Deleted {} sign-in account(s)"),
     ("account_email_addresses", "Deleted {} account e-mail address(es)"),
     ("social_accounts", "Deleted {} provider account(s) (Google, Facebook, ...)"),
