@@ -265,6 +265,9 @@ def refusal(person: Person, *, allow_staff: bool) -> str:
             "(Teachers) first, deciding what happens to its courses and the messages sent to it; "
             "then run this again."
         )
+    superusers = get_user_model().objects.filter(is_superuser=True, is_active=True)
+    if superusers.exists() and not superusers.exclude(pk__in=person.user_ids).exists():
+        return "This would delete the last active superuser: make another one first."
     staff = [user for user in person.users if user.is_staff or user.is_superuser]
     if staff and not allow_staff:
         names = ", ".join(f'"{user.get_username()}"' for user in staff)

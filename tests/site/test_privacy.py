@@ -357,6 +357,16 @@ def test_erase_refuses_a_staff_account_unless_told_and_changes_nothing(people):
     assert not type(angharad.user).objects.filter(pk=angharad.user.pk).exists()
 
 
+def test_erase_never_deletes_the_last_superuser(people):
+    angharad, _ = people
+    angharad.user.is_staff = angharad.user.is_superuser = True
+    angharad.user.save()
+    with pytest.raises(CommandError, match="last active superuser"):
+        erase("--user", "angharad", "--staff")
+    UserFactory(username="another", is_superuser=True)
+    assert "Deleted 1 sign-in account(s)" in erase("--user", "angharad", "--staff")
+
+
 def test_erase_refuses_while_the_person_has_a_teacher_profile(people):
     angharad, _ = people
     TeacherFactory(name="Angharad Teacher", user=angharad.user)
