@@ -12,7 +12,11 @@ One backup is one folder, ``backcare-YYYYMMDDTHHMMSSZ``, holding:
   SHA-256 of each file.
 
 A backup is written under a temporary name and renamed when complete, so a
-folder with a manifest is a whole backup. The newest ``keep`` are kept.
+folder with a manifest is a whole backup. It holds everything (password
+hashes, sessions, second-factor secrets, e-mail and IP addresses), so each
+backup folder is made 0700 before anything is written into it and each file
+0600, whatever the umask or the mode of ``BACKUP_DIR``; a copy made with
+``rsync -a`` keeps these modes. The newest ``keep`` are kept.
 ``restore`` loads one into the configured (empty or disposable) database and
 media folder, then checks the counts and checksums against the manifest.
 """
@@ -41,6 +45,8 @@ PG_FILE = "database.pgdump"
 MEDIA_FILE = "media.tar.gz"
 # What people write: a restore must bring these back row for row.
 CHECKSUMMED = ["comments.Comment", "comments.CommentEvent", "classes.Enquiry"]
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
 
 
 class BackupError(Exception):
@@ -108,14 +114,18 @@ def list_backups(root: Path) -> list[Path]:
 def create_backup(root: Path, *, keep: int, now: datetime | None = None) -> Backup:
     """Back up the default database and the media folder into a new folder under ``root``."""
     now = now or datetime.now(UTC)
-    root.mkdir(parents=True, exist_ok=True)
+    if not root.exists():
+        # A root we create is private too; an existing one keeps the mode its operator gave it.
+        root.mkdir(parents=True, mode=PRIVATE_FOLDER)
+        root.chmod(PRIVATE_FOLDER)
     name = f"{PREFIX}{now:%Y%m%dT%H%M%SZ}"
     final = root / name
     if final.exists():
         raise BackupError(f"{final} exists already; wait a second and try again.")
     work = root / f".{name}.partial"
     shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    work.mkdir(mode=PRIVATE_FOLDER)
+    work.chmod(PRIVATE_FOLDER)  # mkdir's mode is filtered by the umask; chmod is not
     try:
         vendor = connections["default"].vendor
         if vendor == "sqlite":
@@ -132,6 +142,8 @@ def create_backup(root: Path, *, keep: int, now: datetime | None = None) -> Back
             "files": {path.name: _file_sha256(path) for path in (database_file, media_file)},
         }
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        for written in work.iterdir():
+            written.chmod(PRIVATE_FILE)
         work.rename(final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

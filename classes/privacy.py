@@ -1,13 +1,16 @@
 """How long enquiries and course alert sign-ups are kept (the privacy page says the same), and
 answering data requests about them."""
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from .models import AlertSubscription, Enquiry
+from .models import AlertSubscription, Enquiry, Teacher
 
 
 def purge(*, now: datetime | None = None) -> dict[str, int]:
@@ -41,50 +44,101 @@ def purge_alert_signups(*, now: datetime | None = None) -> int:
     return deleted
 
 
-def export(email: str) -> dict[str, list[dict[str, object]]]:
-    """Everything stored under this e-mail address: enquiries sent and course alerts asked for."""
-    email = email.strip()
+def _addresses(emails: Iterable[str]) -> Q:
+    """Matches any of these addresses, whatever their case; matches nothing when there are none."""
+    condition = Q(pk__in=[])
+    for email in {email.strip().lower() for email in emails} - {""}:
+        condition |= Q(email__iexact=email)
+    return condition
 
-    def when(moment: datetime | None) -> str | None:
-        return moment.isoformat() if moment else None
 
-    enquiries = [
+def enquiries(emails: Iterable[str]) -> QuerySet[Enquiry]:
+    return Enquiry.objects.filter(_addresses(emails))
+
+
+def alert_signups(emails: Iterable[str]) -> QuerySet[AlertSubscription]:
+    return AlertSubscription.objects.filter(_addresses(emails))
+
+
+def teacher_profiles(emails: Iterable[str], *, user_ids: Iterable[int] = ()) -> QuerySet[Teacher]:
+    """Teacher profiles with one of these addresses or linked to one of these logins."""
+    return Teacher.objects.filter(_addresses(emails) | Q(user_id__in=list(user_ids)))
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
+    return value
+
+
+def _fields(item: Model, names: dict[str, str]) -> dict[str, object]:
+    """Every concrete field of ``item`` (relations as ids), some under a plainer name."""
+    return {
+        names.get(field.name, field.name): _plain(getattr(item, field.attname))
+        for field in type(item)._meta.concrete_fields
+    }
+
+
+ENQUIRY_NAMES = {
+    "user_agent": "browser",
+    "referrer": "came_from",
+    "created_at": "received_at",
+    "sent_at": "sent_to_teacher_at",
+    "verdict": "spam_check",
+    "check_detail": "spam_check_detail",
+    "held_reason": "held_for_an_editor_because",
+}
+ALERT_NAMES = {
+    "user_agent": "browser",
+    "created_at": "signed_up_at",
+    "last_sent_at": "last_alert_at",
+    "verdict": "spam_check",
+    "site_language": "language_of_the_emails",
+    "language": "course_language",
+}
+
+
+def export(*emails: str, user_ids: Iterable[int] = ()) -> dict[str, list[dict[str, object]]]:
+    """Everything stored under these addresses: every field of each enquiry sent and course alert
+    asked for (with the courses waiting to be announced to it), and a teacher's own profile."""
+    enquiry_rows = [
         {
-            "id": enquiry.pk,
+            **_fields(enquiry, ENQUIRY_NAMES),
             "teacher": enquiry.teacher.name,
             "course": enquiry.course.title if enquiry.course else None,
-            "name": enquiry.name,
-            "email": enquiry.email,
-            "phone": enquiry.phone,
-            "message": enquiry.message,
-            "ip_address": enquiry.ip_address,
-            "browser": enquiry.user_agent,
-            "came_from": enquiry.referrer,
-            "received_at": when(enquiry.created_at),
-            "sent_to_teacher_at": when(enquiry.sent_at),
         }
-        for enquiry in Enquiry.objects.filter(email__iexact=email).select_related("teacher", "course")
+        for enquiry in enquiries(emails).select_related("teacher", "course").order_by("created_at", "pk")
     ]
-    alerts = [
+    alert_rows = [
         {
-            "id": subscription.pk,
-            "email": subscription.email,
+            **_fields(subscription, ALERT_NAMES),
             "asked_for": str(subscription.choice_label),
-            "ip_address": subscription.ip_address,
-            "browser": subscription.user_agent,
-            "signed_up_at": when(subscription.created_at),
-            "confirmed_at": when(subscription.confirmed_at),
-            "last_alert_at": when(subscription.last_sent_at),
+            "courses_waiting_to_be_announced": [
+                pending.course.title for pending in subscription.pending.all()
+            ],
         }
-        for subscription in AlertSubscription.objects.filter(email__iexact=email).select_related("teacher")
+        for subscription in alert_signups(emails)
+        .select_related("teacher")
+        .prefetch_related("pending__course")
+        .order_by("created_at", "pk")
     ]
-    return {"enquiries": enquiries, "course_alerts": alerts}
+    teachers = [
+        {**_fields(teacher, {}), "courses": [course.title for course in teacher.courses.all()]}
+        for teacher in teacher_profiles(emails, user_ids=user_ids).prefetch_related("courses")
+    ]
+    return {"enquiries": enquiry_rows, "course_alerts": alert_rows, "teacher_profiles": teachers}
 
 
-def erase(email: str) -> dict[str, int]:
-    """Delete the enquiries sent with this address and every course alert for it."""
-    email = email.strip()
-    enquiries, _ = Enquiry.objects.filter(email__iexact=email).delete()
-    alerts = AlertSubscription.objects.filter(email__iexact=email).count()
-    AlertSubscription.objects.filter(email__iexact=email).delete()
-    return {"enquiries_deleted": enquiries, "course_alerts_deleted": alerts}
+def erase(*emails: str) -> dict[str, int]:
+    """Delete the enquiries sent with these addresses and every course alert for them (with the
+    courses waiting to be announced to it). A teacher profile is not touched: see ``teacher_profiles``."""
+    _, enquiries_deleted = enquiries(emails).delete()
+    _, alerts_deleted = alert_signups(emails).delete()
+    return {
+        "enquiries_deleted": enquiries_deleted.get(Enquiry._meta.label, 0),
+        "course_alerts_deleted": alerts_deleted.get(AlertSubscription._meta.label, 0),
+    }

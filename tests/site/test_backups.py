@@ -6,6 +6,8 @@ into a fresh database) is in tests/deploy/test_backup.py, on SQLite and PostgreS
 
 import io
 import json
+import os
+import stat
 
 import pytest
 from django.core.management import call_command
@@ -77,3 +79,51 @@ def test_restore_brings_back_the_rows_of_the_backup(tmp_path):
     assert "every count and checksum matches" in out.getvalue()
     remaining = CommentFactory._meta.model.objects.all()
     assert sorted(c.pk for c in remaining) == sorted(c.pk for c in kept)
+
+
+@pytest.fixture
+def permissive_umask():
+    """The loosest umask a careless shell or unit could run the backup under."""
+    previous = os.umask(0)
+    yield
+    os.umask(previous)
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_backup_is_readable_by_its_owner_only_whatever_the_umask(tmp_path, permissive_umask):
+    root = tmp_path / "backups"
+    CommentFactory()
+    backup(root)
+    (folder,) = backups.list_backups(root)
+    assert (mode(root), mode(folder)) == (0o700, 0o700)
+    assert {p.name: mode(p) for p in folder.iterdir()} == {
+        "database.sqlite3": 0o600,
+        "media.tar.gz": 0o600,
+        "manifest.json": 0o600,
+    }
+
+
+def test_an_existing_backup_folder_keeps_the_mode_its_operator_gave_it(tmp_path, permissive_umask):
+    tmp_path.chmod(0o750)
+    backup(tmp_path)
+    (folder,) = backups.list_backups(tmp_path)
+    assert (mode(tmp_path), mode(folder)) == (0o750, 0o700)
+
+
+def test_a_private_backup_restores_with_the_media_as_it_was(tmp_path, settings, permissive_umask):
+    (settings.MEDIA_ROOT / "exercises").mkdir(parents=True)
+    picture = settings.MEDIA_ROOT / "exercises" / "knee.webp"
+    picture.write_bytes(b"a picture")
+    picture.chmod(0o644)
+    kept = CommentFactory()
+    backup(tmp_path)
+    CommentFactory(text="Written after the backup")
+    picture.unlink()
+    out = io.StringIO()
+    call_command("restore", str(backups.list_backups(tmp_path)[-1]), "--no-input", stdout=out)
+    assert "every count and checksum matches" in out.getvalue()
+    assert [c.pk for c in CommentFactory._meta.model.objects.all()] == [kept.pk]
+    assert (picture.read_bytes(), mode(picture)) == (b"a picture", 0o644)

@@ -1,22 +1,58 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from classes import privacy as classes_privacy
-from comments import privacy as comments_privacy
+from backcare import privacy
+
+LINES = [
+    ("comments", "Anonymised {} comment(s)"),
+    ("comment_history_emptied", "Emptied the detail (warning signs, reasons) of {} comment history row(s)"),
+    ("enquiries", "Deleted {} message(s) to teachers"),
+    ("course_alerts", "Deleted {} course alert(s)"),
+    ("failed_tasks", "Deleted {} failed background task(s) whose error named the address"),
+    ("accounts", "Deleted {} sign-in account(s)"),
+    ("account_email_addresses", "Deleted {} account e-mail address(es)"),
+    ("social_accounts", "Deleted {} provider account(s) (Google, Facebook, ...)"),
+    ("second_factors", "Deleted {} second factor(s)"),
+    ("sessions", "Signed out and deleted {} session(s)"),
+]
 
 
 class Command(BaseCommand):
     help = (
-        "Erase what is stored under an e-mail address: comments anonymised, messages to teachers "
-        "and course alerts deleted."
+        "Erase everything stored about a person, found by e-mail address and/or sign-in account: "
+        "comments anonymised (their warning-sign matches and hold reasons too), messages to teachers "
+        "and course alerts deleted, the sign-in account deleted with its addresses, provider accounts, "
+        "second factors and sessions. Nothing of anyone else changes. A member of staff's account is "
+        "deleted only with --staff; a teacher profile must first be removed in the admin. "
+        "Try it with --dry-run first."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("email")
-
-    def handle(self, *args, email: str, **options) -> None:
-        comments = comments_privacy.erase(email)
-        classes = classes_privacy.erase(email)
-        self.stdout.write(
-            f"Anonymised {comments} comment(s); deleted {classes['enquiries_deleted']} message(s) to teachers "
-            f"and {classes['course_alerts_deleted']} course alert(s) for {email}."
+        parser.add_argument("email", nargs="*", help="E-mail addresses the person used.")
+        parser.add_argument(
+            "--user",
+            action="append",
+            default=[],
+            metavar="USERNAME_OR_ID",
+            help="A sign-in account of the person (may be given more than once).",
         )
+        parser.add_argument(
+            "--staff", action="store_true", help="Also delete an account that is a member of staff."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would be erased; change nothing."
+        )
+
+    def handle(self, *args, email: list[str], user: list[str], staff: bool, dry_run: bool, **options) -> None:
+        if not email and not user:
+            raise CommandError("Give an e-mail address, --user USERNAME_OR_ID, or both.")
+        try:
+            person = privacy.find(emails=email, accounts=user)
+            erased = privacy.erase(person, allow_staff=staff, dry_run=dry_run)
+        except (privacy.UnknownAccount, privacy.Refused) as error:
+            raise CommandError(str(error)) from error
+        heading = f"Erased the data of {person.describe()}:"
+        if dry_run:
+            heading = f"Dry run, nothing was changed. Erasing the data of {person.describe()} would do this:"
+        self.stdout.write(heading)
+        for key, text in LINES:
+            self.stdout.write("- " + text.format(erased.counts[key]))

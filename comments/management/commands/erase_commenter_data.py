@@ -12,5 +12,5 @@ class Command(BaseCommand):
         parser.add_argument("email")
 
     def handle(self, *args, email: str, **options) -> None:
-        count = privacy.erase(email)
-        self.stdout.write(f"Anonymised {count} comment(s) sent with {email}.")
+        erased = privacy.erase(email)
+        self.stdout.write(f"Anonymised {erased['comments']} comment(s) sent with {email}.")
