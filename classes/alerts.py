@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -127,23 +127,33 @@ def take_signup_allowance(ip: str | None) -> bool:
     try:
         return limits.count_in_cache(key, window=window) <= settings.CLASSES_ALERT_RATE_LIMIT
     except ConnectionError:
-        recent = AlertSubscription.objects.filter(created_at__gte=timezone.now() - timedelta(seconds=window))
+        since = timezone.now() - timedelta(seconds=window)
+        recent = AlertSubscription.objects.filter(
+            Q(created_at__gte=since) | Q(confirmation_sent_at__gte=since)
+        )
         saved = limits.saved_from(recent, ip, field="ip_address") if visitors.rate_key(ip) else 0
         return saved + 1 <= settings.CLASSES_ALERT_RATE_LIMIT
 
 
-def take_confirmation_allowance(email: str) -> bool:
+def take_confirmation_allowance(subscription: AlertSubscription, *, now: datetime | None = None) -> bool:
     """At most ``CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL`` confirmation e-mails to one inbox a day.
 
-    With the cache unavailable, the inbox's sign-ups of the last day count instead.
+    With the cache unavailable the database decides from the confirmation e-mails it
+    recorded (``confirmation_sent_at``), not from the sign-ups created: repeating the same
+    sign-up updates one row, so counting rows would let it mail an inbox without end. A
+    sign-up gets one e-mail a day then (its link works for a week), and the inbox's
+    e-mails of the day count against the same allowance.
     """
+    email = subscription.email.strip().lower()
     key = f"classes:alerts:confirmations:{signing.Signer(salt='alerts-inbox').signature(email)}"
     try:
         return limits.count_in_cache(key, window=24 * 3600) <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
     except ConnectionError:
-        since = timezone.now() - timedelta(days=1)
-        today = AlertSubscription.objects.filter(email=email.strip().lower(), created_at__gte=since).count()
-        return today <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
+        since = (now or timezone.now()) - timedelta(days=1)
+        if subscription.confirmation_sent_at and subscription.confirmation_sent_at >= since:
+            return False
+        sent = AlertSubscription.objects.filter(email=email, confirmation_sent_at__gte=since).count()
+        return sent + 1 <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
 
 
 @dataclass(frozen=True)
@@ -204,7 +214,7 @@ def check_signup(
 
 def send_confirmation(subscription: AlertSubscription) -> bool:
     """E-mail the confirmation link; False when this inbox has had its share today."""
-    if not take_confirmation_allowance(subscription.email):
+    if not take_confirmation_allowance(subscription):
         logger.info("No more confirmation e-mails today for sign-up %s.", subscription.pk)
         return False
     link = absolute(reverse("classes:alert_confirm", args=[confirm_token(subscription)]))
@@ -226,6 +236,7 @@ def send_confirmation(subscription: AlertSubscription) -> bool:
         EmailMessage(
             subject=_("Please confirm your BackCare course alerts"), body=body, to=[subscription.email]
         ).send()
+    AlertSubscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=timezone.now())
     return True
 
 

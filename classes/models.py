@@ -679,6 +679,11 @@ class AlertSubscription(models.Model):
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     last_sent_at = models.DateTimeField(_("last alert sent"), null=True, blank=True)
+    # When the last confirmation link was e-mailed: while the shared cache is down, the
+    # database counts these e-mails (not the sign-ups made) to keep one inbox's limit.
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation e-mailed"), null=True, blank=True, editable=False
+    )
 
     objects = AlertSubscriptionQuerySet.as_manager()
 
