@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from akismet_service import api, health, visitors
 
 from . import limits
+from .mail import one_line
 from .models import AlertSubscription, AnnouncedCourse, Course, PendingAlert
 
 logger = logging.getLogger(__name__)
@@ -287,7 +288,8 @@ def send_due_alerts(*, now: datetime | None = None, connection=None) -> int:
     Batched: up to ``CLASSES_ALERT_BATCH`` addresses share one mail connection.
     Each address is claimed in a transaction (locked on PostgreSQL), so two
     workers never both send it; if sending fails, nothing is marked sent and
-    the next run tries again.
+    the next run tries again. One address whose e-mail cannot be built or sent
+    is logged and left for the next run; it never stops the run for the others.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.CLASSES_ALERT_MIN_HOURS_BETWEEN)
@@ -305,13 +307,21 @@ def send_due_alerts(*, now: datetime | None = None, connection=None) -> int:
         .distinct()
     )
     sent = 0
-    while emails := list(due[: settings.CLASSES_ALERT_BATCH]):
+    failed: set[str] = set()
+    while emails := list(due.exclude(subscription__email__in=failed)[: settings.CLASSES_ALERT_BATCH]):
         batch = 0
         with connection or mailers.default as mail:
             for email in emails:
-                batch += _send_one(email, now=now, cutoff=cutoff, connection=mail)
+                try:
+                    batch += _send_one(email, now=now, cutoff=cutoff, connection=mail)
+                except Exception:  # a bad title, a refused address: log it, go on with the others
+                    failed.add(email)
+                    logger.exception(
+                        "Could not send the course alert for sign-ups %s; the next run tries again.",
+                        sorted(AlertSubscription.objects.filter(email=email).values_list("pk", flat=True)),
+                    )
         sent += batch
-        if not batch:  # another worker took them: nothing left for this one
+        if not batch and failed.isdisjoint(emails):  # another worker took them: nothing left for this one
             break
     return sent
 
@@ -347,7 +357,7 @@ def alert_message(subscription: AlertSubscription, courses: list[Course], reason
     }
     with translation.override(site_language):
         if len(courses) == 1:
-            subject = _("New BackCare course: %(title)s") % {"title": courses[0].title}
+            subject = _("New BackCare course: %(title)s") % {"title": one_line(courses[0].title)}
         else:
             subject = _("%(count)s new BackCare courses") % {"count": len(courses)}
         lines = [
@@ -372,7 +382,7 @@ def alert_message(subscription: AlertSubscription, courses: list[Course], reason
             _("To stop every course alert to this address, open: %(url)s") % {"url": unsubscribe_url},
         ]
         return EmailMessage(
-            subject=subject,
+            subject=one_line(subject),
             body="\n".join(lines),
             to=[email],
             headers={
