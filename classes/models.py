@@ -371,6 +371,15 @@ class Course(models.Model):
     def clean(self) -> None:
         if self.start_time and self.end_time:
             check_session_times(self.start_time, self.end_time)
+        # The title is an e-mail subject too (course alerts): one line, in each language's field.
+        titles = [field.name for field in self._meta.fields if field.name.startswith("title_")] or ["title"]
+        broken = {
+            name: _("A course title is one line: remove the line break.")
+            for name in titles
+            if len(str(getattr(self, name) or "").splitlines()) > 1
+        }
+        if broken:
+            raise ValidationError(broken)
 
     @property
     def is_bookable(self) -> bool:

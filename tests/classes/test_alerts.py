@@ -594,3 +594,25 @@ def test_one_address_the_mail_server_refuses_does_not_stop_the_alert_run(
     assert sorted(message.to[0] for message in mailoutbox) == ["aaa@example.org", "zzz@example.org"]
     assert "Could not send the course alert" in caplog.text
     assert PendingAlert.objects.get().subscription.email == "refused@example.org"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("en", "A course title is one line"), ("cy", "Un llinell")]
+)
+def test_a_course_title_with_a_line_break_is_refused_in_the_admin_with_a_clear_message(
+    client, gwen, language, message
+):
+    from django.contrib.auth import get_user_model
+
+    from tests.classes.test_admin import change_form_data
+
+    course = weekly_course(timezone.localdate() + timedelta(days=14), teachers=[gwen], title="Spring yoga")
+    editor = get_user_model().objects.create_superuser("ed", "ed@backcare.example.org", "a-long-back-pass")
+    client.force_login(editor)
+    if language == "cy":
+        client.post(reverse("admin_language"), {"language": "cy"})
+    data = change_form_data(course, title_en_gb="Yoga\r\nBcc: everyone@example.org")
+    response = client.post(reverse("admin:classes_course_change", args=[course.pk]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Course.objects.get(pk=course.pk).title == "Spring yoga"
