@@ -2,9 +2,10 @@
 
 Staff reach the admin through allauth's login page (``backcare/urls.py`` wraps
 the admin's login with ``secure_admin_login``), so every password try counts
-against allauth's ``login_failed`` rate limits, per account and per address
-(``ACCOUNT_RATE_LIMITS``), with the same answer whether or not the account
-exists. Failed sign-ins are logged here with the login name and the address,
+against allauth's ``login_failed`` rate limits, per account *and* address and per
+address (``ACCOUNT_RATE_LIMITS``), with the same answer whether or not the account
+exists. A limit per account alone would let anyone who knows a staff username keep
+that person out for good with five wrong passwords every quarter of an hour. Failed sign-ins are logged here with the login name and the address,
 never the password. Editors can be made to add a second factor before the
 admin lets them in (``BACKCARE_REQUIRE_MFA_FOR_EDITORS``).
 """
@@ -39,8 +40,9 @@ logger = logging.getLogger(__name__)
 # Words people understand; the same whether the account exists or not.
 ERROR_MESSAGES = {
     "too_many_login_attempts": _(
-        "Too many failed sign-in attempts for this account or from your network. "
-        "Wait 15 minutes, then try again; if you have forgotten your password, ask the editor to reset it."
+        "Too many failed sign-in attempts for this account from your network. Wait 15 minutes, "
+        "then try again, or sign in now with a code sent to your e-mail address; if you have "
+        "forgotten your password, ask the editor to reset it."
     ),
     "username_password_mismatch": _("The username or e-mail address, or the password, is not right."),
     "email_password_mismatch": _("The username or e-mail address, or the password, is not right."),
@@ -86,6 +88,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
         """Our rule for the visitor's address (trusted proxies), counted by its IPv6 /64."""
         return visitors.rate_key(visitors.client_ip(request)) or "unknown"
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """The ``key`` of the ``login_failed`` limit: the login typed *and* the address it came
+        from, so wrong passwords from elsewhere never lock the right person out (allauth keys
+        on the login alone and has no "per key and address" rate)."""
+        login = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{login}:{self.get_client_ip(request)}"
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -7,6 +7,11 @@ raised by a view answering a POST (a comment, an enquiry): nothing was saved
 the same form, filled in, that posts to the same address again. The page is
 rendered without the request's context processors, so it needs no database.
 The admin is left out (``DATABASE_RETRY_EXCLUDE``): its forms carry files.
+
+A page never echoes a secret: the sign-in pages (``/accounts/``, in either
+language) get the page without any of what was posted (a password, a sign-in
+or second-factor code, a reset key), and on every other page a field whose
+name says it is secret is dropped. Comments and enquiries keep every word.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from bilingual.languages import ENGLISH, path_in
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 10
@@ -32,12 +39,28 @@ VISIBLE_FIELDS = {
     "phone": _("Phone"),
 }
 TEXT_FIELDS = {"text": _("Comment"), "message": _("Message")}
+# Pages whose posts are never written back into the page (allauth: passwords, codes, keys).
+SIGN_IN_PREFIX = "/accounts/"
+# A field whose name holds one of these is never written back into a page. (Not "token":
+# the comment form's signed token and the CSRF token must go along, and are no one's secret.)
+SECRET_NAME_PARTS = ("password", "passwd", "secret", "otp", "code", "key", "credential")
+
+
+def is_secret(name: str) -> bool:
+    return any(part in name.lower() for part in SECRET_NAME_PARTS)
+
+
+def is_sign_in(path: str) -> bool:
+    return path_in(path, ENGLISH).startswith(SIGN_IN_PREFIX)
 
 
 def retry_page(request: HttpRequest) -> HttpResponse:
+    keep = not is_sign_in(request.path_info)
     visible, texts, hidden = [], [], []
-    for name in request.POST:
+    for name in request.POST if keep else ():
         value = request.POST.get(name, "")
+        if is_secret(name):
+            continue
         if name in TEXT_FIELDS:
             texts.append((name, TEXT_FIELDS[name], value))
         elif name in VISIBLE_FIELDS:
@@ -45,7 +68,13 @@ def retry_page(request: HttpRequest) -> HttpResponse:
         else:
             hidden.extend((name, item) for item in request.POST.getlist(name))
     html = loader.get_template("errors/database_retry.html").render(
-        {"action": request.get_full_path(), "visible": visible, "texts": texts, "hidden": hidden}
+        {
+            "action": request.get_full_path(),
+            "keep": keep,
+            "visible": visible,
+            "texts": texts,
+            "hidden": hidden,
+        }
     )
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

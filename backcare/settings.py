@@ -346,8 +346,10 @@ SOCIALACCOUNT_ADAPTER = "backcare.accounts.SocialAccountAdapter"
 # Staff sign in with their username, readers usually with their e-mail address.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 # A password is optional for readers: they can come back by e-mail code or a provider.
-# Staff always have one (the admin login needs it).
-ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1"]
+# Staff always have one (the admin login needs it). Readers sign up with an e-mail
+# address only (allauth makes up their username): a username field would answer
+# "already exists" for "editor" and tell anyone the staff logins to try.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
@@ -357,9 +359,11 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BackCare] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Failed password logins: at most 5 per account and 20 per address (IPv6: per /64 is
-# allauth's rule too) in 15 minutes; then every try, right or wrong, is refused
-# until the window has passed. Counted in the shared cache.
+# Failed password logins: at most 5 per account from one address (the "key" is the
+# login typed plus the address: backcare.accounts) and 20 per address (IPv6: per /64)
+# in 15 minutes; then every try from there, right or wrong, is refused until the
+# window has passed. A stranger's wrong passwords never lock staff out from their
+# own address, and the e-mail code sign-in stays open. Counted in the shared cache.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("ACCOUNT_LOGIN_FAILED_LIMIT", "20/15m/ip,5/15m/key"),
 }

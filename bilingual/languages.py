@@ -43,7 +43,19 @@ def path_in(path: str, language: str) -> str:
     bare = path
     if language_from_path(path) == WELSH:
         bare = path.removeprefix("/cy") or "/"
-    return PREFIXES[language] + bare
+    return PREFIXES[language] + on_site(bare)
+
+
+# Browsers drop tabs and line breaks from a link and read a backslash as a slash,
+# so "/\t/evil.example" is "//evil.example": another site, not a path on ours.
+_LEADING_SLASHES = "/\\\t\n\r"
+
+
+def on_site(path: str) -> str:
+    """``path`` as a path on this site: a crafted address such as ``/cy//evil.example/x`` (or
+    ``/cy/%2F/…``, ``/cy/\\evil.example``) must not give a language link that leaves the site, so
+    any run of slashes, backslashes and line breaks at the start becomes one slash."""
+    return "/" + path.lstrip(_LEADING_SLASHES)
 
 
 class UrlLanguageMiddleware:
@@ -111,7 +123,7 @@ def is_local_path(value: str) -> bool:
 
 def canonical_url(request: HttpRequest) -> str:
     """This page's own address: its language's path, keeping only the page number."""
-    url = settings.SITE_URL + request.path
+    url = settings.SITE_URL + path_in(request.path, language_from_path(request.path))
     if page := request.GET.get("page", ""):
         url += f"?page={page}" if page.isdigit() else ""
     return url

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from akismet_service import api, health, visitors
 
 from . import limits
+from .mail import one_line
 from .models import AlertSubscription, AnnouncedCourse, Course, PendingAlert
 
 logger = logging.getLogger(__name__)
@@ -127,23 +128,33 @@ def take_signup_allowance(ip: str | None) -> bool:
     try:
         return limits.count_in_cache(key, window=window) <= settings.CLASSES_ALERT_RATE_LIMIT
     except ConnectionError:
-        recent = AlertSubscription.objects.filter(created_at__gte=timezone.now() - timedelta(seconds=window))
+        since = timezone.now() - timedelta(seconds=window)
+        recent = AlertSubscription.objects.filter(
+            Q(created_at__gte=since) | Q(confirmation_sent_at__gte=since)
+        )
         saved = limits.saved_from(recent, ip, field="ip_address") if visitors.rate_key(ip) else 0
         return saved + 1 <= settings.CLASSES_ALERT_RATE_LIMIT
 
 
-def take_confirmation_allowance(email: str) -> bool:
+def take_confirmation_allowance(subscription: AlertSubscription, *, now: datetime | None = None) -> bool:
     """At most ``CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL`` confirmation e-mails to one inbox a day.
 
-    With the cache unavailable, the inbox's sign-ups of the last day count instead.
+    With the cache unavailable the database decides from the confirmation e-mails it
+    recorded (``confirmation_sent_at``), not from the sign-ups created: repeating the same
+    sign-up updates one row, so counting rows would let it mail an inbox without end. A
+    sign-up gets one e-mail a day then (its link works for a week), and the inbox's
+    e-mails of the day count against the same allowance.
     """
+    email = subscription.email.strip().lower()
     key = f"classes:alerts:confirmations:{signing.Signer(salt='alerts-inbox').signature(email)}"
     try:
         return limits.count_in_cache(key, window=24 * 3600) <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
     except ConnectionError:
-        since = timezone.now() - timedelta(days=1)
-        today = AlertSubscription.objects.filter(email=email.strip().lower(), created_at__gte=since).count()
-        return today <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
+        since = (now or timezone.now()) - timedelta(days=1)
+        if subscription.confirmation_sent_at and subscription.confirmation_sent_at >= since:
+            return False
+        sent = AlertSubscription.objects.filter(email=email, confirmation_sent_at__gte=since).count()
+        return sent + 1 <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
 
 
 @dataclass(frozen=True)
@@ -204,7 +215,7 @@ def check_signup(
 
 def send_confirmation(subscription: AlertSubscription) -> bool:
     """E-mail the confirmation link; False when this inbox has had its share today."""
-    if not take_confirmation_allowance(subscription.email):
+    if not take_confirmation_allowance(subscription):
         logger.info("No more confirmation e-mails today for sign-up %s.", subscription.pk)
         return False
     link = absolute(reverse("classes:alert_confirm", args=[confirm_token(subscription)]))
@@ -226,6 +237,7 @@ def send_confirmation(subscription: AlertSubscription) -> bool:
         EmailMessage(
             subject=_("Please confirm your BackCare course alerts"), body=body, to=[subscription.email]
         ).send()
+    AlertSubscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=timezone.now())
     return True
 
 
@@ -276,7 +288,8 @@ def send_due_alerts(*, now: datetime | None = None, connection=None) -> int:
     Batched: up to ``CLASSES_ALERT_BATCH`` addresses share one mail connection.
     Each address is claimed in a transaction (locked on PostgreSQL), so two
     workers never both send it; if sending fails, nothing is marked sent and
-    the next run tries again.
+    the next run tries again. One address whose e-mail cannot be built or sent
+    is logged and left for the next run; it never stops the run for the others.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.CLASSES_ALERT_MIN_HOURS_BETWEEN)
@@ -294,13 +307,21 @@ def send_due_alerts(*, now: datetime | None = None, connection=None) -> int:
         .distinct()
     )
     sent = 0
-    while emails := list(due[: settings.CLASSES_ALERT_BATCH]):
+    failed: set[str] = set()
+    while emails := list(due.exclude(subscription__email__in=failed)[: settings.CLASSES_ALERT_BATCH]):
         batch = 0
         with connection or mailers.default as mail:
             for email in emails:
-                batch += _send_one(email, now=now, cutoff=cutoff, connection=mail)
+                try:
+                    batch += _send_one(email, now=now, cutoff=cutoff, connection=mail)
+                except Exception:  # a bad title, a refused address: log it, go on with the others
+                    failed.add(email)
+                    logger.exception(
+                        "Could not send the course alert for sign-ups %s; the next run tries again.",
+                        sorted(AlertSubscription.objects.filter(email=email).values_list("pk", flat=True)),
+                    )
         sent += batch
-        if not batch:  # another worker took them: nothing left for this one
+        if not batch and failed.isdisjoint(emails):  # another worker took them: nothing left for this one
             break
     return sent
 
@@ -336,7 +357,7 @@ def alert_message(subscription: AlertSubscription, courses: list[Course], reason
     }
     with translation.override(site_language):
         if len(courses) == 1:
-            subject = _("New BackCare course: %(title)s") % {"title": courses[0].title}
+            subject = _("New BackCare course: %(title)s") % {"title": one_line(courses[0].title)}
         else:
             subject = _("%(count)s new BackCare courses") % {"count": len(courses)}
         lines = [
@@ -361,7 +382,7 @@ def alert_message(subscription: AlertSubscription, courses: list[Course], reason
             _("To stop every course alert to this address, open: %(url)s") % {"url": unsubscribe_url},
         ]
         return EmailMessage(
-            subject=subject,
+            subject=one_line(subject),
             body="\n".join(lines),
             to=[email],
             headers={

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from akismet_service import api, health
 
+from .mail import one_line
 from .models import Enquiry
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def send_enquiry(enquiry: Enquiry) -> None:
 
 
 def _send_enquiry(enquiry: Enquiry) -> None:
-    subject = _("BackCare enquiry from %(name)s") % {"name": enquiry.name}
+    subject = one_line(_("BackCare enquiry from %(name)s") % {"name": enquiry.name})
     if enquiry.verdict == Enquiry.Verdict.UNKNOWN:
         subject = f"{UNCHECKED_MARKER} {subject}"
     lines = [

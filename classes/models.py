@@ -371,6 +371,15 @@ class Course(models.Model):
     def clean(self) -> None:
         if self.start_time and self.end_time:
             check_session_times(self.start_time, self.end_time)
+        # The title is an e-mail subject too (course alerts): one line, in each language's field.
+        titles = [field.name for field in self._meta.fields if field.name.startswith("title_")] or ["title"]
+        broken = {
+            name: _("A course title is one line: remove the line break.")
+            for name in titles
+            if len(str(getattr(self, name) or "").splitlines()) > 1
+        }
+        if broken:
+            raise ValidationError(broken)
 
     @property
     def is_bookable(self) -> bool:
@@ -679,6 +688,11 @@ class AlertSubscription(models.Model):
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     last_sent_at = models.DateTimeField(_("last alert sent"), null=True, blank=True)
+    # When the last confirmation link was e-mailed: while the shared cache is down, the
+    # database counts these e-mails (not the sign-ups made) to keep one inbox's limit.
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation e-mailed"), null=True, blank=True, editable=False
+    )
 
     objects = AlertSubscriptionQuerySet.as_manager()
 

@@ -282,3 +282,57 @@ def test_the_language_link_of_a_sign_in_page_sends_the_reader_back_in_the_langua
 def test_the_language_link_leaves_a_next_address_on_another_site_alone(client):
     html = client.get("/accounts/login/?next=//example.org/").content.decode()
     assert 'href="/cy/accounts/login/?next=//example.org/"' in html
+
+
+def hrefs_and_alternates(html: str) -> list[str]:
+    """The language link and every hreflang/canonical address of a page."""
+    links = re.findall(r'<link rel="(?:canonical|alternate)"[^>]* href="([^"]*)"', html)
+    return [language_link(html)[0], *links]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cy//evil.example/x",
+        "/cy/%2F/evil.example/x",
+        "/cy/%2F%2Fevil.example/x",
+        "/cy/\\evil.example/x",
+        "/cy/%5Cevil.example/x",
+        "/cy/%5C%5Cevil.example/x",
+        "/cy/%09/evil.example/x",
+    ],
+)
+def test_a_crafted_welsh_address_never_gives_a_link_to_another_site(client, settings, path):
+    settings.SITE_URL = "https://backcare.example.org"
+    response = client.get(path)
+    assert response.status_code == 404
+    href, _lang, text = language_link(response.content.decode())
+    assert text == "English"
+    assert href == "/evil.example/x"
+    for link in hrefs_and_alternates(response.content.decode()):
+        assert link.startswith(("/cy/", "/evil.example/", "https://backcare.example.org/")), link
+        assert "//evil.example" not in link, link
+        assert "\\" not in link, link
+
+
+@pytest.mark.parametrize(
+    "path_info",
+    [
+        "//evil.example/x",
+        "///evil.example/x",
+        "/\\evil.example/x",
+        "/\\/evil.example/x",
+        "/\t/evil.example/x",
+    ],
+)
+def test_a_crafted_english_address_never_gives_a_link_to_another_site(client, settings, path_info):
+    """The test client would read "//host" as a host, so the path is given to it as the server would."""
+    settings.SITE_URL = "https://backcare.example.org"
+    response = client.get("/no-such-page/", PATH_INFO=path_info)
+    assert response.status_code == 404
+    href, _lang, text = language_link(response.content.decode())
+    assert text == "Cymraeg"
+    assert href == "/cy/evil.example/x"
+    for link in hrefs_and_alternates(response.content.decode()):
+        assert "//evil.example" not in link, link
+        assert "\\" not in link, link

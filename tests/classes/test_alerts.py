@@ -1,13 +1,16 @@
 """Course alerts: double opt-in sign-up, signed links, one alert per course and per day."""
 
 import io
+import logging
 import re
 import time
 from datetime import timedelta
+from smtplib import SMTPRecipientsRefused
 
 import akismet
 import pytest
 from django.core import signing
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -553,3 +556,63 @@ def test_without_welsh_on_the_site_the_language_question_is_not_asked(settings):
 
     settings.LANGUAGES = [("en-gb", "English")]
     assert "language" not in AlertSignupForm(teachers=[], towns=[]).fields
+
+
+class RefusingOneAddress(LocmemBackend):
+    """The mail server refuses one address and takes every other."""
+
+    def send_messages(self, messages):
+        if any("refused@example.org" in message.to for message in messages):
+            raise SMTPRecipientsRefused({"refused@example.org": (550, b"No such user")})
+        return super().send_messages(messages)
+
+
+def test_a_course_title_with_a_line_break_is_sent_on_one_line_and_stops_no_one_elses_alert(
+    gwen, bryn, mailoutbox, django_capture_on_commit_callbacks
+):
+    confirmed("aaa@example.org", teacher=gwen)
+    confirmed("bbb@example.org", teacher=bryn)
+    publish(django_capture_on_commit_callbacks, [gwen], title="Yoga\r\nBcc: everyone@example.org")
+    publish(django_capture_on_commit_callbacks, [bryn], title="Spring yoga")
+    subjects = {message.to[0]: message.subject for message in mailoutbox}
+    assert subjects == {
+        "aaa@example.org": "New BackCare course: Yoga Bcc: everyone@example.org",
+        "bbb@example.org": "New BackCare course: Spring yoga",
+    }
+    assert all(message.bcc == [] for message in mailoutbox)
+
+
+def test_one_address_the_mail_server_refuses_does_not_stop_the_alert_run(
+    gwen, settings, mailoutbox, django_capture_on_commit_callbacks, caplog
+):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingOneAddress"}}
+    settings.CLASSES_ALERT_BATCH = 1
+    for email in ["aaa@example.org", "refused@example.org", "zzz@example.org"]:
+        confirmed(email, teacher=gwen)
+    with caplog.at_level(logging.ERROR, logger="classes.alerts"):
+        publish(django_capture_on_commit_callbacks, [gwen])
+    assert sorted(message.to[0] for message in mailoutbox) == ["aaa@example.org", "zzz@example.org"]
+    assert "Could not send the course alert" in caplog.text
+    assert PendingAlert.objects.get().subscription.email == "refused@example.org"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("en", "A course title is one line"), ("cy", "Un llinell")]
+)
+def test_a_course_title_with_a_line_break_is_refused_in_the_admin_with_a_clear_message(
+    client, gwen, language, message
+):
+    from django.contrib.auth import get_user_model
+
+    from tests.classes.test_admin import change_form_data
+
+    course = weekly_course(timezone.localdate() + timedelta(days=14), teachers=[gwen], title="Spring yoga")
+    editor = get_user_model().objects.create_superuser("ed", "ed@backcare.example.org", "a-long-back-pass")
+    client.force_login(editor)
+    if language == "cy":
+        client.post(reverse("admin_language"), {"language": "cy"})
+    data = change_form_data(course, title_en_gb="Yoga\r\nBcc: everyone@example.org")
+    response = client.post(reverse("admin:classes_course_change", args=[course.pk]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Course.objects.get(pk=course.pk).title == "Spring yoga"

@@ -322,3 +322,17 @@ def test_an_editor_can_send_a_held_enquiry_to_the_teacher(
             {"action": "send_again", "_selected_action": [enquiry.pk]},
         )
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)
+def test_an_enquiry_whose_name_has_a_line_break_is_delivered_with_the_subject_on_one_line(
+    client, teacher, akismet_calls, mailoutbox, django_capture_on_commit_callbacks
+):
+    response = send(
+        client, teacher, django_capture_on_commit_callbacks, name="Ann\r\nBcc: everyone@example.org"
+    )
+    assert response.status_code == 302
+    [email] = mailoutbox
+    assert email.subject == "BackCare enquiry from Ann Bcc: everyone@example.org"
+    assert email.bcc == []
+    assert Enquiry.objects.get().sent_at is not None

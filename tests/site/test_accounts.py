@@ -80,10 +80,35 @@ def test_after_ten_wrong_passwords_even_the_right_one_is_refused_with_a_clear_me
     assert "_auth_user_id" not in client.session
 
 
-def test_the_lockout_is_per_account_so_another_address_is_still_refused(client, staff):
+def test_five_wrong_passwords_from_one_address_lock_that_account_from_that_address(client, staff):
     for n in range(5):
         log_in(client, "ed", f"guess-{n}", ip="192.0.2.1")
-    assert LOCKED in errors(log_in(client, "ed", PASSWORD, ip="198.51.100.7"))
+    response = log_in(client, "ed", PASSWORD, ip="192.0.2.1")
+    assert LOCKED in errors(response)
+    assert "a code sent to your e-mail address" in errors(response)
+    assert "_auth_user_id" not in client.session
+
+
+def test_wrong_passwords_from_five_other_addresses_do_not_keep_staff_out(client, staff):
+    for n in range(5):
+        for guess in range(5):
+            log_in(client, "ed", f"guess-{guess}", ip=f"198.51.100.{n + 1}")
+    response = log_in(client, "ed", PASSWORD, ip="192.0.2.1")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_a_locked_out_account_can_still_sign_in_with_a_code_sent_by_email(client, staff, mailoutbox):
+    for n in range(5):
+        log_in(client, "ed", f"guess-{n}", ip="192.0.2.1")
+    response = client.post(
+        reverse("account_request_login_code"), {"email": "ed@backcare.example.org"}, REMOTE_ADDR="192.0.2.1"
+    )
+    assert response.status_code == 302
+    code = re.search(r"browser window\.\s+(\S+)\s", mailoutbox[0].body).group(1)
+    response = client.post(reverse("account_confirm_login_code"), {"code": code}, REMOTE_ADDR="192.0.2.1")
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
 
 
 def test_the_lockout_is_per_address_across_many_accounts(client, staff):
@@ -378,6 +403,27 @@ def test_signing_out_on_the_english_pages_still_lands_on_the_english_home_page(c
     assert client.post("/accounts/logout/")["Location"] == "/"
 
 
+def test_the_sign_up_form_never_says_that_a_staff_username_exists(client, staff):
+    """Readers sign up with an e-mail address only: no username field to try "ed" or "editor" in."""
+    form = client.get("/accounts/signup/").content.decode()
+    assert 'name="username"' not in form
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "reader@example.org", "username": "ed", "password1": "a-long-back-pass"},
+    )
+    assert response.status_code == 302
+    assert get_user_model().objects.filter(email="reader@example.org").exclude(username="ed").exists()
+    assert get_user_model().objects.get(username="ed").email == "ed@backcare.example.org"
+
+
+def test_a_reader_who_signs_up_with_the_local_part_of_a_staff_login_gets_another_username(client, staff):
+    response = client.post("/accounts/signup/", {"email": "ed@example.org", "password1": "a-long-back-pass"})
+    assert response.status_code == 302
+    reader = get_user_model().objects.get(email="ed@example.org")
+    assert reader.username != "ed"
+    assert not reader.is_staff
+
+
 def test_the_welsh_sign_up_page_states_the_password_rules_in_welsh(client):
     text = text_of(client.get("/cy/accounts/signup/"))
     assert "Ni ddylai eich cyfrinair fod yn rhifau i gyd." in text
@@ -386,16 +432,13 @@ def test_the_welsh_sign_up_page_states_the_password_rules_in_welsh(client):
 
 
 def test_a_too_short_password_on_the_welsh_sign_up_page_is_refused_in_welsh_keeping_the_rest(client):
-    response = client.post(
-        "/cy/accounts/signup/", {"email": "gwen@example.org", "username": "gwen", "password1": "12345"}
-    )
+    response = client.post("/cy/accounts/signup/", {"email": "gwen@example.org", "password1": "12345"})
     assert response.status_code == 200
     message = errors(response)
     assert "Mae’r cyfrinair hwn yn rhy fyr. Rhaid iddo gynnwys o leiaf 8 nod." in message
     assert "Mae’r cyfrinair hwn yn rhifau i gyd." in message
     html = response.content.decode()
     assert 'value="gwen@example.org"' in html
-    assert 'value="gwen"' in html
 
 
 def test_a_reader_signs_in_by_welsh_e_mail_code_and_returns_to_the_welsh_page(client, mailoutbox):

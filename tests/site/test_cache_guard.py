@@ -246,10 +246,26 @@ def test_flood_control_from_the_database_forgets_old_comments(client, exercise, 
     assert comment_post(exercise, client).status_code == 302
 
 
+def test_flood_control_from_the_database_counts_one_ipv6_slash_64_as_one_visitor(exercise, cache_down):
+    statuses = [
+        comment_post(
+            exercise,
+            email=f"reader{n}@example.org",
+            text=f"Question {n}",
+            remote_addr=f"2001:db8:ab:cd::{n + 1}",
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [302, 429, 429, 429]
+    assert Comment.objects.count() == 1
+    other_network = comment_post(exercise, email="bea@example.org", remote_addr="2001:db8:ab:ce::1")
+    assert other_network.status_code == 302
+
+
 # --- Enquiries -------------------------------------------------------------------
 
 
-def send_enquiry(teacher, n: int):
+def send_enquiry(teacher, n: int, *, remote_addr: str = "203.0.113.9"):
     client = Client()
     url = reverse("classes:enquiry", args=[teacher.slug])
     form = client.get(url)
@@ -261,7 +277,7 @@ def send_enquiry(teacher, n: int):
             "message": f"Is there room on Tuesdays? ({n})",
             "csrfmiddlewaretoken": form.context["csrf_token"],
         },
-        REMOTE_ADDR="203.0.113.9",
+        REMOTE_ADDR=remote_addr,
     )
 
 
@@ -272,11 +288,21 @@ def test_the_enquiry_rate_limit_still_holds_from_the_database_while_the_cache_is
     assert Enquiry.objects.count() == 2
 
 
-def sign_up_for_alerts(n: int):
+def test_the_enquiry_limit_from_the_database_counts_one_ipv6_slash_64_as_one_sender(settings, cache_down):
+    settings.CLASSES_ENQUIRY_RATE_LIMIT = 2
+    teacher = TeacherFactory()
+    statuses = [
+        send_enquiry(teacher, n, remote_addr=f"2001:db8:ab:cd::{n + 1}").status_code for n in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+    assert send_enquiry(teacher, 4, remote_addr="2001:db8:ab:ce::1").status_code == 302
+
+
+def sign_up_for_alerts(n: int, *, remote_addr: str = "203.0.113.9", email: str = "", about: str = "any"):
     return Client().post(
         reverse("classes:alert_signup"),
-        {"email": f"reader{n}@example.org", "about": "any"},
-        REMOTE_ADDR="203.0.113.9",
+        {"email": email or f"reader{n}@example.org", "about": about},
+        REMOTE_ADDR=remote_addr,
     )
 
 
@@ -291,6 +317,46 @@ def test_course_alert_sign_ups_still_work_and_stay_limited_while_the_cache_is_do
     assert statuses == [302, 302, 429]
     assert AlertSubscription.objects.count() == 2
     assert len(mailoutbox) == 2  # the confirmation e-mails still go out
+
+
+def test_course_alert_sign_ups_from_one_ipv6_slash_64_share_one_allowance_while_the_cache_is_down(
+    settings, cache_down, django_capture_on_commit_callbacks
+):
+    from classes.models import AlertSubscription
+
+    settings.CLASSES_ALERT_RATE_LIMIT = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [sign_up_for_alerts(n, remote_addr=f"2001:db8:1:2::{n + 1}").status_code for n in range(3)]
+        other_network = sign_up_for_alerts(9, remote_addr="2001:db8:1:3::1").status_code
+    assert statuses == [302, 302, 429]
+    assert other_network == 302
+    assert AlertSubscription.objects.count() == 3
+
+
+def test_repeating_a_course_alert_sign_up_while_the_cache_is_down_sends_one_confirmation(
+    settings, cache_down, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The database counts the e-mails sent, not the sign-ups made: repeats update one row."""
+    settings.CLASSES_ALERT_RATE_LIMIT = 100
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [
+            sign_up_for_alerts(n, email="victim@example.org", remote_addr=f"198.51.100.{n + 1}").status_code
+            for n in range(10)
+        ]
+    assert statuses == [302] * 10
+    assert [message.to for message in mailoutbox] == [["victim@example.org"]]
+
+
+def test_one_inbox_gets_at_most_its_daily_confirmations_while_the_cache_is_down(
+    settings, cache_down, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.CLASSES_ALERT_RATE_LIMIT = 100
+    TeacherFactory(slug="gwen")
+    choices = ["any", "teacher:gwen", "town:online", "town:Aberystwyth", "town:Bangor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, about in enumerate(choices * 2):
+            sign_up_for_alerts(n, email="victim@example.org", about=about)
+    assert len(mailoutbox) == settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL == 3
 
 
 # --- Health ----------------------------------------------------------------------

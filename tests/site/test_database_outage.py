@@ -91,3 +91,54 @@ def test_a_comment_saved_just_before_the_database_went_away_is_not_answered_with
     )
     assert response.status_code == 302
     assert Comment.objects.get().text == TEXT
+
+
+SECRET = "Sup3r-Secret-Passw0rd"
+
+
+@pytest.fixture
+def database_restarting_at_sign_in(monkeypatch):
+    from django.contrib.auth.backends import ModelBackend
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(ModelBackend, "authenticate", refuse)
+
+
+@pytest.mark.parametrize("login_page", ["/accounts/login/?next=/admin/", "/cy/accounts/login/"])
+def test_a_password_typed_while_the_database_restarts_is_never_written_into_the_retry_page(
+    database_restarting_at_sign_in, login_page
+):
+    response = Client().post(login_page, {"login": "editor", "password": SECRET, "remember": "on"})
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert SECRET not in html
+    assert 'name="password"' not in html
+    assert 'name="login"' not in html
+    assert f'href="{login_page}"' in html
+
+
+def test_the_welsh_sign_in_retry_page_is_in_welsh(database_restarting_at_sign_in):
+    response = Client().post("/cy/accounts/login/", {"login": "editor", "password": SECRET})
+    html = response.content.decode()
+    assert "Agor y dudalen eto" in html
+    assert "Open the page again" not in html
+    assert '<html lang="cy">' in html
+
+
+def test_a_secret_looking_field_posted_with_a_comment_is_dropped_and_the_comment_kept(database_restarting):
+    exercise = ExerciseFactory()
+    data = comment_data(exercise, text=TEXT) | {"password": SECRET, "otp_code": "123456", "api_key": "k-1"}
+    response = Client().post(
+        reverse("comments:post"),
+        data,
+        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert SECRET not in html
+    assert "123456" not in html
+    assert "k-1" not in html
+    assert "see you Tuesday" in html
+    assert f'name="token" value="{data["token"]}"' in html
