@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 
 import picture_pipeline
@@ -34,3 +36,33 @@ def save_widths(photo: FieldFile) -> list[str]:
 
 def srcset(photo: FieldFile, width: int) -> str:
     return picture_pipeline.srcset(photo, width, widths=WIDTHS)
+
+
+def reencode_stored(teacher: Model) -> str:
+    """Put a photo saved before the pipeline through it; returns what was done.
+
+    The original file is deleted either way: it carries the EXIF (and GPS) the
+    pipeline exists to drop, and nginx would go on serving it at its old name.
+    A file the pipeline refuses (not a picture, a polyglot, too large) is removed
+    and the teacher uploads a photo again. A missing file is left alone.
+    """
+    photo = teacher.photo
+    old_name = photo.name
+    storage = photo.storage
+    if not storage.exists(old_name):
+        return "missing"
+    with storage.open(old_name) as stored:
+        try:
+            cleaned = picture_pipeline.clean_upload(stored, largest=LARGEST, name_by_content=True)
+        except ValidationError:
+            cleaned = None
+    if cleaned is None:
+        photo.delete(save=False)
+        teacher.save(update_fields=["photo", "photo_width", "photo_height"])
+        return "removed"
+    photo.save(cleaned.name, cleaned, save=False)
+    save_widths(photo)
+    teacher.save(update_fields=["photo", "photo_width", "photo_height"])
+    if old_name != photo.name and storage.exists(old_name):
+        storage.delete(old_name)
+    return "re-encoded"

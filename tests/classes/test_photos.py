@@ -1,16 +1,22 @@
 """Teacher photos go through the picture pipeline: re-encoded, capped, named by us, in several widths."""
 
+import importlib
 import io
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from PIL import Image
 
 import picture_pipeline
+from classes import photos
 from classes.models import Teacher
-from tests.classes.factories import teacher_login
+from tests.classes.factories import TeacherFactory, teacher_login
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +169,44 @@ def test_the_teacher_page_offers_the_photo_in_several_widths_with_its_size_and_d
     assert 'sizes="16rem"' in page
     assert 'width="768" height="576"' in page
     assert 'alt="Alice smiling in a yoga studio."' in page
+
+
+# --- The data migration for photos saved before the pipeline ----------------------------------
+
+
+def reencode_migration():
+    """The data migration, found by name (the lead may renumber it)."""
+    [path] = Path(photos.__file__).parent.glob("migrations/*_reencode_teacher_photos.py")
+    module = importlib.import_module(f"classes.migrations.{path.stem}")
+    state = MigrationExecutor(connection).loader.project_state(("classes", path.stem))
+    return module, state.apps
+
+
+def test_the_migration_re_encodes_a_stored_photo_without_its_location_and_deletes_the_original():
+    teacher = TeacherFactory(photo_alt="Bryn at the seaside.")
+    teacher.photo.save("home.jpg", ContentFile(jpeg_with_location(size=(2000, 1500))))
+    original = teacher.photo.name
+    assert b"Secret Street" in stored_bytes(teacher)
+    module, apps = reencode_migration()
+    module.reencode_teacher_photos(apps, None)
+    data = stored_bytes(teacher)
+    assert b"Secret Street" not in data
+    assert b"CameraMakerXYZ" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "WEBP"
+        assert not image.getexif()
+    assert teacher.photo.name.endswith(".webp")
+    assert (teacher.photo_width, teacher.photo_height) == (768, 576)
+    assert not default_storage.exists(original)
+    assert default_storage.exists(picture_pipeline.width_name(teacher.photo.name, 256))
+
+
+def test_the_migration_removes_a_stored_gif_with_a_web_page_appended():
+    teacher = TeacherFactory()
+    teacher.photo.save("me.pdf", ContentFile(gif_with_html()))
+    original = teacher.photo.name
+    module, apps = reencode_migration()
+    module.reencode_teacher_photos(apps, None)
+    teacher.refresh_from_db()
+    assert not teacher.photo
+    assert not default_storage.exists(original)
