@@ -323,9 +323,14 @@ class TeacherAdmin(NotFoundForOthersMixin, TranslationAdmin):
         return super().has_delete_permission(request, obj) and is_editor(request.user)
 
     def save_model(self, request: HttpRequest, obj: Teacher, form: forms.ModelForm, change: bool) -> None:
+        previous = form.initial.get("photo")
         super().save_model(request, obj, form, change)
-        if obj.photo and "photo" in form.changed_data:
+        if "photo" not in form.changed_data:
+            return
+        if obj.photo:
             photos.save_widths(obj.photo)
+        if previous and previous.name != obj.photo.name:
+            photos.forget(previous.name, storage=obj.photo.storage)
 
 
 @admin.register(Venue)

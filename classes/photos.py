@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 
@@ -32,6 +33,13 @@ class PhotoField(picture_pipeline.PictureUploadField):
 def save_widths(photo: FieldFile) -> list[str]:
     """The narrower copies beside a newly saved photo."""
     return picture_pipeline.save_widths(photo, widths=WIDTHS, storage=photo.storage)
+
+
+def forget(name: str, *, storage: Storage) -> None:
+    """Delete a replaced or removed photo and its copies: a teacher who removes a photo expects it off the web."""
+    for stored in [name, *(picture_pipeline.width_name(name, width) for width in WIDTHS[:-1])]:
+        if storage.exists(stored):
+            storage.delete(stored)
 
 
 def srcset(photo: FieldFile, width: int) -> str:

@@ -210,3 +210,30 @@ def test_the_migration_removes_a_stored_gif_with_a_web_page_appended():
     teacher.refresh_from_db()
     assert not teacher.photo
     assert not default_storage.exists(original)
+
+
+def plain_jpeg(colour) -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (900, 600), colour).save(out, "JPEG")
+    return SimpleUploadedFile("photo.jpg", out.getvalue())
+
+
+def photo_and_copies(name: str) -> list[str]:
+    return sorted(
+        Path(stored).name for stored in [name, *(picture_pipeline.width_name(name, w) for w in (256, 512))]
+    )
+
+
+def test_a_replaced_or_removed_photo_and_its_copies_are_no_longer_served(alice):
+    teacher = alice.teacher
+    assert post_photo(alice, teacher, plain_jpeg((10, 20, 30))).status_code == 302
+    teacher.refresh_from_db()
+    first = teacher.photo.name
+    assert post_photo(alice, teacher, plain_jpeg((200, 100, 50))).status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.photo.name != first
+    assert sorted(files_under("teachers")) == photo_and_copies(teacher.photo.name)
+    assert post_photo(alice, teacher, "", **{"photo-clear": "on"}).status_code == 302
+    teacher.refresh_from_db()
+    assert not teacher.photo
+    assert files_under("teachers") == []
