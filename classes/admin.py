@@ -330,7 +330,7 @@ class TeacherAdmin(NotFoundForOthersMixin, TranslationAdmin):
         if obj.photo:
             photos.save_widths(obj.photo)
         if previous and previous.name != obj.photo.name:
-            photos.forget(previous.name, storage=obj.photo.storage)
+            photos.forget_after_commit(previous.name, storage=obj.photo.storage)
 
 
 @admin.register(Venue)

@@ -9,10 +9,12 @@ are for ``srcset``.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
+from django.db import transaction
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 
@@ -40,6 +42,11 @@ def forget(name: str, *, storage: Storage) -> None:
     for stored in [name, *(picture_pipeline.width_name(name, width) for width in WIDTHS[:-1])]:
         if storage.exists(stored):
             storage.delete(stored)
+
+
+def forget_after_commit(name: str, *, storage: Storage) -> None:
+    """``forget`` once the change is committed: a save that rolls back keeps the photo its row names."""
+    transaction.on_commit(partial(forget, name, storage=storage))
 
 
 def srcset(photo: FieldFile, width: int) -> str:
