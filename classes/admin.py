@@ -26,6 +26,7 @@ from modeltranslation.admin import TranslationAdmin
 from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
 
+from . import photos
 from .forms import RepeatCourseForm
 from .models import Course, Session, Teacher, Venue, publishing_problem
 from .quick_actions import CancelSessionForm, MoveSessionForm, PlacesForm, day_name
@@ -285,7 +286,10 @@ class TeacherAdmin(NotFoundForOthersMixin, TranslationAdmin):
     list_filter = [MissingWelshFilter]
     search_fields = ["name", "organisation"]
     prepopulated_fields = {"slug": ["name"]}
-    formfield_overrides = PICTURE_WIDGETS
+    # The photo goes through the picture pipeline (classes/photos.py) for editors and teachers alike.
+    formfield_overrides = {
+        models.ImageField: {**PICTURE_WIDGETS[models.ImageField], "form_class": photos.PhotoField}
+    }
     fieldsets = [
         (None, {"fields": ["name", "slug", "organisation", "bio", "qualifications"]}),
         (_("Photo"), {"fields": ["photo", "photo_alt"]}),
@@ -317,6 +321,16 @@ class TeacherAdmin(NotFoundForOthersMixin, TranslationAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Teacher | None = None) -> bool:
         return super().has_delete_permission(request, obj) and is_editor(request.user)
+
+    def save_model(self, request: HttpRequest, obj: Teacher, form: forms.ModelForm, change: bool) -> None:
+        previous = form.initial.get("photo")
+        super().save_model(request, obj, form, change)
+        if "photo" not in form.changed_data:
+            return
+        if obj.photo:
+            photos.save_widths(obj.photo)
+        if previous and previous.name != obj.photo.name:
+            photos.forget_after_commit(previous.name, storage=obj.photo.storage)
 
 
 @admin.register(Venue)

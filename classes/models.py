@@ -23,6 +23,8 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from . import photos
+
 # Sessions outside these hours are almost certainly typing mistakes (7pm typed as 7am is
 # caught by the teacher seeing it on the page; 3am is caught here).
 EARLIEST_START = time(6, 0)
@@ -56,7 +58,21 @@ class Teacher(models.Model):
     )
     bio = models.TextField(_("about you"), help_text=_("A few sentences for readers: how you teach."))
     qualifications = models.TextField(_("qualifications"), blank=True, help_text=_("One per line."))
-    photo = models.ImageField(_("photo"), upload_to="teachers/", blank=True)
+    # Only ever set through classes.photos (the admin's field and the data migration): checked,
+    # re-encoded as WebP without metadata and named after its content, never the upload's name.
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="teachers/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        help_text=_(
+            "A JPEG, PNG or WebP photo. The site saves a copy without the camera’s details or where it "
+            "was taken."
+        ),
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
         _("photo description"),
         max_length=250,
@@ -101,6 +117,11 @@ class Teacher(models.Model):
             errors["show_website"] = _("Add a website, or untick “show my website”.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def photo_srcset(self) -> str:
+        """The photo and its narrower copies, for ``srcset``; empty without a re-encoded photo."""
+        return photos.srcset(self.photo, self.photo_width) if self.photo and self.photo_width else ""
 
     @property
     def qualification_list(self) -> list[str]:

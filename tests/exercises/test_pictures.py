@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+import picture_pipeline
 from exercises import pictures
 from exercises.models import Exercise
 from tests.exercises.test_admin import exercise_form
@@ -133,3 +134,17 @@ def test_every_drawing_offered_to_editors_exists_and_is_plain_svg():
         assert "<script" not in text
         assert "href" not in text
         assert "on" + "load" not in text
+
+
+def test_a_file_over_the_byte_limit_is_refused_before_it_is_decoded(monkeypatch):
+    monkeypatch.setattr(picture_pipeline, "MAX_BYTES", 1000)
+    with pytest.raises(ValidationError, match="too big"):
+        pictures.clean_upload(photo("PNG", (100, 100), name="x.png", tail=b"\0" * 2000))
+
+
+def test_a_picture_named_by_its_content_keeps_nothing_of_the_uploaded_name():
+    cleaned = picture_pipeline.clean_upload(photo(name="home-address.pdf"), largest=480, name_by_content=True)
+    assert cleaned.name.endswith(".webp")
+    assert "home-address" not in cleaned.name
+    with Image.open(cleaned) as image:
+        assert image.width == 480

@@ -15,6 +15,7 @@ OUR_APPS = {
     "comments",
     "exercises",
     "classes",
+    "picture_pipeline",
 }
 
 
@@ -42,6 +43,7 @@ def imported_apps(app: str) -> dict[str, set[str]]:
         ("akismet_service", set()),
         ("safety", set()),
         ("bilingual", set()),
+        ("picture_pipeline", set()),
     ],
 )
 def test_an_app_imports_only_the_apps_it_may_use(app, may_use):
