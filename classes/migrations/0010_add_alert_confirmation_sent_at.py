@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("classes", "0007_add_course_alerts_and_answered_enquiries"),
+        ("classes", "0009_reencode_teacher_photos"),
     ]
 
     operations = [
