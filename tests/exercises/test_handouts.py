@@ -362,6 +362,31 @@ def test_a_handout_that_cannot_be_built_in_any_language_says_so_rather_than_fail
     assert client.get("/cy/exercises/knee-walking/").status_code == 200
 
 
+def test_a_handout_that_keeps_failing_is_not_built_again_on_every_request(client, demo_handout, monkeypatch):
+    from exercises import builds
+
+    builds.reset()
+    Handout.objects.filter(pk=demo_handout.pk).update(pdf_cy="", pdf_en_gb="")
+    attempts = []
+
+    def broken(*args):
+        attempts.append(translation.get_language())
+        raise OSError("fonts missing")
+
+    monkeypatch.setattr(handouts, "render_pdf", broken)
+    responses = [
+        client.get("/cy/exercises/handouts/back-care-handout.pdf", REMOTE_ADDR=f"192.0.2.{n}")
+        for n in range(1, 6)
+    ]
+    assert attempts == ["cy"]
+    assert {response.status_code for response in responses} == {503}
+    assert int(responses[-1]["Retry-After"]) > 500
+    page = responses[-1].content.decode()
+    assert "Rhowch gynnig arall arni ymhen ychydig funudau" in page
+    assert 'href="/cy/routine/print/?e=' in page
+    assert "knee-walking" in page
+
+
 def test_the_welsh_routine_pdf_and_printable_pages_are_in_welsh(client, demo_handout):
     routine = client.get("/cy/routine/handout.pdf?e=knee-walking,pelvic-tilts")
     assert routine.status_code == 200
