@@ -11,6 +11,7 @@ import base64
 import hashlib
 import io
 import logging
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -209,7 +210,9 @@ def _store(handout: Handout, language: str, pdf: bytes) -> list[str]:
     file = getattr(handout, column["pdf"])
     old_name = file.name
     suffix = "" if language == settings.LANGUAGE_CODE else f".{language}"
-    file.save(f"{handout.slug}{suffix}.pdf", ContentFile(pdf), save=False)
+    # A name no one can guess (the slug comes from the title): the file is served only by
+    # ``views.handout_pdf``, which answers 404 for a draft; nginx refuses /media/handouts/.
+    file.save(f"{handout.slug}{suffix}.{secrets.token_hex(16)}.pdf", ContentFile(pdf), save=False)
     if old_name and old_name != file.name:
         file.storage.delete(old_name)
     setattr(handout, column["pdf_bytes"], len(pdf))

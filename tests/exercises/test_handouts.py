@@ -423,3 +423,27 @@ def test_the_admin_shows_each_languages_build_and_what_failed(editor_client, dem
     assert f"English: {english.pages} pages, {english.kilobytes} KB" in page
     assert f"Cymraeg: {welsh.pages} pages, {welsh.kilobytes} KB" in page
     assert "cy: OSError: no Welsh hyphenation" in page
+
+
+def test_a_draft_handouts_pdf_cannot_be_found_by_its_title(client, demo_handout):
+    from django.conf import settings as django_settings
+
+    draft = Handout.objects.create(title="Autumn plan (draft)", slug="autumn-plan-draft")
+    HandoutItem.objects.create(handout=draft, exercise=demo_handout.items.first().exercise)
+    handouts.build(draft)
+    assert client.get("/exercises/handouts/autumn-plan-draft.pdf").status_code == 404
+    for language in ("en-gb", "cy"):
+        name = draft.built(language).file.name
+        assert (django_settings.MEDIA_ROOT / name).exists()
+        guessable = {"handouts/autumn-plan-draft.pdf", f"handouts/autumn-plan-draft.{language}.pdf"}
+        assert name not in guessable
+        assert len(name.rsplit(".", 2)[-2]) >= 32  # 128 random bits in the name
+    assert not (django_settings.MEDIA_ROOT / "handouts" / "autumn-plan-draft.pdf").exists()
+
+
+def test_nginx_never_serves_the_handout_folder_of_the_media():
+    from pathlib import Path
+
+    site = (Path(__file__).parents[2] / "deploy" / "nginx" / "backcare.conf").read_text()
+    media = site[site.index("location /media/ {") :]
+    assert "location ^~ /media/handouts/ { return 404; }" in media[: media.index("\n    }\n")]
