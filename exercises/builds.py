@@ -48,7 +48,7 @@ LOCAL_ADDRESSES = 10_000
 Reason = Literal["limit", "busy", "failed"]
 
 
-@dataclass
+@dataclass(eq=False)  # an exception, compared by identity
 class Refused(Exception):
     """The PDF is not built now: ``reason`` says why, ``retry_after`` when to ask again (seconds)."""
 
