@@ -387,6 +387,13 @@ def test_a_handout_that_keeps_failing_is_not_built_again_on_every_request(client
     assert "knee-walking" in page
 
 
+def test_a_handout_whose_file_is_missing_says_so_rather_than_failing(client, demo_handout):
+    demo_handout.pdf_en_gb.storage.delete(demo_handout.pdf_en_gb.name)
+    response = client.get("/exercises/handouts/back-care-handout.pdf")
+    assert response.status_code == 503
+    assert "Use the print view instead" in response.content.decode()
+
+
 def test_the_welsh_routine_pdf_and_printable_pages_are_in_welsh(client, demo_handout):
     routine = client.get("/cy/routine/handout.pdf?e=knee-walking,pelvic-tilts")
     assert routine.status_code == 200

@@ -341,3 +341,17 @@ def test_changing_a_step_gives_the_routine_a_new_pdf(client, five, counted_build
     after = client.get(url)
     assert before["ETag"] != after["ETag"]
     assert len(counted_builds) == 2
+
+
+def test_a_routine_another_process_is_building_is_not_built_twice(client, five, counted_builds):
+    from django.core.cache import cache
+
+    from exercises import handouts
+
+    url = thirty_routines(five)[0]
+    key = handouts.routine_key([five[0]], language="en-gb")
+    cache.add(f"exercises:pdf-building:routine:{key}", 1)  # what the other process said
+    response = client.get(url, REMOTE_ADDR="192.0.2.7")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert counted_builds == []
