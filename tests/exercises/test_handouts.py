@@ -454,3 +454,31 @@ def test_nginx_never_serves_the_handout_folder_of_the_media():
     site = (Path(__file__).parents[2] / "deploy" / "nginx" / "backcare.conf").read_text()
     media = site[site.index("location /media/ {") :]
     assert "location ^~ /media/handouts/ { return 404; }" in media[: media.index("\n    }\n")]
+
+
+def test_handout_pdfs_built_before_get_unguessable_names_too(demo_handout):
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings as django_settings
+
+    migration = importlib.import_module("exercises.migrations.0005_give_handout_pdfs_unguessable_names")
+    old_names = {"pdf": "handouts/back-care-handout.pdf", "pdf_cy": "handouts/back-care-handout.cy.pdf"}
+    for column, old in (("pdf_en_gb", old_names["pdf"]), ("pdf_cy", old_names["pdf_cy"])):
+        stored = getattr(demo_handout, column)
+        with stored.open("rb") as source:
+            stored.storage.save(old, source)
+    Handout.objects.filter(pk=demo_handout.pk).update(
+        pdf=old_names["pdf"], pdf_en_gb=old_names["pdf"], pdf_cy=old_names["pdf_cy"]
+    )
+    migration.rename_pdfs(apps, None)
+    handout = Handout.objects.get(pk=demo_handout.pk)
+    assert not (django_settings.MEDIA_ROOT / old_names["pdf"]).exists()
+    assert not (django_settings.MEDIA_ROOT / old_names["pdf_cy"]).exists()
+    assert handout.pdf_en_gb.name == handout.pdf.name
+    for name in (handout.pdf_en_gb.name, handout.pdf_cy.name):
+        assert name not in old_names.values()
+        assert len(name.rsplit(".", 2)[-2]) >= 32
+        assert (django_settings.MEDIA_ROOT / name).exists()
+    with handout.pdf_cy.open("rb") as welsh:
+        assert "Taflen gofal cefn" in text_of(welsh.read())
