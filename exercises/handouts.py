@@ -129,9 +129,11 @@ def routine_key(exercises: Sequence[Exercise], *, language: str) -> str:
     The exercises in the routine's own order (the canonical, alphabetical one:
     ``routines.from_query``), each by its version (``updated_at``) and its
     steps' content (a step has no version of its own; prefetched, so no
-    query), in ``language``, with the address its QR codes lead to.
+    query), in ``language``, with the address its QR codes lead to and the
+    practice's details in its footer.
     """
-    digest = hashlib.sha256("\n".join((LAYOUT_VERSION, language, settings.SITE_URL)).encode())
+    practice = [str(value) for _name, value in sorted(settings.BACKCARE_PRACTICE.items())]
+    digest = hashlib.sha256("\n".join((LAYOUT_VERSION, language, settings.SITE_URL, *practice)).encode())
     for exercise in exercises:
         digest.update(f"\x1e{exercise.pk}\x1f{exercise.slug}\x1f{exercise.updated_at.isoformat()}".encode())
         for step in exercise.steps.all():
