@@ -572,3 +572,15 @@ def test_a_course_page_rendered_while_its_change_is_uncommitted_is_not_served_in
         response = client.get(url)
         assert response["X-Page-Cache"] == "miss"
         assert "Wednesday backs" in response.content.decode()
+
+
+def test_approving_a_comment_from_a_welsh_admin_shows_it_at_once_on_both_pages(
+    client, exercise, editor, committed
+):
+    held = CommentFactory(on=exercise, pending=True, text="Does this help sciatica?")
+    for url in both_languages(exercise.get_absolute_url()):
+        assert "Does this help sciatica?" not in client.get(url).content.decode()
+    with translation.override("cy"), committed():
+        lifecycle.approve([held], actor=editor)
+    for url in both_languages(exercise.get_absolute_url()):
+        assert "Does this help sciatica?" in client.get(url).content.decode()
