@@ -20,7 +20,8 @@ rendered under: the site-wide one, one per scope it depends on (``exercises``,
 ``classes``, ``comments``) and one for its own path. They are read in the
 same round trip as the page, and the page counts only while all still match.
 A change bumps only the generations of what it touches (``PAGE_CACHE_SCOPES_OF``
-for content models; an approved comment bumps its page's path), and only
+for content models; an approved comment bumps its page's path, one counter
+for that page in every language), and only
 after its transaction commits (``transaction.on_commit``): a reader who
 renders while the change is still uncommitted stores the old page under the
 old numbers, which the bump then retires. A save nothing public shows (a
@@ -75,7 +76,7 @@ from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from bilingual.languages import language_from_path
+from bilingual.languages import language_from_path, path_in
 
 from .cache_guard import CacheUnavailable, guard, guarded
 
@@ -118,8 +119,16 @@ def scope_key(scope: str) -> str:
 
 
 def path_key(path: str) -> str:
-    """The generation of one page path (all its query strings, hosts and languages)."""
-    return PATH_PREFIX + hashlib.sha256(path.encode()).hexdigest()
+    """The generation of one page in every language: all its query strings, hosts and languages.
+
+    ``/cy/exercises/x/`` and ``/exercises/x/`` share one counter (slugs are the
+    same in both languages, ``bilingual.languages.path_in``), so a change
+    retires the page, and its own fragments, in every language of
+    ``LANGUAGES``, whichever language was active where it was made: a Welsh
+    admin, an English one, or a task with none.
+    """
+    bare = path_in(path, settings.LANGUAGE_CODE)
+    return PATH_PREFIX + hashlib.sha256(bare.encode()).hexdigest()
 
 
 def cached_page(request: HttpRequest) -> CachedPage | None:
@@ -340,7 +349,7 @@ def comment_deleted(instance: object, **_signal_kwargs: object) -> None:
 
 def _invalidate_comment_page(comment: object) -> None:
     def retire_its_page() -> None:  # the page's address costs a query: looked up after commit
-        if url := comment.target_url:
+        if url := comment.target_url:  # in the language active now; ``path_key`` covers them all
             bump([path_key(url)])
 
     transaction.on_commit(retire_its_page)

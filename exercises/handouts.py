@@ -11,6 +11,7 @@ import base64
 import hashlib
 import io
 import logging
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
+from . import builds
 from .models import Exercise, Handout
 
 # The columns each language of a handout's PDF has (exercises/translation.py).
@@ -117,16 +119,40 @@ def render_pdf(text: HandoutText, exercises: Sequence[Exercise]) -> bytes:
     return document.write_pdf(stylesheets=[stylesheet])
 
 
-def routine_pdf(exercises: Sequence[Exercise], *, key: str, text: HandoutText) -> bytes:
-    """A routine's PDF, kept in the shared cache under ``key`` (its ETag): the same routine is
-    built once, whoever asks. A cache that is down only means building it again."""
+# Raise it when the PDF's layout changes, so no PDF built with the old one is served.
+LAYOUT_VERSION = "2"
+
+
+def routine_key(exercises: Sequence[Exercise], *, language: str) -> str:
+    """A hash of what a routine's PDF shows (its ETag and cache key): the same key, the same PDF.
+
+    The exercises in the routine's own order (the canonical, alphabetical one:
+    ``routines.from_query``), each by its version (``updated_at``) and its
+    steps' content (a step has no version of its own; prefetched, so no
+    query), in ``language``, with the address its QR codes lead to and the
+    practice's details in its footer.
+    """
+    practice = [str(value) for _name, value in sorted(settings.BACKCARE_PRACTICE.items())]
+    digest = hashlib.sha256("\n".join((LAYOUT_VERSION, language, settings.SITE_URL, *practice)).encode())
+    for exercise in exercises:
+        digest.update(f"\x1e{exercise.pk}\x1f{exercise.slug}\x1f{exercise.updated_at.isoformat()}".encode())
+        for step in exercise.steps.all():
+            fields = (step.pk, step.position, step.text, step.image.name, step.drawing, step.image_alt)
+            digest.update(("\x1d" + "\x1f".join(str(value) for value in fields)).encode())
+    return digest.hexdigest()[:32]
+
+
+def routine_pdf(exercises: Sequence[Exercise], *, key: str, text: HandoutText, ip: str | None) -> bytes:
+    """A routine's PDF, kept in the shared cache under ``key`` (``routine_key``): the same routine is
+    built once, whoever asks, and kept where every process finds it. A build goes through
+    ``builds.build_once`` (raises ``builds.Refused``); a cache that is down only means building it again."""
     cache_key = f"routine-pdf:{key}"
     try:
         if (pdf := cache.get(cache_key)) is not None:
             return pdf
     except Exception:
         logger.warning("Cache unavailable for routine PDF %s", key, exc_info=True)
-    pdf = render_pdf(text, exercises)
+    pdf = builds.build_once(f"routine:{key}", lambda: render_pdf(text, exercises), ip=ip)
     try:
         cache.set(cache_key, pdf, timeout=settings.ROUTINE_PDF_CACHE_SECONDS)
     except Exception:
@@ -186,7 +212,9 @@ def _store(handout: Handout, language: str, pdf: bytes) -> list[str]:
     file = getattr(handout, column["pdf"])
     old_name = file.name
     suffix = "" if language == settings.LANGUAGE_CODE else f".{language}"
-    file.save(f"{handout.slug}{suffix}.pdf", ContentFile(pdf), save=False)
+    # A name no one can guess (the slug comes from the title): the file is served only by
+    # ``views.handout_pdf``, which answers 404 for a draft; nginx refuses /media/handouts/.
+    file.save(f"{handout.slug}{suffix}.{secrets.token_hex(16)}.pdf", ContentFile(pdf), save=False)
     if old_name and old_name != file.name:
         file.storage.delete(old_name)
     setattr(handout, column["pdf_bytes"], len(pdf))

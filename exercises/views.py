@@ -1,21 +1,23 @@
-import hashlib
 import logging
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from akismet_service import visitors
 from bilingual.languages import HREFLANG
 
-from . import follow, handouts, routines
+from . import builds, follow, handouts, routines
 from .models import LANGUAGE_COLUMNS, BuiltPdf, Category, Exercise, Handout, Step
 from .structured_data import exercise_plan
 
@@ -129,24 +131,76 @@ def _conditional_pdf(
 def handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The handout's stored PDF in the address's language, at its stable address.
 
-    A language never built is built now; if that fails, the English PDF is served
-    (said by ``Content-Language``, and by the exercise page's link), else a 503 page.
+    The one way to a handout's PDF: the files are kept outside the public media
+    folder, and a draft answers 404. A published handout's language never built
+    is built now, within the limits of ``exercises.builds`` (a failure is not
+    tried again for a while); meanwhile the English PDF is served (said by
+    ``Content-Language``, and by the exercise page's link), else a page that
+    leads to the printable page.
     """
     handout = get_object_or_404(Handout.objects.published(), slug=slug)
     language = request.LANGUAGE_CODE
+    refused = None
     if handout.built(language) is None:
-        try:
-            handouts.build(handout, only=[language])
-        except Exception:
-            logger.exception("Could not build the %s PDF of handout %s on request", language, handout.pk)
+        refused = _build_on_request(request, handout, language)
     if (pdf := handout.pdf_for(language)) is None:
-        return render(request, "exercises/handout_unavailable.html", {"handout": handout}, status=503)
-    with pdf.file.open("rb") as stored:
-        data = stored.read()
+        return pdf_not_now(request, refused or _failed(), print_url=_handout_print_url(handout))
+    try:
+        with pdf.file.open("rb") as stored:
+            data = stored.read()
+    except OSError:  # the file is gone (a restore without it): built again by the next save or task
+        logger.exception("The %s PDF of handout %s is missing", pdf.language, handout.pk)
+        return pdf_not_now(request, _failed(), print_url=_handout_print_url(handout))
     response = _conditional_pdf(
         request, data, etag=pdf.etag, filename=f"{handout.slug}.pdf", max_age=settings.HANDOUT_CACHE_SECONDS
     )
     response["Content-Language"] = HREFLANG[pdf.language]
+    return response
+
+
+def _failed() -> builds.Refused:
+    """A build that failed: not tried again for ``PDF_BUILD_RETRY_SECONDS``."""
+    return builds.Refused("failed", settings.PDF_BUILD_RETRY_SECONDS)
+
+
+def _build_on_request(request: HttpRequest, handout: Handout, language: str) -> builds.Refused | None:
+    """Build ``handout`` in ``language`` now if the limits allow; why not, if it was not built."""
+    try:
+        builds.build_once(
+            f"handout:{handout.pk}:{language}",
+            lambda: handouts.build(handout, only=[language]),
+            ip=visitors.client_ip(request),
+        )
+    except builds.Refused as refused:
+        return refused
+    except Exception:
+        logger.exception("Could not build the %s PDF of handout %s on request", language, handout.pk)
+        return _failed()
+    return None
+
+
+def _handout_print_url(handout: Handout) -> str:
+    """The printable page of the handout's exercises (those published), as a routine."""
+    slugs = handout.items.filter(exercise__in=Exercise.objects.published()).values_list(
+        "exercise__slug", flat=True
+    )
+    return reverse("routine:print") + "?" + urlencode({"e": ",".join(slugs)}, safe=",")
+
+
+def pdf_not_now(request: HttpRequest, refused: builds.Refused, *, print_url: str) -> HttpResponse:
+    """Why the PDF is not there now, when to ask again (``Retry-After``) and the printable page meanwhile.
+
+    429 when this address asked for too many builds, 503 when the server is
+    busy or the build failed; never stored by a cache.
+    """
+    response = render(
+        request,
+        "exercises/handout_unavailable.html",
+        {"reason": refused.reason, "print_url": print_url},
+        status=429 if refused.reason == "limit" else 503,
+    )
+    response["Retry-After"] = str(refused.retry_after)
+    patch_cache_control(response, no_store=True)
     return response
 
 
@@ -189,23 +243,28 @@ def routine_print(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def routine_pdf(request: HttpRequest) -> HttpResponse:
+    """The routine's PDF: built once per content (``handouts.routine_key``) and kept for everyone,
+    within the limits of ``exercises.builds``; refused, it leads to the printable page."""
     routine = _routine(request, Exercise.objects.published().prefetch_related("steps"))
     if not routine.exercises:
         return HttpResponsePermanentRedirect(routine.url())
-    # The same routine, unchanged exercises: the same PDF. The ETag lets a browser skip the rebuild.
-    stamp = ",".join(f"{e.slug}:{e.updated_at.timestamp()}" for e in routine.exercises)
-    etag = hashlib.sha256(f"{get_language()}|{stamp}".encode()).hexdigest()[:32]
+    etag = handouts.routine_key(routine.exercises, language=get_language())
     if f'"{etag}"' in request.headers.get("If-None-Match", ""):
         return _conditional_pdf(
             request, b"", etag=etag, filename="", max_age=settings.ROUTINE_PDF_CACHE_SECONDS
         )
     try:
         pdf = handouts.routine_pdf(
-            routine.exercises, key=etag, text=handouts.HandoutText(_("My back-care routine"))
+            routine.exercises,
+            key=etag,
+            text=handouts.HandoutText(_("My back-care routine")),
+            ip=visitors.client_ip(request),
         )
+    except builds.Refused as refused:
+        return pdf_not_now(request, refused, print_url=routine.url("routine:print"))
     except Exception:
         logger.exception("Could not build the PDF of routine %s", routine.query)
-        return render(request, "exercises/handout_unavailable.html", {"routine": routine}, status=503)
+        return pdf_not_now(request, _failed(), print_url=routine.url("routine:print"))
     return _conditional_pdf(
         request,
         pdf,

@@ -362,6 +362,38 @@ def test_a_handout_that_cannot_be_built_in_any_language_says_so_rather_than_fail
     assert client.get("/cy/exercises/knee-walking/").status_code == 200
 
 
+def test_a_handout_that_keeps_failing_is_not_built_again_on_every_request(client, demo_handout, monkeypatch):
+    from exercises import builds
+
+    builds.reset()
+    Handout.objects.filter(pk=demo_handout.pk).update(pdf_cy="", pdf_en_gb="")
+    attempts = []
+
+    def broken(*args):
+        attempts.append(translation.get_language())
+        raise OSError("fonts missing")
+
+    monkeypatch.setattr(handouts, "render_pdf", broken)
+    responses = [
+        client.get("/cy/exercises/handouts/back-care-handout.pdf", REMOTE_ADDR=f"192.0.2.{n}")
+        for n in range(1, 6)
+    ]
+    assert attempts == ["cy"]
+    assert {response.status_code for response in responses} == {503}
+    assert int(responses[-1]["Retry-After"]) > 500
+    page = responses[-1].content.decode()
+    assert "Rhowch gynnig arall arni ymhen ychydig funudau" in page
+    assert 'href="/cy/routine/print/?e=' in page
+    assert "knee-walking" in page
+
+
+def test_a_handout_whose_file_is_missing_says_so_rather_than_failing(client, demo_handout):
+    demo_handout.pdf_en_gb.storage.delete(demo_handout.pdf_en_gb.name)
+    response = client.get("/exercises/handouts/back-care-handout.pdf")
+    assert response.status_code == 503
+    assert "Use the print view instead" in response.content.decode()
+
+
 def test_the_welsh_routine_pdf_and_printable_pages_are_in_welsh(client, demo_handout):
     routine = client.get("/cy/routine/handout.pdf?e=knee-walking,pelvic-tilts")
     assert routine.status_code == 200
@@ -398,3 +430,55 @@ def test_the_admin_shows_each_languages_build_and_what_failed(editor_client, dem
     assert f"English: {english.pages} pages, {english.kilobytes} KB" in page
     assert f"Cymraeg: {welsh.pages} pages, {welsh.kilobytes} KB" in page
     assert "cy: OSError: no Welsh hyphenation" in page
+
+
+def test_a_draft_handouts_pdf_cannot_be_found_by_its_title(client, demo_handout):
+    from django.conf import settings as django_settings
+
+    draft = Handout.objects.create(title="Autumn plan (draft)", slug="autumn-plan-draft")
+    HandoutItem.objects.create(handout=draft, exercise=demo_handout.items.first().exercise)
+    handouts.build(draft)
+    assert client.get("/exercises/handouts/autumn-plan-draft.pdf").status_code == 404
+    for language in ("en-gb", "cy"):
+        name = draft.built(language).file.name
+        assert (django_settings.MEDIA_ROOT / name).exists()
+        guessable = {"handouts/autumn-plan-draft.pdf", f"handouts/autumn-plan-draft.{language}.pdf"}
+        assert name not in guessable
+        assert len(name.rsplit(".", 2)[-2]) >= 32  # 128 random bits in the name
+    assert not (django_settings.MEDIA_ROOT / "handouts" / "autumn-plan-draft.pdf").exists()
+
+
+def test_nginx_never_serves_the_handout_folder_of_the_media():
+    from pathlib import Path
+
+    site = (Path(__file__).parents[2] / "deploy" / "nginx" / "backcare.conf").read_text()
+    media = site[site.index("location /media/ {") :]
+    assert "location ^~ /media/handouts/ { return 404; }" in media[: media.index("\n    }\n")]
+
+
+def test_handout_pdfs_built_before_get_unguessable_names_too(demo_handout):
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings as django_settings
+
+    migration = importlib.import_module("exercises.migrations.0005_give_handout_pdfs_unguessable_names")
+    old_names = {"pdf": "handouts/back-care-handout.pdf", "pdf_cy": "handouts/back-care-handout.cy.pdf"}
+    for column, old in (("pdf_en_gb", old_names["pdf"]), ("pdf_cy", old_names["pdf_cy"])):
+        stored = getattr(demo_handout, column)
+        with stored.open("rb") as source:
+            stored.storage.save(old, source)
+    Handout.objects.filter(pk=demo_handout.pk).update(
+        pdf=old_names["pdf"], pdf_en_gb=old_names["pdf"], pdf_cy=old_names["pdf_cy"]
+    )
+    migration.rename_pdfs(apps, None)
+    handout = Handout.objects.get(pk=demo_handout.pk)
+    assert not (django_settings.MEDIA_ROOT / old_names["pdf"]).exists()
+    assert not (django_settings.MEDIA_ROOT / old_names["pdf_cy"]).exists()
+    assert handout.pdf_en_gb.name == handout.pdf.name
+    for name in (handout.pdf_en_gb.name, handout.pdf_cy.name):
+        assert name not in old_names.values()
+        assert len(name.rsplit(".", 2)[-2]) >= 32
+        assert (django_settings.MEDIA_ROOT / name).exists()
+    with handout.pdf_cy.open("rb") as welsh:
+        assert "Taflen gofal cefn" in text_of(welsh.read())

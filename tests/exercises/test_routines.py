@@ -165,3 +165,193 @@ def test_a_routine_pdf_is_built_once_for_everyone_who_asks(client, three, monkey
     second = client.get(url)
     assert first.content == second.content
     assert len(calls) == 1
+
+
+# --- PDF builds the public cannot exhaust (exercises/builds.py) -------------------------
+
+
+@pytest.fixture
+def counted_builds(monkeypatch):
+    """Every routine PDF build, counted; each makes a small stand-in PDF instead of running WeasyPrint."""
+    from exercises import builds, handouts
+
+    builds.reset()
+    calls = []
+
+    def build(text, exercises):
+        calls.append([exercise.slug for exercise in exercises])
+        return b"%PDF-1.7 " + ",".join(exercise.slug for exercise in exercises).encode()
+
+    monkeypatch.setattr(handouts, "render_pdf", build)
+    yield calls
+    builds.reset()
+
+
+@pytest.fixture
+def five():
+    return [
+        ExerciseFactory(slug=slug)
+        for slug in ("bridge", "cat-and-cow", "knee-walking", "pelvic-tilts", "twist")
+    ]
+
+
+def thirty_routines(exercises) -> list[str]:
+    from itertools import combinations
+
+    slugs = [exercise.slug for exercise in exercises]
+    subsets = [subset for size in range(1, len(slugs) + 1) for subset in combinations(slugs, size)]
+    return [reverse("routine:pdf") + "?e=" + ",".join(subset) for subset in subsets[:30]]
+
+
+def test_thirty_different_routine_pdfs_from_one_address_cost_three_builds(
+    client, five, counted_builds, settings
+):
+    assert settings.PDF_BUILDS_PER_ADDRESS == 3
+    statuses = [client.get(url, REMOTE_ADDR="192.0.2.7").status_code for url in thirty_routines(five)]
+    assert len(counted_builds) == 3
+    assert statuses.count(200) == 3
+    assert statuses.count(429) == 27
+
+
+def test_past_the_limit_the_reader_is_told_when_to_come_back_and_given_the_print_view(
+    client, five, counted_builds
+):
+    urls = thirty_routines(five)
+    for url in urls[:3]:
+        client.get(url, REMOTE_ADDR="192.0.2.7")
+    response = client.get(urls[3], REMOTE_ADDR="192.0.2.7")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    assert "Too many PDFs at once" in page
+    assert f'href="{reverse("routine:print")}?e=' in page
+    assert "<script" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+
+
+def test_the_page_past_the_limit_is_in_welsh_at_a_welsh_address(client, five, counted_builds):
+    urls = ["/cy" + url for url in thirty_routines(five)]
+    for url in urls[:3]:
+        assert client.get(url, REMOTE_ADDR="192.0.2.7").status_code == 200
+    response = client.get(urls[3], REMOTE_ADDR="192.0.2.7")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Gormod o ffeiliau PDF ar unwaith" in page
+    assert 'href="/cy/routine/print/?e=' in page
+
+
+def test_another_address_still_gets_its_own_builds(client, five, counted_builds):
+    urls = thirty_routines(five)
+    for url in urls[:4]:
+        client.get(url, REMOTE_ADDR="192.0.2.7")
+    assert client.get(urls[4], REMOTE_ADDR="198.51.100.9").status_code == 200
+
+
+def test_one_ipv6_network_shares_one_allowance_whatever_its_addresses(client, five, counted_builds):
+    statuses = [
+        client.get(url, REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}").status_code
+        for n, url in enumerate(thirty_routines(five)[:10])
+    ]
+    assert statuses.count(200) == 3
+    assert len(counted_builds) == 3
+
+
+def test_a_pdf_built_already_is_served_past_the_limit(client, five, counted_builds):
+    urls = thirty_routines(five)
+    first = client.get(urls[0], REMOTE_ADDR="192.0.2.7")
+    for url in urls[1:6]:
+        client.get(url, REMOTE_ADDR="192.0.2.7")
+    again = client.get(urls[0], REMOTE_ADDR="192.0.2.7")
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert len(counted_builds) == 3
+
+
+def test_the_limit_holds_while_the_cache_is_down(client, five, counted_builds, monkeypatch):
+    from django.core.cache import cache
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    for method in ("get", "get_many", "set", "add", "incr", "delete"):
+        monkeypatch.setattr(cache, method, refuse)
+    statuses = [client.get(url, REMOTE_ADDR="192.0.2.7").status_code for url in thirty_routines(five)]
+    assert len(counted_builds) == 3
+    assert statuses.count(429) == 27
+
+
+def test_a_build_beyond_the_concurrent_cap_is_answered_at_once_not_queued(client, five, counted_builds):
+    import threading
+
+    from exercises import builds
+
+    started, finish = threading.Event(), threading.Event()
+
+    def slow_build():
+        started.set()
+        finish.wait(timeout=10)
+        return b"%PDF"
+
+    other = threading.Thread(
+        target=builds.build_once, args=("another-routine", slow_build), kwargs={"ip": "x"}
+    )
+    other.start()
+    try:
+        assert started.wait(timeout=10)
+        response = client.get(thirty_routines(five)[0], REMOTE_ADDR="192.0.2.7")
+    finally:
+        finish.set()
+        other.join()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "We are making other PDFs just now." in response.content.decode()
+    assert counted_builds == []
+    assert client.get(thirty_routines(five)[0], REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_a_routine_pdf_that_failed_is_not_built_again_for_a_while(client, five, counted_builds, monkeypatch):
+    from exercises import handouts
+
+    def broken(text, exercises):
+        counted_builds.append("failed")
+        raise OSError("fonts missing")
+
+    monkeypatch.setattr(handouts, "render_pdf", broken)
+    url = thirty_routines(five)[0]
+    responses = [client.get(url, REMOTE_ADDR=f"192.0.2.{n}") for n in range(1, 4)]
+    assert [response.status_code for response in responses] == [503, 503, 503]
+    assert counted_builds == ["failed"]
+    assert int(responses[-1]["Retry-After"]) > 500
+    assert f'href="{reverse("routine:print")}?e=bridge"' in responses[-1].content.decode()
+
+
+def test_the_same_exercises_asked_in_any_order_are_one_pdf(client, five, counted_builds):
+    first = client.get(reverse("routine:pdf") + "?e=twist,bridge", REMOTE_ADDR="192.0.2.7")
+    second = client.get(reverse("routine:pdf") + "?e=bridge,twist", REMOTE_ADDR="198.51.100.9")
+    assert first["ETag"] == second["ETag"]
+    assert counted_builds == [["bridge", "twist"]]
+
+
+def test_changing_a_step_gives_the_routine_a_new_pdf(client, five, counted_builds):
+    step = StepFactory(exercise=five[0], text="Lift your hips.")
+    url = reverse("routine:pdf") + "?e=bridge"
+    before = client.get(url)
+    step.text = "Lift your hips slowly."
+    step.save()
+    after = client.get(url)
+    assert before["ETag"] != after["ETag"]
+    assert len(counted_builds) == 2
+
+
+def test_a_routine_another_process_is_building_is_not_built_twice(client, five, counted_builds):
+    from django.core.cache import cache
+
+    from exercises import handouts
+
+    url = thirty_routines(five)[0]
+    key = handouts.routine_key([five[0]], language="en-gb")
+    cache.add(f"exercises:pdf-building:routine:{key}", 1)  # what the other process said
+    response = client.get(url, REMOTE_ADDR="192.0.2.7")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert counted_builds == []

@@ -182,3 +182,25 @@ def test_a_signed_in_editor_always_gets_the_page_rendered_afresh(editor_client, 
     StepFactory(exercise=exercise)
     editor_client.get(exercise.get_absolute_url())
     assert queries_on(editor_client, exercise.get_absolute_url(), "exercises_step")
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_a_trashed_comment_leaves_the_kept_thread_of_both_languages_at_once(
+    client, settings, editor, django_capture_on_commit_callbacks, language
+):
+    from django.utils import translation
+
+    from comments import lifecycle
+    from tests.comments.factories import CommentFactory
+
+    settings.PAGE_CACHE_ENABLED = False  # whole pages rendered each time; only the thread is kept
+    exercise = ExerciseFactory()
+    comment = CommentFactory(on=exercise, text="Buy cheap mats here")
+    urls = [exercise.get_absolute_url(), "/cy" + exercise.get_absolute_url()]
+    for url in urls:
+        assert "Buy cheap mats here" in client.get(url).content.decode()
+        assert not comment_queries(client, url)  # kept
+    with translation.override(language), django_capture_on_commit_callbacks(execute=True):
+        lifecycle.trash([comment], actor=editor)
+    for url in urls:
+        assert "Buy cheap mats here" not in client.get(url).content.decode()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from comments import lifecycle
@@ -494,3 +494,93 @@ def test_a_cached_welsh_page_is_answered_before_django_in_welsh(client, exercise
     assert before_django.django.requests == []
     assert response.headers["Content-Language"] == "cy"
     assert "Cerdded y pengliniau</h1>" in response.text
+
+
+# --- Every language's page is retired, whatever language the change was made in ----------
+
+
+def both_languages(url: str) -> list[str]:
+    return [url, "/cy" + url]
+
+
+@pytest.mark.parametrize("admin_language", ["en-gb", "cy"])
+def test_trashing_a_comment_removes_it_at_once_from_the_page_in_both_languages(
+    client, exercise, editor, committed, admin_language
+):
+    comment = CommentFactory(on=exercise, text="Buy cheap mats here")
+    for url in both_languages(exercise.get_absolute_url()):
+        assert "Buy cheap mats here" in client.get(url).content.decode()
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    with translation.override(admin_language), committed():
+        lifecycle.trash([comment], actor=editor)
+    for url in both_languages(exercise.get_absolute_url()):
+        assert "Buy cheap mats here" not in client.get(url).content.decode()
+
+
+def test_a_comment_trashed_from_a_welsh_admin_leaves_both_languages_pages_at_once(
+    exercise, editor, committed
+):
+    from backcare.admin_language import choose_admin_language
+
+    reader = Client()
+    comment = CommentFactory(on=exercise, text="Buy cheap mats here")
+    for url in both_languages(exercise.get_absolute_url()):
+        assert "Buy cheap mats here" in reader.get(url).content.decode()
+    choose_admin_language(user=editor, language="cy")
+    moderator = Client()
+    moderator.force_login(editor)
+    with committed():
+        answer = moderator.post(
+            reverse("admin:comments_comment_changelist"),
+            {"action": "trash", "_selected_action": [comment.pk]},
+        )
+    assert answer.status_code == 302
+    assert answer.wsgi_request.LANGUAGE_CODE == "cy"
+    for url in both_languages(exercise.get_absolute_url()):
+        assert "Buy cheap mats here" not in reader.get(url).content.decode()
+
+
+@pytest.mark.parametrize("admin_language", ["en-gb", "cy"])
+def test_an_exercise_page_rendered_while_its_change_is_uncommitted_is_not_served_in_either_language(
+    client, exercise, committed, admin_language
+):
+    urls = both_languages(exercise.get_absolute_url())
+    exercise.title = "Knee walking, slowly"
+    with translation.override(admin_language), committed():
+        exercise.save()
+        # Readers of both languages arrive before the commit and store what they rendered.
+        for url in urls:
+            assert client.get(url)["X-Page-Cache"] == "miss"
+            assert client.get(url)["X-Page-Cache"] == "hit"
+    for url in urls:
+        assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("admin_language", ["en-gb", "cy"])
+def test_a_course_page_rendered_while_its_change_is_uncommitted_is_not_served_in_either_language(
+    client, committed, admin_language
+):
+    course = weekly_course(timezone.localdate() + timedelta(days=7), weeks=2, title="Tuesday backs")
+    urls = both_languages(course.get_absolute_url())
+    course.title = "Wednesday backs"
+    with translation.override(admin_language), committed():
+        course.save()
+        for url in urls:
+            assert client.get(url)["X-Page-Cache"] == "miss"
+            assert client.get(url)["X-Page-Cache"] == "hit"
+    for url in urls:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss"
+        assert "Wednesday backs" in response.content.decode()
+
+
+def test_approving_a_comment_from_a_welsh_admin_shows_it_at_once_on_both_pages(
+    client, exercise, editor, committed
+):
+    held = CommentFactory(on=exercise, pending=True, text="Does this help sciatica?")
+    for url in both_languages(exercise.get_absolute_url()):
+        assert "Does this help sciatica?" not in client.get(url).content.decode()
+    with translation.override("cy"), committed():
+        lifecycle.approve([held], actor=editor)
+    for url in both_languages(exercise.get_absolute_url()):
+        assert "Does this help sciatica?" in client.get(url).content.decode()
