@@ -162,6 +162,7 @@ def as_signs(signs: Iterable[Sign | tuple[str, ...]]) -> tuple[Sign, ...]:
     return tuple(sign if isinstance(sign, Sign) else Sign(*sign) for sign in signs)
 
 
+@lru_cache(maxsize=1)
 def built_in_signs() -> tuple[Sign, ...]:
     return (
         *(Sign(words, meaning, ENGLISH) for words, meaning in BUILT_IN),
