@@ -127,8 +127,9 @@ _FEVER = "back pain with a fever"
 _FALL = "back pain after a fall or accident"
 _WEIGHT = "unexplained weight loss"
 
-# Numb, without feeling, pins and needles, "gone to sleep" (fferru, mynd i gysgu), in radical
-# forms: "heb deimlad" is "heb teimlad" here, "yn ddiffrwyth" is "diffrwyth".
+# Numb, without feeling, pins and needles, gone dead (fferru), in radical forms: "heb deimlad"
+# is "heb teimlad" here, "yn ddiffrwyth" is "diffrwyth". Not "mynd i gysgu" (gone to sleep):
+# "methu cysgu achos poen yn fy mhen-ôl" is ordinary sciatica; nor "pigo" (a stinging pain).
 _NUMB = (
     "diffrwyth",
     "dideimlad",
@@ -143,8 +144,6 @@ _NUMB = (
     "fferru",
     "pinnau bach",
     "goglais",
-    "pigo",
-    "cysgu",
     "numb",
 )
 # The saddle area: "ardal y cyfrwy"; the bottom and genitals: pen-ôl, tin, afl, gwerddyr,
@@ -154,13 +153,12 @@ _GENITAL_PARTS = ("penol", "tin", "afl", "gwerddyr", "organau", "preifat", "rhwn
 
 BUILT_IN_CY: list[tuple[str, str]] = [
     *[(f"{numb} {part}", _SADDLE) for numb in _NUMB for part in _SADDLE_PARTS],
-    # Not "cysgu … rhwng fy nghoesau": people sleep with a pillow between their knees; not
-    # "numb … tin": in English "numb and tingly" hands would match.
+    # Not "numb … tin": in English "numb and tingly" hands would match.
     *[
         (f"{numb} {part}", _GENITALS)
         for numb in _NUMB
         for part in _GENITAL_PARTS
-        if (numb, part) not in {("cysgu", "rhwng coes"), ("numb", "tin")}
+        if (numb, part) != ("numb", "tin")
     ],
     # Passing water: "methu pasio dŵr", "trafferth pasio dŵr", "alla i ddim pasio dŵr",
     # "methu gwneud dŵr" (North), "methu pi-pi", "anhawster troethi", "dim dŵr yn dod".
@@ -203,19 +201,23 @@ BUILT_IN_CY: list[tuple[str, str]] = [
     ("coesau oddi tan", _LEGS),
     ("coesau rhoi ffordd", _LEGS),
     ("both legs gwan", _LEGS),
-    # Fever: "mae gen i dwymyn", "gwres uchel", "tymheredd (uchel)", with "poen cefn",
-    # "mae fy nghefn yn brifo", "gwayw yn fy nghefn".
+    # Fever: "mae gen i dwymyn", "gwres uchel", "tymheredd uchel", with "poen cefn",
+    # "mae fy nghefn yn brifo", "gwayw yn fy nghefn". Not "tymheredd" alone: "mae fy nghefn
+    # yn well pan mae'r tymheredd yn gynnes" is the weather; nor "gwres": a heat pack.
     ("cefn twymyn", _FEVER),
-    ("cefn tymheredd", _FEVER),
+    ("cefn tymheredd uchel", _FEVER),
     ("cefn gwres uchel", _FEVER),
     ("cefn fever", _FEVER),
     ("back twymyn", _FEVER),
     # A fall or an accident: "ges i gwymp", "ar ôl i mi syrthio / ddisgyn / lithro / faglu",
-    # "damwain car", "gwrthdrawiad". "Disgyn" only after "ar ôl": pain "yn disgyn i lawr fy
-    # nghoes" is sciatica, not a fall.
-    *[(f"{word} cefn", _FALL) for word in ("cwymp", "syrthi", "llithr", "bagl", "damwain")],
+    # "glanio ar fy nghefn", "damwain car", "gwrthdrawiad". "Disgyn" only after "ar ôl": pain
+    # "yn disgyn i lawr fy nghoes" is sciatica, not a fall.
+    # "Llithro" alone slides a knee in the exercises ("gorwedd ar y cefn … yn llithro"): only
+    # after "ar ôl", or with landing on the back.
+    *[(f"{word} cefn", _FALL) for word in ("cwymp", "syrthi", "bagl", "damwain", "glanio")],
     ("ol disgyn", _FALL),
     ("ol syrthi", _FALL),
+    ("ol llithr", _FALL),
     ("damwain car", _FALL),
     ("damwain ffordd", _FALL),
     ("damwain beic", _FALL),

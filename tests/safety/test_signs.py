@@ -90,7 +90,7 @@ def welsh(words: str) -> signs.Sign:
     [
         "mae gen i dwymyn ac mae fy nghefn yn brifo",  # nasal (cefn) and soft (twymyn)
         "ei chefn hi a thwymyn",  # aspirate
-        "ei gefn o, gyda thymheredd",  # soft; aspirate tymheredd is another sign
+        "ei gefn o, gyda thymheredd",  # soft, and the aspirate of tymheredd
     ],
 )
 def test_a_welsh_sign_matches_through_soft_nasal_and_aspirate_mutations(text):
