@@ -127,6 +127,10 @@ _FEVER = "back pain with a fever"
 _FALL = "back pain after a fall or accident"
 _WEIGHT = "unexplained weight loss"
 
+# "Can't", as people write it: methu, ffaelu and ffili (South), "sai'n gallu" (South), and
+# "alla i ddim / fedra i ddim / dw i ddim yn gallu", whose "ddim" is "dim" unmutated.
+_CANT = ("methu", "ffaelu", "ffili", "sai", "dim")
+
 # Numb, without feeling, pins and needles, gone dead (fferru), in radical forms: "heb deimlad"
 # is "heb teimlad" here, "yn ddiffrwyth" is "diffrwyth". Not "mynd i gysgu" (gone to sleep):
 # "methu cysgu achos poen yn fy mhen-ôl" is ordinary sciatica; nor "pigo" (a stinging pain).
@@ -137,10 +141,7 @@ _NUMB = (
     "colli teimlad",
     "diffyg teimlad",
     "heb teimlad",
-    "methu teimlo",
-    "ffaelu teimlo",
-    "sai teimlo",
-    "dim teimlo",
+    *(f"{cant} teimlo" for cant in _CANT),
     "fferru",
     "pinnau bach",
     "goglais",
@@ -163,19 +164,12 @@ BUILT_IN_CY: list[tuple[str, str]] = [
     # Passing water: "methu pasio dŵr", "trafferth pasio dŵr", "alla i ddim pasio dŵr",
     # "methu gwneud dŵr" (North), "methu pi-pi", "anhawster troethi", "dim dŵr yn dod".
     ("pasio dwr", _URINE),
-    ("methu gwneud dwr", _URINE),
-    ("ffaelu gwneud dwr", _URINE),
-    ("dim gwneud dwr", _URINE),
-    ("methu pipi", _URINE),
-    ("ffaelu pipi", _URINE),
-    ("dim pipi", _URINE),
-    ("methu wee", _URINE),
-    ("methu pee", _URINE),
+    *[(f"{cant} {what}", _URINE) for cant in _CANT for what in ("gwneud dwr", "pipi", "wee", "pee")],
     ("troethi", _URINE),
     ("dim dwr dod", _URINE),
     # Control: "methu rheoli fy mhledren", "colli rheolaeth ar fy ngholuddion", "gwlychu fy hun",
     # "baeddu fy hun", "methu dal fy nŵr", "anymataliaeth"; with the English words people mix in.
-    ("rheol pledren", _CONTROL),
+    ("rheol pledr", _CONTROL),  # pledren, and "pledran" as many say it
     ("rheol coludd", _CONTROL),
     ("rheol perfedd", _CONTROL),
     ("rheol bladder", _CONTROL),
@@ -183,23 +177,22 @@ BUILT_IN_CY: list[tuple[str, str]] = [
     ("gwlych hun", _CONTROL),
     ("gwlych gwely", _CONTROL),
     ("baedd hun", _CONTROL),
-    ("methu dal dwr", _CONTROL),
-    ("ffaelu dal dwr", _CONTROL),
-    ("dim dal dwr", _CONTROL),
+    *[(f"{cant} dal dwr", _CONTROL) for cant in _CANT],
     ("gollwng dwr", _CONTROL),
     ("anymataliaeth", _CONTROL),
     # Both legs: "y ddwy goes yn wan", "fy nwy goes yn ddiffrwyth", "gwendid yn y ddwy goes",
     # "coesau gwan", "coesau'n gwegian", "coesau fel jeli", "aeth fy nghoesau oddi tanaf".
+    # "Coesa" also finds the spoken "coesa" (North); one leg ("coes") is not both legs.
     *[
         (f"dwy coes {word}", _LEGS)
         for word in ("gwan", "gwendid", "diffrwyth", "dideimlad", "pinnau", "fferru", "numb", "weak")
     ],
     *[
-        (f"coesau {word}", _LEGS)
+        (f"coesa {word}", _LEGS)
         for word in ("gwan", "gwendid", "diffrwyth", "dideimlad", "gwegian", "jeli", "numb", "weak")
     ],
-    ("coesau oddi tan", _LEGS),
-    ("coesau rhoi ffordd", _LEGS),
+    ("coesa oddi tan", _LEGS),
+    ("coesa rhoi ffordd", _LEGS),
     ("both legs gwan", _LEGS),
     # Fever: "mae gen i dwymyn", "gwres uchel", "tymheredd uchel", with "poen cefn",
     # "mae fy nghefn yn brifo", "gwayw yn fy nghefn". Not "tymheredd" alone: "mae fy nghefn
