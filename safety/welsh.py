@@ -37,10 +37,6 @@ _MUTATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("r", ("rh", "gr")),
 )
 _VOWELS = frozenset("aeiouwy")
-# Every letter a mutated word can start with.
-MUTATED_FIRST_LETTERS = frozenset(start[0] for start, _sources in _MUTATIONS) | _VOWELS
-
-
 _BY_START = dict(_MUTATIONS)
 
 

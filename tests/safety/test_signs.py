@@ -110,9 +110,8 @@ def test_an_english_sign_does_not_match_a_word_that_only_looks_like_a_welsh_muta
 
 @pytest.mark.parametrize("written", ["pen-ôl", "pen ôl", "penôl", "pen-ol", "PEN ÔL"])
 def test_a_welsh_compound_is_one_word_however_it_is_written(written):
-    assert signs.find(
-        f"mae fy m{written.lower().replace('pen', 'hen', 1)} yn ddiffrwyth", [welsh("pen-ôl diffrwyth")]
-    )
+    mutated = "m" + written.lower().replace("pen", "hen", 1)  # fy mhen-ôl, fy mhen ôl, …
+    assert signs.find(f"mae fy {mutated} yn ddiffrwyth", [welsh("pen-ôl diffrwyth")]) == ["x"]
     assert signs.find(f"{written} diffrwyth", [welsh("penol diffrwyth")]) == ["x"]
 
 
