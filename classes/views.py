@@ -197,6 +197,7 @@ def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
     teacher = get_object_or_404(Teacher, slug=slug)
     form = EnquiryForm(request.POST or None, teacher=teacher)
     status = 200
+    found: list[str] = []
     if request.method == "POST" and form.is_valid():
         found = signs.warning_signs(form.cleaned_data["message"])
         if found and _already_saved(teacher, form.cleaned_data):
@@ -227,7 +228,13 @@ def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "classes/enquiry_form.html",
-        {"teacher": teacher, "form": form, "rate_limited": status == 429},
+        {
+            "teacher": teacher,
+            "form": form,
+            "rate_limited": status == 429,
+            # Refused before it was saved, so the advice is on this page.
+            "urgent": status == 429 and bool(found),
+        },
         status=status,
     )
 

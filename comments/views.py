@@ -66,8 +66,11 @@ def _form_page(
     status: int = 200,
     heading: str = "",
     closed: str = "",
+    urgent: bool = False,
 ) -> HttpResponse:
+    """``urgent``: the text describes warning signs but was not saved, so the advice is on this page."""
     context = {
+        "urgent": urgent,
         "closed": closed,
         "unpublished": not targets.is_public(target),
         "form": form,
@@ -144,7 +147,13 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         )
         fresh = _fresh_form(request, form.target, parent_id=form.cleaned_data["parent"])
         return _form_page(
-            request, fresh, target=form.target, parent=form.parent_comment, errors=[("", message)], status=429
+            request,
+            fresh,
+            target=form.target,
+            parent=form.parent_comment,
+            errors=[("", message)],
+            status=429,
+            urgent=rules.warning_signs_doubt(form.cleaned_data["text"]) is not None,
         )
 
     try:

@@ -70,3 +70,31 @@ def test_an_ordinary_enquiry_sent_again_is_still_counted_against_the_limit(
         for _ in range(3)
     ]
     assert statuses == [302, 302, 429]
+
+
+def test_a_new_warning_sign_enquiry_refused_by_the_hourly_limit_shows_the_advice_and_keeps_the_text(
+    client, teacher, settings, django_capture_on_commit_callbacks
+):
+    settings.CLASSES_ENQUIRY_RATE_LIMIT = 1
+    send(
+        client, teacher, django_capture_on_commit_callbacks, message="Oes lle ar y cwrs nesaf?", prefix="/cy"
+    )
+    response = send(
+        client, teacher, django_capture_on_commit_callbacks, message=WELSH_EMERGENCY, prefix="/cy"
+    )
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "GIG 111 Cymru" in body
+    assert 'role="alert"' in body
+    assert "alla i ddim pasio dŵr" in body
+    assert Enquiry.objects.count() == 1
+
+
+def test_an_ordinary_enquiry_refused_by_the_hourly_limit_shows_no_urgent_advice(
+    client, teacher, settings, django_capture_on_commit_callbacks
+):
+    settings.CLASSES_ENQUIRY_RATE_LIMIT = 1
+    send(client, teacher, django_capture_on_commit_callbacks, message="Oes lle ar y cwrs nesaf?")
+    response = send(client, teacher, django_capture_on_commit_callbacks, message="Is there parking?")
+    assert response.status_code == 429
+    assert "urgent-advice" not in response.content.decode()

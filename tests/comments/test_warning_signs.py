@@ -99,3 +99,25 @@ def test_sending_an_ordinary_comment_again_still_says_it_was_already_sent(post_c
     again = post_comment(exercise, text="My back is stiff after long train journeys, this helps.")
     assert again.status_code == 200
     assert "You have already sent this comment" in again.content.decode()
+
+
+@pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)
+def test_a_warning_sign_comment_refused_by_flood_control_shows_the_advice_and_keeps_the_text(
+    post_comment, exercise
+):
+    post_comment(exercise, text="Diolch am yr ymarfer!", language="cy")
+    response = post_comment(exercise, text=WELSH_EMERGENCY, language="cy")
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "GIG 111 Cymru" in body
+    assert 'class="urgent-advice" role="alert"' in body
+    assert "methu rheoli fy mhledren" in body
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)
+def test_an_ordinary_comment_refused_by_flood_control_shows_no_urgent_advice(post_comment, exercise):
+    post_comment(exercise, text="Thank you for this exercise!")
+    response = post_comment(exercise, text="And another question about knees")
+    assert response.status_code == 429
+    assert "urgent-advice" not in response.content.decode()
