@@ -197,7 +197,13 @@ def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
     teacher = get_object_or_404(Teacher, slug=slug)
     form = EnquiryForm(request.POST or None, teacher=teacher)
     status = 200
+    found: list[str] = []
     if request.method == "POST" and form.is_valid():
+        found = signs.warning_signs(form.cleaned_data["message"])
+        if found and _already_saved(teacher, form.cleaned_data):
+            # Sent again (nobody has answered yet): not saved twice, not counted against
+            # the hourly limit, and the writer needs the urgent advice every time.
+            return _urgent_advice(teacher)
         ip = visitors.client_ip(request)
         if take_enquiry_allowance(ip):
             saved = form.save(commit=False)
@@ -206,7 +212,7 @@ def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
             saved.user_agent = request.headers.get("User-Agent", "")[:400]
             saved.referrer = request.headers.get("Referer", "")[:400]
             saved.language = request.LANGUAGE_CODE
-            if found := signs.warning_signs(saved.message):
+            if found:
                 saved.held_reason = (_("Describes warning signs of a back emergency: ") + "; ".join(found))[
                     :300
                 ]
@@ -216,17 +222,33 @@ def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
                 # an error page; ``sweep_enquiries`` delivers what was never enqueued.
                 transaction.on_commit(lambda: deliver_enquiry.enqueue(saved.pk), robust=True)
             if saved.held_reason:
-                return redirect(
-                    reverse("safety:help_now") + "?" + urlencode({"next": teacher.get_absolute_url()})
-                )
+                return _urgent_advice(teacher)
             return redirect("classes:enquiry_sent", slug=teacher.slug)
         status = 429
     return render(
         request,
         "classes/enquiry_form.html",
-        {"teacher": teacher, "form": form, "rate_limited": status == 429},
+        {
+            "teacher": teacher,
+            "form": form,
+            "rate_limited": status == 429,
+            # Refused before it was saved, so the advice is on this page.
+            "urgent": status == 429 and bool(found),
+        },
         status=status,
     )
+
+
+def _already_saved(teacher: Teacher, cleaned: dict[str, Any]) -> bool:
+    """This address has already sent this teacher this very message."""
+    return Enquiry.objects.filter(
+        teacher=teacher, email__iexact=cleaned["email"], message=cleaned["message"]
+    ).exists()
+
+
+def _urgent_advice(teacher: Teacher) -> HttpResponse:
+    """The urgent-advice page in the language of this request, leading back to the teacher."""
+    return redirect(reverse("safety:help_now") + "?" + urlencode({"next": teacher.get_absolute_url()}))
 
 
 class EnquirySentView(TemplateView):

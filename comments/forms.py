@@ -84,6 +84,8 @@ class CommentForm(forms.Form):
         self.form_token: tokens.FormToken | None = None
         self.target: models.Model | None = None
         self.parent_comment: Comment | None = None
+        # The comment this post repeats, when the duplicate guard refuses it.
+        self.duplicate_of: Comment | None = None
         self.helper = self._helper()
 
     def _helper(self) -> FormHelper:
@@ -214,13 +216,20 @@ class CommentForm(forms.Form):
         )
 
     def _is_duplicate(self, email: str, text: str) -> bool:
-        return (
+        self.duplicate_of = (
             Comment.objects.for_object(self.target)
             .by_email(email)
             .filter(text=text.strip())
             .exclude(status=Comment.Status.TRASH)
-            .exists()
+            .first()
         )
+        return self.duplicate_of is not None
+
+    @property
+    def repeats_warning_signs(self) -> bool:
+        """Refused as a repeat of a comment that describes warning signs: its writer still needs
+        the urgent advice (they may be sending it again because nobody has answered)."""
+        return self.duplicate_of is not None and rules.warning_signs_doubt(self.duplicate_of.text) is not None
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, message) pairs for the error summary; "" for errors not tied to a field."""

@@ -66,8 +66,11 @@ def _form_page(
     status: int = 200,
     heading: str = "",
     closed: str = "",
+    urgent: bool = False,
 ) -> HttpResponse:
+    """``urgent``: the text describes warning signs but was not saved, so the advice is on this page."""
     context = {
+        "urgent": urgent,
         "closed": closed,
         "unpublished": not targets.is_public(target),
         "form": form,
@@ -133,6 +136,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
                 parent=form.parent_comment,
                 errors=[("", form.errors["token"][0])],
             )
+        if form.repeats_warning_signs:
+            return _urgent_advice(form.duplicate_of)
         return _form_page(request, form, target=form.target, parent=form.parent_comment)
     ip = visitors.client_ip(request)
     if not flood.take_slot(ip=ip, email=form.cleaned_data["email"]):
@@ -142,7 +147,13 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         )
         fresh = _fresh_form(request, form.target, parent_id=form.cleaned_data["parent"])
         return _form_page(
-            request, fresh, target=form.target, parent=form.parent_comment, errors=[("", message)], status=429
+            request,
+            fresh,
+            target=form.target,
+            parent=form.parent_comment,
+            errors=[("", message)],
+            status=429,
+            urgent=rules.warning_signs_doubt(form.cleaned_data["text"]) is not None,
         )
 
     try:
@@ -164,12 +175,17 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(comment.get_absolute_url())
     if comment.guard_reason == rules.WARNING_SIGNS:
         # Urgent advice comes first, before the page with the comment.
-        response = HttpResponseRedirect(
-            reverse("safety:help_now") + "?" + urlencode({"next": comment.get_absolute_url()})
-        )
+        response = _urgent_advice(comment)
     _remember_own_comment(request, response, comment.pk)
     _remember_details(request, response, form)
     return response
+
+
+def _urgent_advice(comment: Comment) -> HttpResponseRedirect:
+    """The urgent-advice page in the language of this request, leading back to the comment."""
+    return HttpResponseRedirect(
+        reverse("safety:help_now") + "?" + urlencode({"next": comment.get_absolute_url()})
+    )
 
 
 def own_comment_ids(request: HttpRequest) -> list[int]:
