@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
@@ -256,13 +257,16 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
             first = draft.sessions.first()
             self.message_user(
                 request,
-                _(
+                ngettext(
+                    "“%(title)s” is copied as a draft with %(count)s weekly session from %(first)s. "
+                    "Check the dates, then tick “show on the site”.",
                     "“%(title)s” is copied as a draft with %(count)s weekly sessions from %(first)s. "
-                    "Check the dates, then tick “show on the site”."
+                    "Check the dates, then tick “show on the site”.",
+                    sessions := draft.sessions.count(),
                 )
                 % {
                     "title": draft.title,
-                    "count": draft.sessions.count(),
+                    "count": sessions,
                     "first": date_format(first.date, "l j F Y"),
                 },
                 messages.SUCCESS,

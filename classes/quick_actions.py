@@ -141,7 +141,11 @@ class PlacesForm(forms.ModelForm):
         places: int = self.cleaned_data["places_left"]
         if places > self.instance.capacity:
             raise ValidationError(
-                _("This course has %(capacity)s places in total: give a number up to %(capacity)s.")
+                ngettext(
+                    "This course has %(capacity)s place in total: give a number up to %(capacity)s.",
+                    "This course has %(capacity)s places in total: give a number up to %(capacity)s.",
+                    self.instance.capacity,
+                )
                 % {"capacity": self.instance.capacity}
             )
         return places

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -70,9 +71,12 @@ def clean_upload(upload) -> ContentFile:
             )
         if width * height > settings.EXERCISES_MAX_PICTURE_PIXELS:
             raise ValidationError(
-                _(
+                ngettext(
                     "This picture is too large (%(width)d × %(height)d pixels). Please make it smaller than "
-                    "%(megapixels)d megapixels."
+                    "%(megapixels)d megapixel.",
+                    "This picture is too large (%(width)d × %(height)d pixels). Please make it smaller than "
+                    "%(megapixels)d megapixels.",
+                    settings.EXERCISES_MAX_PICTURE_PIXELS // 1_000_000,
                 )
                 % {
                     "width": width,
