@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
@@ -63,8 +63,9 @@ class SessionFormSet(BaseInlineFormSet):
             raise ValidationError(problem)
 
 
-class SessionInline(admin.StackedInline):
+class SessionInline(TranslationStackedInline):
     # Stacked, not tabular: every field keeps its own label, for screen readers and narrow phones.
+    # The reason for cancelling is typed in English and Welsh side by side, like the course's text.
     model = Session
     formset = SessionFormSet
     fields = [("date", "start_time", "end_time"), ("is_cancelled", "cancellation_reason")]
