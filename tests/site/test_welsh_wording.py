@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.views.i18n import JavaScriptCatalog
 
 from classes.models import Session
 from tests.classes.factories import TeacherFactory, teacher_login, weekly_course
@@ -74,3 +75,13 @@ def test_a_teacher_cancels_a_session_with_a_reason_in_each_language(client):
         "Hall closed",
         "Neuadd ar gau",
     )
+
+
+def test_the_welsh_admin_date_shortcuts_say_yfory_and_yb_as_the_rest_of_the_site(rf):
+    """Django's own Welsh says “Fory” (colloquial) and “6 y.b.”; the site writes “yb” / “yh”."""
+    with translation.override("cy"):
+        view = JavaScriptCatalog.as_view(domain="djangojs", packages=["django.contrib.admin"])
+        catalogue = view(rf.get("/")).content.decode()
+    assert '"Tomorrow": "Yfory"' in catalogue
+    assert '"6 a.m.": "6 yb"' in catalogue
+    assert '"6 p.m.": "6 yh"' in catalogue
