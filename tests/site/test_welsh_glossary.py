@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 from tests.site.welsh_po import Entry, all_entries
 
@@ -77,6 +78,48 @@ def test_every_welsh_catalogue_uses_the_one_glossary_term_for_each_concept():
     glossary = terms()
     breaches = [breach for entry in all_entries() for breach in glossary_breaches(entry, glossary)]
     assert not breaches, f"{len(breaches)} Welsh entries break locale/cy/glossary.toml:\n" + "\n".join(
+        breaches
+    )
+
+
+def welsh_demo_texts() -> list[Entry]:
+    """Every Welsh text of the demo content (exercises/demo.py, classes/demo.py), one per Entry."""
+    from classes import demo as classes_demo
+    from exercises import demo as exercises_demo
+
+    found: list[tuple[str, str]] = []
+
+    def walk(label: str, value: object) -> None:
+        if isinstance(value, str):
+            found.append((label, value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{label}[{key!r}]", item)
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                walk(f"{label}[{index}]", item)
+
+    walk("WELSH", exercises_demo.WELSH)
+    walk("WELSH_CATEGORIES", exercises_demo.WELSH_CATEGORIES)
+    walk("DRAWING_ALT_CY", list(exercises_demo.DRAWING_ALT_CY.values()))
+    walk("HANDOUT_CY", exercises_demo.HANDOUT_CY)
+    rows = [*classes_demo.TEACHERS, *classes_demo.VENUES, *classes_demo._courses(timezone.localdate())]
+    for row in rows:
+        walk(
+            row.get("slug") or row["name"], {key: value for key, value in row.items() if key.endswith("_cy")}
+        )
+        for week, (_english, welsh) in row.get("cancel", {}).items():
+            walk(f"{row['slug']} cancel[{week}]", welsh)
+    demo = settings.BASE_DIR / "exercises" / "demo.py"
+    return [Entry(catalogue=demo, line=0, msgid=label, msgstrs=[text]) for label, text in found]
+
+
+def test_the_welsh_demo_content_uses_the_one_glossary_term_for_each_concept():
+    glossary = terms()
+    texts = welsh_demo_texts()
+    assert len(texts) > 60
+    breaches = [breach for entry in texts for breach in glossary_breaches(entry, glossary)]
+    assert not breaches, f"{len(breaches)} Welsh demo texts break locale/cy/glossary.toml:\n" + "\n".join(
         breaches
     )
 
