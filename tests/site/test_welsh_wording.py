@@ -85,3 +85,15 @@ def test_the_welsh_admin_date_shortcuts_say_yfory_and_yb_as_the_rest_of_the_site
     assert '"Tomorrow": "Yfory"' in catalogue
     assert '"6 a.m.": "6 yb"' in catalogue
     assert '"6 p.m.": "6 yh"' in catalogue
+
+
+def test_the_teachers_admin_shows_organisation_and_cancellation_reason_in_both_languages(client):
+    user, teacher = teacher_login("gwen")
+    course = weekly_course(timezone.localdate() + timedelta(days=7), weeks=2, teachers=[teacher])
+    client.force_login(user)
+    teacher_form = client.get(reverse("admin:classes_teacher_change", args=[teacher.pk])).content.decode()
+    course_form = client.get(reverse("admin:classes_course_change", args=[course.pk])).content.decode()
+    assert 'name="organisation_en_gb"' in teacher_form
+    assert 'name="organisation_cy"' in teacher_form
+    assert 'name="sessions-0-cancellation_reason_en_gb"' in course_form
+    assert 'name="sessions-0-cancellation_reason_cy"' in course_form
