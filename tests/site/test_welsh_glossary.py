@@ -8,6 +8,7 @@ branch is corrected where it is, not argued about.
 import re
 import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
@@ -87,31 +88,31 @@ def welsh_demo_texts() -> list[Entry]:
     from classes import demo as classes_demo
     from exercises import demo as exercises_demo
 
-    found: list[tuple[str, str]] = []
+    exercises_file = settings.BASE_DIR / "exercises" / "demo.py"
+    classes_file = settings.BASE_DIR / "classes" / "demo.py"
+    found: list[Entry] = []
 
-    def walk(label: str, value: object) -> None:
+    def walk(where: Path, label: str, value: object) -> None:
         if isinstance(value, str):
-            found.append((label, value))
+            found.append(Entry(catalogue=where, line=0, msgid=label, msgstrs=[value]))
         elif isinstance(value, dict):
             for key, item in value.items():
-                walk(f"{label}[{key!r}]", item)
+                walk(where, f"{label}[{key!r}]", item)
         elif isinstance(value, list | tuple):
             for index, item in enumerate(value):
-                walk(f"{label}[{index}]", item)
+                walk(where, f"{label}[{index}]", item)
 
-    walk("WELSH", exercises_demo.WELSH)
-    walk("WELSH_CATEGORIES", exercises_demo.WELSH_CATEGORIES)
-    walk("DRAWING_ALT_CY", list(exercises_demo.DRAWING_ALT_CY.values()))
-    walk("HANDOUT_CY", exercises_demo.HANDOUT_CY)
+    walk(exercises_file, "WELSH", exercises_demo.WELSH)
+    walk(exercises_file, "WELSH_CATEGORIES", exercises_demo.WELSH_CATEGORIES)
+    walk(exercises_file, "DRAWING_ALT_CY", list(exercises_demo.DRAWING_ALT_CY.values()))
+    walk(exercises_file, "HANDOUT_CY", exercises_demo.HANDOUT_CY)
     rows = [*classes_demo.TEACHERS, *classes_demo.VENUES, *classes_demo._courses(timezone.localdate())]
     for row in rows:
-        walk(
-            row.get("slug") or row["name"], {key: value for key, value in row.items() if key.endswith("_cy")}
-        )
+        label = row.get("slug") or row["name"]
+        walk(classes_file, label, {key: value for key, value in row.items() if key.endswith("_cy")})
         for week, (_english, welsh) in row.get("cancel", {}).items():
-            walk(f"{row['slug']} cancel[{week}]", welsh)
-    demo = settings.BASE_DIR / "exercises" / "demo.py"
-    return [Entry(catalogue=demo, line=0, msgid=label, msgstrs=[text]) for label, text in found]
+            walk(classes_file, f"{label} cancel[{week}]", welsh)
+    return found
 
 
 def test_the_welsh_demo_content_uses_the_one_glossary_term_for_each_concept():
