@@ -97,3 +97,14 @@ def test_the_teachers_admin_shows_organisation_and_cancellation_reason_in_both_l
     assert 'name="organisation_cy"' in teacher_form
     assert 'name="sessions-0-cancellation_reason_en_gb"' in course_form
     assert 'name="sessions-0-cancellation_reason_cy"' in course_form
+
+
+def test_the_welsh_course_pages_structured_data_gives_the_cancellation_in_welsh(client):
+    course = cancelled_course(
+        cancellation_reason="Hall closed",
+        cancellation_reason_en_gb="Hall closed",
+        cancellation_reason_cy="Neuadd ar gau",
+    )
+    body = client.get("/cy" + course.get_absolute_url()).content.decode()
+    data = body[body.index('<script type="application/ld+json">') :]
+    assert '"description":"Canslwyd: Neuadd ar gau"' in data
