@@ -20,6 +20,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .cache_guard import CACHE_ERRORS, guard
 
@@ -63,19 +64,32 @@ class HealthReport:
         if self.oldest_queued_task_seconds is not None and self.oldest_queued_task_seconds > (
             QUEUE_WARNING_AGE.total_seconds()
         ):
+            minutes = self.oldest_queued_task_seconds // 60
             found.append(
-                _(
-                    "%(count)d background tasks are waiting, the oldest for %(minutes)d minutes: "
-                    "is the task worker (manage.py db_worker) running?"
+                ngettext(
+                    "%(count)d background task is waiting, for %(age)s: "
+                    "is the task worker (manage.py db_worker) running?",
+                    "%(count)d background tasks are waiting, the oldest for %(age)s: "
+                    "is the task worker (manage.py db_worker) running?",
+                    self.task_queue_depth,
                 )
-                % {"count": self.task_queue_depth, "minutes": self.oldest_queued_task_seconds // 60}
+                % {
+                    "count": self.task_queue_depth,
+                    "age": ngettext("%(minutes)d minute", "%(minutes)d minutes", minutes)
+                    % {"minutes": minutes},
+                }
             )
         if self.oldest_unchecked_comment_seconds is not None and self.oldest_unchecked_comment_seconds > (
             UNCHECKED_WARNING_AGE.total_seconds()
         ):
+            minutes = self.oldest_unchecked_comment_seconds // 60
             found.append(
-                _("A comment has been waiting %(minutes)d minutes for its spam check.")
-                % {"minutes": self.oldest_unchecked_comment_seconds // 60}
+                ngettext(
+                    "A comment has been waiting %(minutes)d minute for its spam check.",
+                    "A comment has been waiting %(minutes)d minutes for its spam check.",
+                    minutes,
+                )
+                % {"minutes": minutes}
             )
         return found
 

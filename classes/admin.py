@@ -21,7 +21,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
@@ -63,8 +64,9 @@ class SessionFormSet(BaseInlineFormSet):
             raise ValidationError(problem)
 
 
-class SessionInline(admin.StackedInline):
+class SessionInline(TranslationStackedInline):
     # Stacked, not tabular: every field keeps its own label, for screen readers and narrow phones.
+    # The reason for cancelling is typed in English and Welsh side by side, like the course's text.
     model = Session
     formset = SessionFormSet
     fields = [("date", "start_time", "end_time"), ("is_cancelled", "cancellation_reason")]
@@ -257,13 +259,16 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
             first = draft.sessions.first()
             self.message_user(
                 request,
-                _(
+                ngettext(
+                    "“%(title)s” is copied as a draft with %(count)s weekly session from %(first)s. "
+                    "Check the dates, then tick “show on the site”.",
                     "“%(title)s” is copied as a draft with %(count)s weekly sessions from %(first)s. "
-                    "Check the dates, then tick “show on the site”."
+                    "Check the dates, then tick “show on the site”.",
+                    sessions := draft.sessions.count(),
                 )
                 % {
                     "title": draft.title,
-                    "count": draft.sessions.count(),
+                    "count": sessions,
                     "first": date_format(first.date, "l j F Y"),
                 },
                 messages.SUCCESS,

@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from akismet_service import api, health, visitors
 
@@ -228,8 +229,10 @@ def send_confirmation(subscription: AlertSubscription) -> bool:
                 _("To start the alerts, open this link and press “Yes, send me alerts”:"),
                 link,
                 "",
-                _(
-                    "The link works for %(days)s days. If you did not ask, ignore this e-mail: nothing is sent."
+                ngettext(
+                    "The link works for %(days)s day. If you did not ask, ignore this e-mail: nothing is sent.",
+                    "The link works for %(days)s days. If you did not ask, ignore this e-mail: nothing is sent.",
+                    settings.CLASSES_ALERT_CONFIRM_DAYS,
                 )
                 % {"days": settings.CLASSES_ALERT_CONFIRM_DAYS},
             ]
@@ -359,7 +362,9 @@ def alert_message(subscription: AlertSubscription, courses: list[Course], reason
         if len(courses) == 1:
             subject = _("New BackCare course: %(title)s") % {"title": one_line(courses[0].title)}
         else:
-            subject = _("%(count)s new BackCare courses") % {"count": len(courses)}
+            subject = ngettext(
+                "%(count)s new BackCare course", "%(count)s new BackCare courses", len(courses)
+            ) % {"count": len(courses)}
         lines = [
             _("A new yoga for backs course is open:")
             if len(courses) == 1

@@ -26,6 +26,7 @@ TEACHERS = [
         "slug": "gwen-demo",
         "name": "Gwen Demo",
         "organisation": "Ioga Glan Môr (demo group)",
+        "organisation_cy": "Ioga Glan Môr (grŵp enghreifftiol)",
         "bio": (
             "Gwen has taught gentle yoga for twenty years and runs small classes for people "
             "whose backs have had enough of desks, driving and gardening.\n\n"
@@ -37,7 +38,7 @@ TEACHERS = [
             "Mae Gwen wedi bod yn dysgu ioga ysgafn ers ugain mlynedd, ac mae’n cynnal dosbarthiadau "
             "bach i bobl y mae eu cefnau wedi cael digon ar ddesgiau, gyrru a garddio.\n\n"
             "Mae’r dosbarthiadau’n araf ac yn gyfeillgar; mae cadeiriau yno bob amser i unrhyw un "
-            "sy’n methu mynd i lawr at y llawr."
+            "sy’n methu eistedd ar y llawr."
         ),
         "qualifications_cy": "Diploma athro ioga (demo)\nHyfforddiant athrawon ioga i’r cefn (demo)",
         "email": "gwen@example.org",
@@ -49,6 +50,7 @@ TEACHERS = [
         "slug": "sian-example",
         "name": "Siân Example",
         "organisation": "Ioga Glan Môr (demo group)",
+        "organisation_cy": "Ioga Glan Môr (grŵp enghreifftiol)",
         "bio": "Siân teaches in Welsh and English, and likes a class that ends with a long rest.",
         "qualifications": "Yoga teacher diploma (demo)",
         "bio_cy": "Mae Siân yn dysgu yn Gymraeg ac yn Saesneg, ac mae’n hoffi dosbarth sy’n gorffen gyda gorffwys hir.",
@@ -110,7 +112,13 @@ def _courses(today: date) -> list[dict[str, Any]]:
             "start": running_start,
             "weeks": 8,
             "times": (time(19, 0), time(20, 15)),
-            "cancel": {4: "Teacher away: this week is added at the end of the course."},
+            # Week: (the reason in English, in Welsh).
+            "cancel": {
+                4: (
+                    "Teacher away: this week is added at the end of the course.",
+                    "Athrawes i ffwrdd: caiff yr wythnos hon ei hychwanegu at ddiwedd y cwrs.",
+                )
+            },
             "booking_status": Course.BookingStatus.FEW_PLACES,
             "capacity": 10,
             "places_left": 2,
@@ -121,7 +129,7 @@ def _courses(today: date) -> list[dict[str, Any]]:
                 "No experience needed. Wear comfortable clothes."
             ),
             "description_cy": (
-                "Wyth dosbarth ysgafn i gefn stiff neu boenus: anadlu, symudiadau bach wrth orwedd, a "
+                "Wyth dosbarth ysgafn i gefn anystwyth neu boenus: anadlu, symudiadau bach wrth orwedd, a "
                 "ffyrdd o eistedd a sefyll sy’n llacio rhan isaf y cefn.\n\n"
                 "Does dim angen profiad. Gwisgwch ddillad cyfforddus."
             ),
@@ -143,7 +151,7 @@ def _courses(today: date) -> list[dict[str, Any]]:
             "places_left": 12,
             "price": Decimal("48.00"),
             "description": "Six morning classes that build on the gentle start course, at an easy pace.",
-            "description_cy": "Chwe dosbarth bore sy’n adeiladu ar y cwrs dechrau’n ysgafn, ar gyflymder hamddenol.",
+            "description_cy": "Chwe dosbarth bore sy’n adeiladu ar y cwrs ‘Dechrau’n ysgafn’, ar gyflymder hamddenol.",
         },
         {
             "slug": "ioga-ir-cefn-demo",
@@ -162,7 +170,7 @@ def _courses(today: date) -> list[dict[str, Any]]:
             "places_left": 7,
             "price": Decimal("42.00"),
             "description": "Six gentle classes for the back, taught in Welsh. Learners are welcome.",
-            "description_cy": "Chwe dosbarth ioga tyner i’r cefn, yn Gymraeg. Croeso cynnes i ddysgwyr.",
+            "description_cy": "Chwe dosbarth ioga ysgafn i’r cefn, yn Gymraeg. Croeso cynnes i ddysgwyr.",
         },
     ]
 
@@ -221,7 +229,8 @@ def _load() -> dict[str, Any]:
                 start_time=start_time,
                 end_time=end_time,
                 is_cancelled=week in cancel,
-                cancellation_reason=cancel.get(week, ""),
+                cancellation_reason_en_gb=cancel.get(week, ("", ""))[0],
+                cancellation_reason_cy=cancel.get(week, ("", ""))[1],
             )
             for week in range(weeks)
         )

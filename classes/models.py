@@ -514,8 +514,11 @@ class Session(models.Model):
                 name="session_ends_after_start",
                 violation_error_message=_("The end time must be after the start time."),
             ),
+            # The reason has an English and a Welsh column (classes/translation.py); English is
+            # required, as for every text readers see, and Welsh pages show it while Welsh is empty.
             models.CheckConstraint(
-                condition=Q(is_cancelled=False) | ~Q(cancellation_reason=""),
+                condition=Q(is_cancelled=False)
+                | (Q(cancellation_reason_en_gb__isnull=False) & ~Q(cancellation_reason_en_gb="")),
                 name="session_cancellation_has_reason",
                 violation_error_message=_("Say why the session is cancelled: readers see the reason."),
             ),
@@ -538,8 +541,8 @@ class Session(models.Model):
                 check_session_times(self.start_time, self.end_time)
             except ValidationError as error:
                 errors = error.update_error_dict(errors)
-        if self.is_cancelled and not self.cancellation_reason.strip():
-            errors.setdefault("cancellation_reason", []).append(
+        if self.is_cancelled and not (self.cancellation_reason_en_gb or "").strip():
+            errors.setdefault("cancellation_reason_en_gb", []).append(
                 ValidationError(_("Say why the session is cancelled: readers see the reason."))
             )
         if self.date and self.date > timezone.localdate() + FURTHEST_AHEAD:

@@ -59,17 +59,25 @@ class CancelSessionForm(forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = ["cancellation_reason"]
-        labels = {"cancellation_reason": gettext_lazy("Why is it cancelled?")}
+        # Both languages side by side: the Welsh page shows the English, marked as English,
+        # only when the Welsh is left empty.
+        fields = ["cancellation_reason_en_gb", "cancellation_reason_cy"]
+        labels = {
+            "cancellation_reason_en_gb": gettext_lazy("Why is it cancelled?"),
+            "cancellation_reason_cy": gettext_lazy("Why is it cancelled, in Welsh?"),
+        }
         help_texts = {
-            "cancellation_reason": gettext_lazy(
+            "cancellation_reason_en_gb": gettext_lazy(
                 "Readers see this next to the date, for example “teacher away” or “hall closed”."
-            )
+            ),
+            "cancellation_reason_cy": gettext_lazy(
+                "Welsh pages show the English reason while this is empty."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cancellation_reason"].required = True
+        self.fields["cancellation_reason_en_gb"].required = True
         self.instance.is_cancelled = True
 
     def clean(self) -> dict[str, Any]:
@@ -141,7 +149,11 @@ class PlacesForm(forms.ModelForm):
         places: int = self.cleaned_data["places_left"]
         if places > self.instance.capacity:
             raise ValidationError(
-                _("This course has %(capacity)s places in total: give a number up to %(capacity)s.")
+                ngettext(
+                    "This course has %(capacity)s place in total: give a number up to %(capacity)s.",
+                    "This course has %(capacity)s places in total: give a number up to %(capacity)s.",
+                    self.instance.capacity,
+                )
                 % {"capacity": self.instance.capacity}
             )
         return places

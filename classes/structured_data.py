@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .models import Course, Session
 
 SCHEMA = "https://schema.org/"
@@ -80,7 +82,8 @@ def _instance(
         "inLanguage": LANGUAGES[course.language],
     }
     if session.is_cancelled:
-        instance["description"] = f"Cancelled: {session.cancellation_reason}"
+        # The page's language: the Welsh page's data says "Canslwyd:" and the Welsh reason.
+        instance["description"] = _("Cancelled: %(reason)s") % {"reason": session.cancellation_reason}
     return instance
 
 

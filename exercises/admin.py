@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
@@ -147,7 +148,11 @@ class HandoutAdmin(admin.ModelAdmin):
             if (pdf := obj.built(language)) is None:
                 summary = _("Not built yet: it is built after you save.")
             else:
-                summary = _("%(pages)d pages, %(size)d KB, built %(when)s") % {
+                summary = ngettext(
+                    "%(pages)d page, %(size)d KB, built %(when)s",
+                    "%(pages)d pages, %(size)d KB, built %(when)s",
+                    pdf.pages,
+                ) % {
                     "pages": pdf.pages,
                     "size": pdf.kilobytes,
                     "when": pdf.built_at.strftime("%Y-%m-%d %H:%M") if pdf.built_at else "?",

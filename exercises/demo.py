@@ -174,7 +174,7 @@ EXERCISES = [
 WELSH_CATEGORIES = {
     "lower-back": (
         "Rhan isaf y cefn",
-        "Symudiadau ysgafn ar gyfer rhan isaf y cefn pan fydd yn stiff neu’n boenus.",
+        "Symudiadau ysgafn ar gyfer rhan isaf y cefn pan fydd yn anystwyth neu’n boenus.",
     ),
     "hips": ("Cluniau", "Mae llacio’r cluniau yn tynnu straen oddi ar ran isaf y cefn."),
     "neck-and-shoulders": ("Gwddf ac ysgwyddau", "Ar gyfer tyndra ar ôl sgriniau, gyrru a gwaith desg."),
@@ -209,7 +209,7 @@ WELSH = {
         "frequency": "bore a nos",
         "duration": "ychydig funudau bob tro, am ddiwrnod neu ddau",
         "cautions": (
-            "Stopiwch os yw’r symudiad yn achosi poen yn hytrach na llacio’r stiffrwydd.\n"
+            "Stopiwch os yw’r symudiad yn achosi poen yn hytrach na llacio’r anystwythder.\n"
             "Cadwch y symudiad yn fach: nid yw mwy yn well yma.\n"
             "Ewch i weld meddyg neu ffisiotherapydd os yw’r boen yn para mwy nag ychydig wythnosau, "
             "yn lledu i lawr coes, neu’n dod gyda diffyg teimlad neu binnau bach."
@@ -232,7 +232,7 @@ WELSH = {
         ),
         "steps": [
             "Anadlwch allan a dewch ag un pen-glin tuag at eich brest, gan ei ddal yn ysgafn o dan "
-            "gap y pen-glin neu y tu ôl i’r forddwyd.",
+            "badell y pen-glin neu y tu ôl i’r forddwyd.",
             "Dewch â’r pen-glin arall i fyny ato, fel eich bod yn dal y ddau.",
             "Arhoswch am bum anadl araf, gan adael i ran isaf eich cefn ymlacio i’r llawr.",
             "Rhowch un droed i lawr ar y llawr, yna’r llall.",
@@ -243,21 +243,21 @@ WELSH = {
         "cautions": (
             "Daliwch y tu ôl i’r morddwydydd yn lle hynny os yw dal y pengliniau’n rhoi straen arnyn nhw.\n"
             "Stopiwch os ydych chi’n teimlo poen yn y cluniau neu’r werddyr.\n"
-            "Nid yw’n cael ei argymell yn hwyr yn ystod beichiogrwydd: gofynnwch i’ch bydwraig."
+            "Ni chaiff ei argymell tua diwedd beichiogrwydd: gofynnwch i’ch bydwraig."
         ),
     },
     "pelvic-tilts": {
         "title": "Gogwyddo’r pelfis",
         "summary": "Siglo bach ar y pelfis sy’n deffro cyhyrau rhan isaf y cefn a’r bol.",
         "starting_position": (
-            "Gorweddwch ar eich cefn gyda’ch pengliniau wedi plygu, a’ch traed yn fflat ac yn lled "
+            "Gorweddwch ar eich cefn gyda’ch pengliniau wedi plygu, a’ch traed yn fflat a led "
             "eich cluniau ar wahân. Sylwch ar y bwlch bach rhwng rhan isaf eich cefn a’r llawr."
         ),
         "steps": [
             "Wrth anadlu allan, gwasgwch ran isaf eich cefn yn ysgafn tuag at y llawr, gan ogwyddo’r "
             "pelfis fel bod asgwrn y gynffon yn codi ychydig.",
             "Wrth anadlu i mewn, gadewch i’r pelfis rolio’n ôl fel bod y bwa bach yn dychwelyd.",
-            "Daliwch ati i siglo’n araf rhwng y ddau, yn unol â’ch anadl.",
+            "Daliwch ati i siglo’n araf rhwng y ddau, i rythm eich anadl.",
         ],
         "repetitions": "10 gogwydd araf",
         "frequency": "unwaith y dydd",
@@ -270,7 +270,7 @@ WELSH = {
     "cat-and-cow": {
         "title": "Y gath a’r fuwch",
         "summary": (
-            "Crymu’r asgwrn cefn a’i fwa’n ysgafn ar eich dwylo a’ch pengliniau, yn unol â’ch anadl."
+            "Crymu’r asgwrn cefn a’i fwáu’n ysgafn ar eich dwylo a’ch pengliniau, i rythm eich anadl."
         ),
         "starting_position": (
             "Ewch ar eich dwylo a’ch pengliniau, gyda’ch dwylo o dan eich ysgwyddau a’ch pengliniau "
@@ -293,7 +293,7 @@ WELSH = {
     "lying-knee-rolls": {
         "title": "Rholio’r pengliniau wrth orwedd",
         "summary": (
-            "Gadael i’r pengliniau siglo o ochr i ochr, am dro ysgafn drwy’r cluniau a rhan isaf y cefn."
+            "Gadael i’r pengliniau siglo o ochr i ochr, gan droelli’r cluniau a rhan isaf y cefn yn ysgafn."
         ),
         "starting_position": (
             "Gorweddwch ar eich cefn, gyda’ch pengliniau wedi plygu a gyda’i gilydd, a’ch traed yn "
@@ -309,14 +309,14 @@ WELSH = {
         "frequency": "unwaith neu ddwywaith y dydd",
         "duration": "munud neu ddwy",
         "cautions": (
-            "Ewch dim ond cyn belled ag sy’n teimlo’n rhwydd; does dim angen i’r pengliniau "
+            "Peidiwch â mynd ymhellach nag sy’n teimlo’n rhwydd; does dim angen i’r pengliniau "
             "gyffwrdd â’r llawr.\n"
             "Stopiwch os ydych chi’n teimlo poen yn rhan isaf y cefn neu i lawr coes."
         ),
     },
     "seated-neck-turns": {
         "title": "Troi’r gwddf wrth eistedd",
-        "summary": "Troi’r pen yn araf i lacio gwddf sydd wedi stiffio ar ôl sgriniau neu yrru.",
+        "summary": "Troi’r pen yn araf i lacio gwddf sydd wedi cyffio ar ôl sgriniau neu yrru.",
         "starting_position": (
             "Eisteddwch yn syth ar gadair gadarn gyda’ch traed yn fflat ar y llawr a’ch ysgwyddau "
             "wedi ymlacio."
@@ -429,56 +429,56 @@ DRAWINGS = {
 # The same descriptions in Welsh.
 DRAWING_ALT_CY = {
     "A person lying on their back on a mat, knees bent, feet flat, arms by their sides.": (
-        "Rhywun yn gorwedd ar ei gefn ar fat, y pengliniau wedi'u plygu, y traed yn fflat "
-        "a'r breichiau wrth yr ochrau."
+        "Rhywun yn gorwedd ar ei gefn ar fat, y pengliniau wedi’u plygu, y traed yn fflat "
+        "a’r breichiau wrth yr ochrau."
     ),
     "A person on hands and knees on a mat, back level, a folded blanket under the knees.": (
-        "Rhywun ar ei ddwylo a'i bengliniau ar fat, y cefn yn wastad, a blanced wedi'i phlygu dan y pengliniau."
+        "Rhywun ar ei ddwylo a’i bengliniau ar fat, y cefn yn wastad, a blanced wedi’i phlygu dan y pengliniau."
     ),
     "A person sitting tall on a chair, feet flat, hands on thighs, looking ahead.": (
-        "Rhywun yn eistedd yn syth ar gadair, y traed yn fflat, y dwylo ar y cluniau, yn edrych yn syth ymlaen."
+        "Rhywun yn eistedd yn syth ar gadair, y traed yn fflat, y dwylo’n gorffwys ar y morddwydydd, yn edrych yn syth ymlaen."
     ),
     "Lying on the back with the lower back pressed gently down to the mat.": (
-        "Gorwedd ar y cefn, gyda rhan isaf y cefn wedi'i gwasgu'n ysgafn i lawr ar y mat."
+        "Gorwedd ar y cefn, gyda rhan isaf y cefn wedi’i gwasgu’n ysgafn i lawr ar y mat."
     ),
     "Lying on the back with the small arch under the lower back returned.": (
-        "Gorwedd ar y cefn, gyda'r bwa bach dan ran isaf y cefn wedi dod yn ôl."
+        "Gorwedd ar y cefn, gyda’r bwa bach dan ran isaf y cefn wedi dod yn ôl."
     ),
     "Lying on the back, holding both bent knees towards the chest.": (
-        "Gorwedd ar y cefn, yn dal y ddwy ben-glin wedi'u plygu tuag at y frest."
+        "Gorwedd ar y cefn, yn dal y ddau ben-glin wedi’u plygu tuag at y frest."
     ),
     "Lying on the back, holding one bent knee towards the chest.": (
-        "Gorwedd ar y cefn, yn dal un ben-glin wedi'i phlygu tuag at y frest."
+        "Gorwedd ar y cefn, yn dal un pen-glin wedi’i blygu tuag at y frest."
     ),
     "Lying on the back, knees bent, with a small arch between the lower back and mat.": (
-        "Gorwedd ar y cefn, y pengliniau wedi'u plygu, gyda bwa bach rhwng rhan isaf y cefn a'r mat."
+        "Gorwedd ar y cefn, y pengliniau wedi’u plygu, gyda bwa bach rhwng rhan isaf y cefn a’r mat."
     ),
     "Lying on the back: now the other knee slides forwards, feet still.": (
-        "Gorwedd ar y cefn: nawr mae'r ben-glin arall yn llithro ymlaen, a'r traed yn llonydd."
+        "Gorwedd ar y cefn: nawr mae’r pen-glin arall yn llithro ymlaen, a’r traed yn llonydd."
     ),
     "Lying on the back: one knee has slid a little forwards, feet still.": (
-        "Gorwedd ar y cefn: mae un ben-glin wedi llithro ychydig ymlaen, a'r traed yn llonydd."
+        "Gorwedd ar y cefn: mae un pen-glin wedi llithro ychydig ymlaen, a’r traed yn llonydd."
     ),
     "On hands and knees with the back rounded up towards the ceiling and the head hanging.": (
-        "Ar y dwylo a'r pengliniau, gyda'r cefn wedi'i grymu i fyny tua'r nenfwd a'r pen yn hongian."
+        "Ar y dwylo a’r pengliniau, gyda’r cefn wedi’i grymu i fyny tua’r nenfwd a’r pen yn hongian."
     ),
     "On hands and knees with the tummy dropped a little and the head looking forwards.": (
-        "Ar y dwylo a'r pengliniau, gyda'r bol wedi gollwng ychydig a'r pen yn edrych ymlaen."
+        "Ar y dwylo a’r pengliniau, gyda’r bol wedi gollwng ychydig a’r pen yn edrych ymlaen."
     ),
     "Seen from above: both knees lowered a little way to one side, shoulders flat.": (
-        "O'r uchod: y ddwy ben-glin wedi'u gostwng ychydig i un ochr, a'r ysgwyddau'n fflat."
+        "Oddi uchod: y ddau ben-glin wedi’u gostwng ychydig i un ochr, a’r ysgwyddau’n fflat."
     ),
     "Seen from above: both knees lowered a little way to the other side.": (
-        "O'r uchod: y ddwy ben-glin wedi'u gostwng ychydig i'r ochr arall."
+        "Oddi uchod: y ddau ben-glin wedi’u gostwng ychydig i’r ochr arall."
     ),
     "Seen from above: lying on the back, arms stretched out, knees bent together.": (
-        "O'r uchod: gorwedd ar y cefn, y breichiau wedi'u hymestyn allan, a'r pengliniau wedi'u plygu gyda'i gilydd."
+        "Oddi uchod: gorwedd ar y cefn, y breichiau wedi’u hymestyn allan, a’r pengliniau wedi’u plygu gyda’i gilydd."
     ),
     "Sitting on a chair with the head turned slowly to the left.": (
-        "Eistedd ar gadair gyda'r pen wedi troi'n araf i'r chwith."
+        "Eistedd ar gadair gyda’r pen wedi troi’n araf i’r chwith."
     ),
     "Sitting on a chair with the head turned slowly to the right.": (
-        "Eistedd ar gadair gyda'r pen wedi troi'n araf i'r dde."
+        "Eistedd ar gadair gyda’r pen wedi troi’n araf i’r dde."
     ),
 }
 
@@ -564,12 +564,12 @@ HANDOUT_CY = {
     "title": "Taflen gofal cefn",
     "intro": (
         "Pedwar symudiad ysgafn ar gyfer rhan isaf y cefn sydd wedi cyffio ar ôl eistedd, gyrru neu "
-        "deithio'n bell. Gwnewch nhw'n araf ar fat neu garped, bore a nos, am ychydig ddyddiau. "
+        "deithio’n bell. Gwnewch nhw’n araf ar fat neu garped, bore a nos, am ychydig ddyddiau. "
         "Mae symudiad bach yn ddigon."
     ),
     "closing_note": (
-        "Os oes gennych boen cefn tymor hir, dosbarth ioga i'r cefn gydag athro sy'n gallu eich gwylio "
-        "yn symud yw'r cam nesaf: gweler y dosbarthiadau ar ein gwefan."
+        "Os oes gennych boen cefn hirdymor, dosbarth ioga i’r cefn gydag athro sy’n gallu eich gwylio "
+        "yn symud yw’r cam nesaf: gweler y dosbarthiadau ar ein gwefan."
     ),
 }
 

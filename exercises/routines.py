@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Exercise
 
@@ -102,7 +103,11 @@ def from_query(values: list[str], exercises: QuerySet[Exercise] | None = None) -
     limit = settings.EXERCISES_ROUTINE_MAX
     if len(kept) > limit:
         problems.append(
-            _("A routine holds at most %(limit)d exercises, so the first %(limit)d were kept.")
+            ngettext(
+                "A routine holds at most %(limit)d exercise, so the first %(limit)d was kept.",
+                "A routine holds at most %(limit)d exercises, so the first %(limit)d were kept.",
+                limit,
+            )
             % {"limit": limit}
         )
         kept = kept[:limit]

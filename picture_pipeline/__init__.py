@@ -33,6 +33,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -96,9 +97,12 @@ def check_header(data: bytes) -> None:
         )
     if width * height > max_pixels():
         raise ValidationError(
-            _(
+            ngettext(
                 "This picture is too large (%(width)d × %(height)d pixels). Please make it smaller than "
-                "%(megapixels)d megapixels."
+                "%(megapixels)d megapixel.",
+                "This picture is too large (%(width)d × %(height)d pixels). Please make it smaller than "
+                "%(megapixels)d megapixels.",
+                max_pixels() // 1_000_000,
             )
             % {"width": width, "height": height, "megapixels": max_pixels() // 1_000_000},
             code="pixels",

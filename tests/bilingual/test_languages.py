@@ -198,7 +198,7 @@ def test_calendars_name_the_course_in_the_pages_language(client, site):
     feed = client.get("/cy/classes/calendar.ics").content.decode()
 
     assert "SUMMARY:Dechrau’n ysgafn" in welsh
-    assert "Dosbarthiadau ioga i'r cefn BackCare" in feed.replace("\r\n ", "")
+    assert "Dosbarthiadau ioga i’r cefn BackCare" in feed.replace("\r\n ", "")
     assert (
         "SUMMARY:Gentle start" in client.get(reverse("classes:calendar", args=[course.slug])).content.decode()
     )

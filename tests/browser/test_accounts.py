@@ -66,7 +66,7 @@ def test_a_welsh_reader_follows_sign_in_from_a_comment_form_and_comes_back_signe
     page.get_by_label("Cod").fill(code)
     page.get_by_role("button", name="Cadarnhau").click()
     expect(page).to_have_url(re.compile(rf"/cy{re.escape(exercise.get_absolute_url())}#comment-form$"))
-    expect(page.get_by_text("Yn rhoi sylw fel gwen")).to_be_visible()
+    expect(page.get_by_text("Yn gadael sylw fel gwen")).to_be_visible()
     axe(page)
 
 

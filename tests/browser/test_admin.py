@@ -197,7 +197,7 @@ def test_a_teacher_switches_the_admin_to_welsh_and_it_stays_welsh_after_signing_
     page.get_by_label("Cymraeg").check()
     page.get_by_role("button", name="Save").click()
     assert page.locator("html").get_attribute("lang") == "cy"
-    assert page.get_by_text("Mae’r weinyddiaeth nawr yn Gymraeg.").is_visible()  # ours
+    assert page.get_by_text("Mae’r tudalennau gweinyddu yn Gymraeg nawr.").is_visible()  # ours
     assert page.get_by_role("heading", name="Eich cyrsiau").is_visible()  # ours
     assert page.get_by_role("button", name="Allgofnodi").is_visible()  # Django's own "Log out"
     if violations := run_axe(page):

@@ -33,7 +33,7 @@ def test_teacher_moves_one_session_and_cancels_another_and_readers_see_both(page
 
     page.locator("input[name='sessions-0-date']").fill(moved_to.strftime("%d/%m/%Y"))
     page.locator("input[name='sessions-1-is_cancelled']").check()
-    page.locator("input[name='sessions-1-cancellation_reason']").fill("Hall booked for an election")
+    page.locator("input[name='sessions-1-cancellation_reason_en_gb']").fill("Hall booked for an election")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 

@@ -80,7 +80,7 @@ def change_form_data(course: Course, **overrides) -> dict:
             f"sessions-{n}-date": session.date.isoformat(),
             f"sessions-{n}-start_time": session.start_time.strftime("%H:%M"),
             f"sessions-{n}-end_time": session.end_time.strftime("%H:%M"),
-            f"sessions-{n}-cancellation_reason": session.cancellation_reason,
+            f"sessions-{n}-cancellation_reason_en_gb": session.cancellation_reason_en_gb or "",
         }
         if session.is_cancelled:
             data[f"sessions-{n}-is_cancelled"] = "on"
@@ -259,7 +259,7 @@ def test_session_changes_are_recorded_in_the_course_history(alice, course_a, tod
         **{
             "sessions-0-date": moved.isoformat(),
             "sessions-1-is_cancelled": "on",
-            "sessions-1-cancellation_reason": "Hall flooded",
+            "sessions-1-cancellation_reason_en_gb": "Hall flooded",
         },
     )
     alice.post(admin_url("change", course_a.pk), data)
@@ -267,7 +267,7 @@ def test_session_changes_are_recorded_in_the_course_history(alice, course_a, tod
     message = entry.get_change_message()
     assert entry.user.username == "alice"
     assert f"Changed Date for session “{moved:%A} {moved.day} {moved:%B %Y}”" in message
-    assert "Changed Cancelled and Reason for cancelling for session" in message
+    assert "Changed Cancelled and Reason for cancelling [en-gb] for session" in message
     history = alice.get(admin_url("history", course_a.pk)).content.decode()
     assert "Changed Date for session" in history
 
@@ -348,7 +348,7 @@ def day(d) -> str:
 
 QUICK_POSTS = {
     "places": lambda course: ({"places_left": 0, "booking_status": "full"}, None),
-    "cancel_session": lambda course: ({"cancellation_reason": "Taken over"}, course.sessions.first()),
+    "cancel_session": lambda course: ({"cancellation_reason_en_gb": "Taken over"}, course.sessions.first()),
     "move_session": lambda course: (
         {
             "date": (timezone.localdate() + timedelta(days=60)).isoformat(),
@@ -413,7 +413,9 @@ def test_a_logged_out_visitor_is_sent_to_log_in_by_every_quick_action(client, co
 def test_cancelling_a_session_says_what_readers_see_and_is_in_the_course_history(alice, course_a):
     session = course_a.sessions.all()[1]
     response = alice.post(
-        quick_url("cancel_session", course_a, session), {"cancellation_reason": "teacher away"}, follow=True
+        quick_url("cancel_session", course_a, session),
+        {"cancellation_reason_en_gb": "teacher away"},
+        follow=True,
     )
     session.refresh_from_db()
     assert session.is_cancelled
@@ -430,7 +432,9 @@ def test_a_quick_action_from_the_welsh_admin_writes_the_history_as_the_english_a
     alice.post(reverse("admin_language"), {"language": "cy"})
     session = course_a.sessions.all()[1]
     response = alice.post(
-        quick_url("cancel_session", course_a, session), {"cancellation_reason": "teacher away"}, follow=True
+        quick_url("cancel_session", course_a, session),
+        {"cancellation_reason_en_gb": "teacher away"},
+        follow=True,
     )
     assert '<html lang="cy"' in response.content.decode()
     entry = LogEntry.objects.get(object_id=str(course_a.pk), action_flag=CHANGE)
@@ -442,7 +446,7 @@ def test_a_quick_action_from_the_welsh_admin_writes_the_history_as_the_english_a
 
 def test_cancelling_without_a_reason_asks_for_one_and_changes_nothing(alice, course_a):
     session = course_a.sessions.first()
-    response = alice.post(quick_url("cancel_session", course_a, session), {"cancellation_reason": " "})
+    response = alice.post(quick_url("cancel_session", course_a, session), {"cancellation_reason_en_gb": " "})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert not Session.objects.filter(is_cancelled=True).exists()
@@ -451,7 +455,7 @@ def test_cancelling_without_a_reason_asks_for_one_and_changes_nothing(alice, cou
 def test_cancelling_the_last_date_to_come_of_a_course_on_the_site_is_refused(alice, course_a):
     *earlier, last = course_a.sessions.all()
     Session.objects.filter(pk__in=[s.pk for s in earlier]).update(is_cancelled=True, cancellation_reason="x")
-    response = alice.post(quick_url("cancel_session", course_a, last), {"cancellation_reason": "ill"})
+    response = alice.post(quick_url("cancel_session", course_a, last), {"cancellation_reason_en_gb": "ill"})
     assert "needs at least one session from today on" in response.content.decode()
     assert not Session.objects.get(pk=last.pk).is_cancelled
 

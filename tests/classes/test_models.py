@@ -120,7 +120,7 @@ def test_cancelling_a_session_without_a_reason_is_refused():
     session = SessionFactory.build(course=CourseFactory(), is_cancelled=True)
     with pytest.raises(ValidationError) as error:
         session.full_clean()
-    assert error.value.message_dict["cancellation_reason"] == [
+    assert error.value.message_dict["cancellation_reason_en_gb"] == [
         "Say why the session is cancelled: readers see the reason."
     ]
 

@@ -164,7 +164,7 @@ def test_course_page_strikes_through_a_cancelled_session_and_gives_the_reason(cl
     assert re.search(
         rf"<del>{cancelled.date:%A} {cancelled.date.day} {cancelled.date:%B %Y}, 7:00 p.m.</del>", html
     )
-    assert "<strong>Cancelled:</strong> Bank holiday" in html
+    assert "<strong>Cancelled:</strong> <span>Bank holiday</span>" in html
 
 
 def test_course_page_shows_time_venue_access_price_places_and_status(client, course):

@@ -501,7 +501,7 @@ def test_a_provider_sign_in_started_on_a_welsh_page_comes_back_to_the_welsh_addr
     exercise = ExerciseFactory(title="Knee walking", slug="knee-walking")
     welsh_page = f"/cy{exercise.get_absolute_url()}"
     confirm = client.get(f"/cy/accounts/facebook/login/?process=login&next={welsh_page}")
-    assert "Rydych ar fin mewngofnodi gyda chyfrif trydydd parti gan Facebook." in text_of(confirm)
+    assert "Rydych ar fin mewngofnodi gyda’ch cyfrif Facebook." in text_of(confirm)
     start = client.post(f"/cy/accounts/facebook/login/?process=login&next={welsh_page}")
     query = parse_qs(urlsplit(start["Location"]).query)
     assert query["redirect_uri"] == ["http://testserver/cy/accounts/facebook/login/callback/"]

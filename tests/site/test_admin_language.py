@@ -45,7 +45,7 @@ def choose(client, language: str):
 def test_a_teacher_who_chooses_welsh_gets_djangos_and_our_admin_strings_in_welsh(client, teacher):
     html = choose(client, "cy").content.decode()
     assert '<html lang="cy"' in html
-    assert "Mae’r weinyddiaeth nawr yn Gymraeg." in html  # ours: "The admin is now in Welsh."
+    assert "Mae’r tudalennau gweinyddu yn Gymraeg nawr." in html  # ours: "The admin is now in Welsh."
     assert "Newid cyfrinair" in html  # Django's own Welsh admin: "Change password"
     assert "Allgofnodi" in html  # Django's: "Log out"
     assert "Eich cyrsiau" in html  # ours: "Your courses"
