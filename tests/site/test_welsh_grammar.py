@@ -143,6 +143,9 @@ NOT_COUNTS = {
     "%(title)s: step %(number)d of %(total)d",  # follow-along: a position
     "Step %(number)s",  # a step's ordinal in the handout
     "%(left)s of %(total)s left",  # places: a fraction, no noun follows either number
+    # File sizes from filesizeformat ("12.5 MB"): the unit comes with the number.
+    "This file is too big (%(size)s). The largest picture we take is %(limit)s: please save it smaller "
+    "and upload it again.",
 }
 
 
