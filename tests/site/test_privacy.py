@@ -407,3 +407,16 @@ def test_erase_takes_the_name_out_of_the_admin_history(people):
 )
 def test_the_privacy_page_says_a_providers_profile_details_are_kept(client, address, sentence):
     assert sentence in client.get(address).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("address", "sentence"),
+    [
+        ("/privacy/", "That note is health information"),
+        ("/cy/privacy/", "Gwybodaeth iechyd yw’r nodyn hwnnw"),
+    ],
+)
+def test_the_privacy_page_says_which_warning_signs_a_message_described_is_kept_as_health_data(
+    client, address, sentence
+):
+    assert sentence in client.get(address).content.decode()
