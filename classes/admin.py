@@ -316,7 +316,22 @@ class TeacherAdmin(NotFoundForOthersMixin, TranslationAdmin):
         return teachers if is_editor(request.user) else teachers.filter(user=request.user)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Teacher | None = None) -> list[str]:
-        return [] if is_editor(request.user) else ["user", "slug"]
+        return [] if is_editor(request.user) else ["login", "slug"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Teacher | None = None) -> list:
+        """A teacher sees their login as text: Django links a read-only login to the logins'
+        admin, which only editors may open (the link led a teacher to "403 Forbidden")."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_editor(request.user):
+            return fieldsets
+        return [
+            (name, {**options, "fields": ["login" if f == "user" else f for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=Teacher._meta.get_field("user").verbose_name)
+    def login(self, teacher: Teacher) -> str:
+        return teacher.user.get_username() if teacher.user else self.get_empty_value_display()
 
     def get_prepopulated_fields(self, request: HttpRequest, obj: Teacher | None = None) -> dict:
         return self.prepopulated_fields if is_editor(request.user) else {}

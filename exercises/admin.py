@@ -121,10 +121,13 @@ class ExerciseAdmin(TranslationAdmin):
         handouts.enqueue_rebuilds(form.instance)
 
 
-class HandoutItemInline(admin.TabularInline):
+class HandoutItemInline(admin.StackedInline):
+    """Stacked, with a plain select: a tabular row's inputs have no label (only a column
+    heading), and an autocomplete box is an unnamed combobox that offers nothing without
+    JavaScript. A handout picks from a few dozen exercises."""
+
     model = HandoutItem
     extra = 1
-    autocomplete_fields = ["exercise"]
     fields = ["position", "exercise"]
 
 

@@ -2,8 +2,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from exercises.models import Handout
 from tests.browser.sign_in import sign_in
-from tests.factories import CategoryFactory
+from tests.factories import CategoryFactory, ExerciseFactory
 
 
 @pytest.fixture
@@ -45,3 +46,23 @@ def test_editor_writes_an_exercise_with_steps_and_reads_it_on_the_site(page, edi
     page.goto("/cy" + reverse("exercises:detail", args=["lying-knee-rolls"]))
     assert page.get_by_role("heading", level=1).inner_text() == "Rholio’r pengliniau"
     assert page.get_by_text("Gadewch i’r pengliniau siglo i’r dde.").is_visible()
+
+
+@pytest.mark.parametrize("javascript_enabled", [False])
+def test_editor_composes_a_handout_without_javascript_choosing_each_exercise_by_its_label(
+    page, editor_account, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # no PDF build here
+    ExerciseFactory(title="Knee rolls", slug="knee-rolls")
+    ExerciseFactory(title="Pelvic tilt", slug="pelvic-tilt")
+    log_in(page, "editor", "gentle-back-demo")
+    page.goto(reverse("admin:exercises_handout_add"))
+    page.get_by_label("Title:").fill("Back care")
+    page.get_by_label("Slug:").fill("back-care")
+    first_item = page.locator("#items-0")  # not the hidden template for more rows
+    first_item.get_by_label("Order:").fill("1")
+    first_item.get_by_label("Exercise:").select_option(label="Pelvic tilt")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    handout = Handout.objects.get(slug="back-care")
+    assert [item.exercise.title for item in handout.items.all()] == ["Pelvic tilt"]
