@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from backcare import privacy
 
+from ._person import add_person_arguments, find_person
+
 LINES = [
     ("comments", "Anonymised {} comment(s)"),
     ("comment_history_emptied", "Emptied the detail (warning signs, reasons) of {} comment history row(s)"),
@@ -27,14 +29,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("email", nargs="*", help="E-mail addresses the person used.")
-        parser.add_argument(
-            "--user",
-            action="append",
-            default=[],
-            metavar="USERNAME_OR_ID",
-            help="A sign-in account of the person (may be given more than once).",
-        )
+        add_person_arguments(parser)
         parser.add_argument(
             "--staff", action="store_true", help="Also delete an account that is a member of staff."
         )
@@ -43,12 +38,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, email: list[str], user: list[str], staff: bool, dry_run: bool, **options) -> None:
-        if not email and not user:
-            raise CommandError("Give an e-mail address, --user USERNAME_OR_ID, or both.")
+        person = find_person(email=email, user=user)
         try:
-            person = privacy.find(emails=email, accounts=user)
             erased = privacy.erase(person, allow_staff=staff, dry_run=dry_run)
-        except (privacy.UnknownAccount, privacy.Refused) as error:
+        except privacy.Refused as error:
             raise CommandError(str(error)) from error
         heading = f"Erased the data of {person.describe()}:"
         if dry_run:

@@ -1,9 +1,11 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
 
 from backcare import privacy
+
+from ._person import add_person_arguments, find_person
 
 
 class Command(BaseCommand):
@@ -15,21 +17,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("email", nargs="*", help="E-mail addresses the person used.")
-        parser.add_argument(
-            "--user",
-            action="append",
-            default=[],
-            metavar="USERNAME_OR_ID",
-            help="A sign-in account of the person (may be given more than once).",
-        )
+        add_person_arguments(parser)
 
     def handle(self, *args, email: list[str], user: list[str], **options) -> None:
-        if not email and not user:
-            raise CommandError("Give an e-mail address, --user USERNAME_OR_ID, or both.")
-        try:
-            person = privacy.find(emails=email, accounts=user)
-        except privacy.UnknownAccount as error:
-            raise CommandError(str(error)) from error
+        person = find_person(email=email, user=user)
         data = {"asked_for": {"emails": email, "accounts": user}, **privacy.export(person)}
         self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder))
