@@ -186,6 +186,14 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 
 SQLITE_PATH = BASE_DIR / "var" / "backcare.sqlite3"
+if not os.environ.get("DATABASE_URL") and not DEBUG:
+    # Production never falls back to the development file: that is how a
+    # `migrate` typed without the settings once migrated an empty SQLite file.
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. With DJANGO_DEBUG off BackCare refuses to use the "
+        "development SQLite file: on the server run commands as `bin/manage …`, which "
+        "reads /etc/backcare/env (docs/deploying.md), or set DATABASE_URL."
+    )
 if not os.environ.get("DATABASE_URL"):
     SQLITE_PATH.parent.mkdir(exist_ok=True)  # var/ is not in git: a fresh clone has none.
 DATABASES = {

@@ -158,3 +158,13 @@ def test_a_named_env_file_that_cannot_be_read_stops_the_command(tmp_path):
     result = run([sys.executable, "manage.py", "check"], BACKCARE_ENV_FILE=str(tmp_path / "missing"))
     assert result.returncode != 0
     assert f"BACKCARE_ENV_FILE names {tmp_path / 'missing'}, which cannot be read" in result.stderr
+
+
+def test_production_settings_without_a_database_url_refuse_the_development_database(tmp_path):
+    result = run(
+        [sys.executable, "manage.py", "migrate", "--check"],
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="test-only-" + "k3y" * 20,
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr
