@@ -9,6 +9,7 @@ failure mode away: bash sourcing the file stopped at the first value with a spac
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -136,6 +137,24 @@ def test_the_example_reads_the_same_with_systemds_rules_and_with_the_settings():
     assert ours["DJANGO_ADMINS"] == "Site Owner <owner@example.org>"
     assert ours["BACKCARE_PRACTICE_PLACE"] == "Aberystwyth, Ceredigion"
     assert ours["DATABASE_URL"].startswith("postgresql://")
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="bash is not installed")
+def test_bash_sourcing_the_example_gets_every_value_systemd_gets():
+    """Not the documented way, but an operator who sources the file by habit must not
+    be left on the development database by the first value with a space in it."""
+    script = 'set -a; . "$1"; set +a; env -0'
+    result = subprocess.run(
+        [shutil.which("bash"), "-c", script, "bash", str(EXAMPLE)],
+        env={},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    by_bash = dict(item.split("=", 1) for item in result.stdout.split("\0") if "=" in item)
+    by_systemd = systemd_environment_file(EXAMPLE.read_text())
+    assert {name: by_bash.get(name) for name in by_systemd} == by_systemd
 
 
 def test_a_line_the_parser_cannot_read_stops_the_settings_with_its_number(tmp_path):
