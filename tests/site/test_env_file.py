@@ -8,6 +8,7 @@ failure mode away: bash sourcing the file stopped at the first value with a spac
 """
 
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -166,11 +167,55 @@ def test_a_line_the_parser_cannot_read_stops_the_settings_with_its_number(tmp_pa
         env_file_values(str(broken))
 
 
+def sh_blocks(markdown: str) -> list[str]:
+    return re.findall(r"```sh\n(.*?)```", markdown, re.DOTALL)
+
+
+def test_the_docs_never_source_the_env_file_and_type_every_command_through_bin_manage():
+    commands = "\n".join(sh_blocks(DEPLOYING.read_text()))
+    assert "bin/manage migrate" in commands
+    assert not re.search(r"(^|[;&|]\s*)(\.|source)\s+\S*env\b", commands, re.MULTILINE)
+    assert [line for line in commands.splitlines() if re.search(r"python\S*\s+manage\.py", line)] == []
+
+
 def run(command: list[str], **env: str) -> subprocess.CompletedProcess:
     clean = {name: value for name, value in os.environ.items() if not name.startswith(SETTINGS_PREFIXES)}
     return subprocess.run(
         command, cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120, check=False
     )
+
+
+def production_env_file(tmp_path: Path) -> Path:
+    """The example with a database of the test's own: everything else as an operator copies it."""
+    database = tmp_path / "site.sqlite3"
+    text = re.sub(r"^DATABASE_URL=.*$", f"DATABASE_URL=sqlite:///{database}", EXAMPLE.read_text(), flags=re.M)
+    env_file = tmp_path / "env"
+    env_file.write_text(text)
+    return env_file
+
+
+SHOW_SETTINGS = (
+    "from django.conf import settings as s;"
+    "print(s.DEBUG, s.DATABASES['default']['NAME'], s.ADMINS, s.ALLOWED_HOSTS, sep='|')"
+)
+
+
+def test_bin_manage_runs_commands_on_the_env_files_database_and_the_real_environment_wins(tmp_path):
+    env_file = production_env_file(tmp_path)
+    user = pwd.getpwuid(os.getuid()).pw_name  # bin/manage run by root switches to BACKCARE_USER
+    result = run(
+        ["bin/manage", "shell", "-v0", "-c", SHOW_SETTINGS],
+        BACKCARE_ENV_FILE=str(env_file),
+        BACKCARE_USER=user,
+        DJANGO_ALLOWED_HOSTS="override.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().split("|") == [
+        "False",
+        str(tmp_path / "site.sqlite3"),
+        "['Site Owner <owner@example.org>']",
+        "['override.example.org']",
+    ]
 
 
 def test_a_named_env_file_that_cannot_be_read_stops_the_command(tmp_path):
