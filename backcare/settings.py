@@ -13,8 +13,42 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from dotenv.parser import parse_stream
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_file_values(path: str) -> dict[str, str]:
+    """The NAME=value lines of an environment file, parsed by python-dotenv.
+
+    systemd's units read the same file with ``EnvironmentFile=``; the two
+    parsers agree on plain values and on single and double quotes without
+    backslashes, which is all ``deploy/.env.example`` uses
+    (tests/site/test_env_file.py holds them to it). A line the parser cannot
+    read is an error here, never a value silently left out.
+    """
+    try:
+        with open(path, encoding="utf-8") as stream:
+            bindings = list(parse_stream(stream))
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"BACKCARE_ENV_FILE names {path}, which cannot be read ({error.strerror}). "
+            "BackCare stops rather than run on development defaults."
+        ) from None
+    broken = [str(binding.original.line) for binding in bindings if binding.error]
+    if broken:
+        raise ImproperlyConfigured(
+            f"{path}: cannot read line {', '.join(broken)} (NAME=value, quote with '...')."
+        )
+    return {binding.key: binding.value for binding in bindings if binding.key and binding.value is not None}
+
+
+# The file BACKCARE_ENV_FILE names (bin/manage: /etc/backcare/env) is read before
+# any setting, so a command typed on the server sees what the services see. A
+# variable already in the environment wins, so NAME=value bin/manage … overrides.
+if os.environ.get("BACKCARE_ENV_FILE"):
+    for _name, _value in env_file_values(os.environ["BACKCARE_ENV_FILE"]).items():
+        os.environ.setdefault(_name, _value)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -152,6 +186,14 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 
 SQLITE_PATH = BASE_DIR / "var" / "backcare.sqlite3"
+if not os.environ.get("DATABASE_URL") and not DEBUG:
+    # Production never falls back to the development file: that is how a
+    # `migrate` typed without the settings once migrated an empty SQLite file.
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. With DJANGO_DEBUG off BackCare refuses to use the "
+        "development SQLite file: on the server run commands as `bin/manage …`, which "
+        "reads /etc/backcare/env (docs/deploying.md), or set DATABASE_URL."
+    )
 if not os.environ.get("DATABASE_URL"):
     SQLITE_PATH.parent.mkdir(exist_ok=True)  # var/ is not in git: a fresh clone has none.
 DATABASES = {

@@ -18,6 +18,8 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "test-only-" + "k3y" * 20,
     "DJANGO_ALLOWED_HOSTS": "backcare.example.org",
+    # Production refuses the development SQLite file; these checks never open a database.
+    "DATABASE_URL": "sqlite://:memory:",
     "EMAIL_HOST": "smtp.example.org",
     "PYTHON_AKISMET_API_KEY": "test-key",
     "PYTHON_AKISMET_BLOG_URL": "https://backcare.example.org",
