@@ -1,0 +1,172 @@
+"""Errors reach a person: a view that raises and a task that fails, under production settings.
+
+Each runs in a process of its own with DEBUG off, the real SMTP backend pointed at a
+mail server on loopback (tests/fake_smtp.py) and, where Sentry is configured, a fake
+ingest endpoint (tests/fake_sentry.py).
+"""
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fake_sentry import FakeSentry
+from tests.fake_smtp import FakeSmtp
+from tests.site.errors_probe import COMMENTER_EMAIL, CSRF_COOKIE, POSTED_PASSWORD, SESSION_COOKIE
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+SECRET_KEY = "test-only-" + "s3cr3t" * 10
+SECRETS = {
+    "secret key": SECRET_KEY,
+    "database password": "database-password-42",
+    "redis password": "redis-password-42",
+    "mail password": "mail-password-42",
+    "Akismet key": "akismet-key-42",
+    "session cookie": SESSION_COOKIE,
+    "CSRF cookie": CSRF_COOKIE,
+    "posted password": POSTED_PASSWORD,
+}
+
+
+def production_env(*, database: Path, smtp: FakeSmtp, sentry: FakeSentry | None) -> dict[str, str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "SENTRY_", "EMAIL_", "REDIS_", "TASKS_"))
+    }
+    env = {
+        **clean,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "backcare.example.org",
+        "DJANGO_ADMINS": "Site Owner <owner@example.org>",
+        # SQLite has no password: this one is read only to be hidden.
+        "DATABASE_URL": f"sqlite:///{database}?password={SECRETS['database password']}",
+        # Nothing listens on port 9: the cache degrades, the password must still not show.
+        "REDIS_URL": f"redis://:{SECRETS['redis password']}@127.0.0.1:9/0",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+        "EMAIL_USE_TLS": "0",
+        "EMAIL_HOST_PASSWORD": SECRETS["mail password"],
+        "PYTHON_AKISMET_API_KEY": SECRETS["Akismet key"],
+        "PYTHON_AKISMET_BLOG_URL": "https://backcare.example.org",
+        "TASKS_BACKEND": "database",
+    }
+    if sentry:
+        env |= {"SENTRY_DSN": sentry.dsn, "SENTRY_ENVIRONMENT": "drill", "SENTRY_RELEASE": "backcare@test"}
+    return env
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory) -> Iterator[tuple[FakeSmtp, FakeSentry, Path]]:
+    database = tmp_path_factory.mktemp("errors") / "site.sqlite3"
+    with FakeSmtp() as smtp, FakeSentry() as sentry:
+        run("manage.py", "migrate", "-v0", env=production_env(database=database, smtp=smtp, sentry=None))
+        yield smtp, sentry, database
+
+
+def collect(smtp: FakeSmtp, sentry: FakeSentry) -> tuple[list[EmailMessage], list[dict[str, Any]]]:
+    mails, events = list(smtp.messages), list(sentry.events)
+    smtp.messages.clear()
+    sentry.events.clear()
+    return mails, events
+
+
+@pytest.fixture(scope="module")
+def broken_request(servers) -> tuple[str, list[EmailMessage], list[dict[str, Any]]]:
+    smtp, sentry, database = servers
+    collect(smtp, sentry)
+    env = production_env(database=database, smtp=smtp, sentry=sentry)
+    status = run("-m", "tests.site.errors_probe", "request", env=env).stdout.strip()
+    return status, *collect(smtp, sentry)
+
+
+@pytest.fixture(scope="module")
+def broken_task(servers) -> tuple[list[EmailMessage], list[dict[str, Any]]]:
+    smtp, sentry, database = servers
+    collect(smtp, sentry)
+    env = production_env(database=database, smtp=smtp, sentry=sentry)
+    run("-m", "tests.site.errors_probe", "enqueue", env=env)
+    run("manage.py", "db_worker", "--batch", "--interval", "0.1", env=env)
+    return collect(smtp, sentry)
+
+
+def secrets_in(text: str) -> list[str]:
+    return [name for name, value in SECRETS.items() if value in text]
+
+
+def test_a_view_that_raises_sends_one_mail_to_the_admins_naming_the_error(broken_request):
+    status, mails, _ = broken_request
+    assert status == "500"
+    assert len(mails) == 1
+    assert mails[0]["To"] == "Site Owner <owner@example.org>"
+    assert "RuntimeError" in mails[0]["Subject"]
+    assert "/broken/" in mails[0]["Subject"]
+    assert "the view broke" in mails[0].get_content()
+
+
+def test_the_error_mail_shows_no_secret_setting_cookie_or_posted_password(broken_request):
+    _, mails, _ = broken_request
+    body = mails[0].get_content()
+    # The names are shown, so the admin sees what was there, the values masked.
+    assert "SECRET_KEY" in body
+    assert "sessionid" in body
+    assert "password = '********************'" in body
+    assert secrets_in(body) == []
+
+
+def test_a_view_that_raises_reaches_sentry_when_a_dsn_is_set(broken_request):
+    _, _, events = broken_request
+    errors = [e for e in events if e.get("exception")]
+    assert len(errors) == 1
+    event = errors[0]
+    assert event["exception"]["values"][-1]["type"] == "RuntimeError"
+    assert event["environment"] == "drill"
+    assert event["release"] == "backcare@test"
+    assert event["transaction"] == "/broken/"
+
+
+def test_the_sentry_event_holds_no_cookie_password_or_commenter_address(broken_request):
+    _, _, events = broken_request
+    sent = json.dumps(events)
+    assert secrets_in(sent) == []
+    assert COMMENTER_EMAIL not in sent
+    assert "cookies" not in events[0]["request"]
+    assert "user" not in events[0] or "email" not in events[0]["user"]
+
+
+def test_a_task_that_fails_in_the_worker_sends_one_mail_to_the_admins(broken_task):
+    mails, _ = broken_task
+    assert len(mails) == 1
+    assert "fail_on_purpose" in mails[0]["Subject"]
+    assert "RuntimeError" in mails[0]["Subject"]
+    assert "the task broke" in mails[0].get_content()
+    assert secrets_in(mails[0].get_content()) == []
+
+
+def test_a_task_that_fails_in_the_worker_reaches_sentry(broken_task):
+    _, events = broken_task
+    errors = [e for e in events if e.get("exception")]
+    assert len(errors) == 1
+    assert errors[0]["exception"]["values"][-1]["type"] == "RuntimeError"
+    assert secrets_in(json.dumps(events)) == []
