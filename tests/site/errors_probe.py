@@ -7,6 +7,8 @@ address, to a view that raises. ``enqueue``: queue a task that raises, for
 
 import os
 import sys
+from io import BytesIO
+from urllib.parse import urlencode
 
 from django.views.decorators.csrf import csrf_exempt
 
@@ -22,9 +24,9 @@ def broken(request):
     raise RuntimeError(f"the view broke ({len(password)} characters)")
 
 
-def post_to_a_broken_view() -> int:
+def post_to_a_broken_view() -> str:
+    """POST through backcare.wsgi.application, the callable gunicorn serves; its status line."""
     from django.conf import settings
-    from django.test import Client
     from django.urls import clear_url_caches, path
 
     from backcare import urls
@@ -36,15 +38,36 @@ def post_to_a_broken_view() -> int:
     }
     urls.urlpatterns.insert(0, path("broken/", broken))
     clear_url_caches()
-    client = Client(raise_request_exception=False)
-    client.cookies["sessionid"] = SESSION_COOKIE
-    client.cookies["csrftoken"] = CSRF_COOKIE
-    response = client.post(
-        "/broken/",
-        {"name": "A reader", "email": COMMENTER_EMAIL, "password": POSTED_PASSWORD},
-        headers={"host": "backcare.example.org", "x-forwarded-proto": "https"},
-    )
-    return response.status_code
+    from backcare.wsgi import application
+
+    body = urlencode({"name": "A reader", "email": COMMENTER_EMAIL, "password": POSTED_PASSWORD}).encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/broken/",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "backcare.example.org",
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "HTTP_X_FORWARDED_FOR": "203.0.113.7",
+        "HTTP_COOKIE": f"sessionid={SESSION_COOKIE}; csrftoken={CSRF_COOKIE}",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.url_scheme": "http",
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    statuses: list[str] = []
+    response = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    b"".join(response)
+    getattr(response, "close", lambda: None)()
+    return statuses[0].split()[0]
 
 
 if __name__ == "__main__":

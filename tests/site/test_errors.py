@@ -93,12 +93,12 @@ def collect(smtp: FakeSmtp, sentry: FakeSentry) -> tuple[list[EmailMessage], lis
 
 
 @pytest.fixture(scope="module")
-def broken_request(servers) -> tuple[str, list[EmailMessage], list[dict[str, Any]]]:
+def broken_request(servers) -> tuple[str, list[EmailMessage], list[dict[str, Any]], str]:
     smtp, sentry, database = servers
     collect(smtp, sentry)
     env = production_env(database=database, smtp=smtp, sentry=sentry)
-    status = run("-m", "tests.site.errors_probe", "request", env=env).stdout.strip()
-    return status, *collect(smtp, sentry)
+    result = run("-m", "tests.site.errors_probe", "request", env=env)
+    return result.stdout.strip(), *collect(smtp, sentry), result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def secrets_in(text: str) -> list[str]:
 
 
 def test_a_view_that_raises_sends_one_mail_to_the_admins_naming_the_error(broken_request):
-    status, mails, _ = broken_request
+    status, mails, _, _ = broken_request
     assert status == "500"
     assert len(mails) == 1
     assert mails[0]["To"] == "Site Owner <owner@example.org>"
@@ -126,7 +126,7 @@ def test_a_view_that_raises_sends_one_mail_to_the_admins_naming_the_error(broken
 
 
 def test_the_error_mail_shows_no_secret_setting_cookie_or_posted_password(broken_request):
-    _, mails, _ = broken_request
+    _, mails, _, _ = broken_request
     body = mails[0].get_content()
     # The names are shown, so the admin sees what was there, the values masked.
     assert "SECRET_KEY" in body
@@ -135,8 +135,13 @@ def test_the_error_mail_shows_no_secret_setting_cookie_or_posted_password(broken
     assert secrets_in(body) == []
 
 
+def test_a_view_that_raises_is_still_written_once_to_the_journal(broken_request):
+    *_, console = broken_request
+    assert console.count("ERROR django.request Internal Server Error: /broken/") == 1
+
+
 def test_a_view_that_raises_reaches_sentry_when_a_dsn_is_set(broken_request):
-    _, _, events = broken_request
+    _, _, events, _ = broken_request
     errors = [e for e in events if e.get("exception")]
     assert len(errors) == 1
     event = errors[0]
@@ -144,14 +149,17 @@ def test_a_view_that_raises_reaches_sentry_when_a_dsn_is_set(broken_request):
     assert event["environment"] == "drill"
     assert event["release"] == "backcare@test"
     assert event["transaction"] == "/broken/"
+    assert event["request"]["url"].endswith("backcare.example.org/broken/")
 
 
 def test_the_sentry_event_holds_no_cookie_password_or_commenter_address(broken_request):
-    _, _, events = broken_request
+    _, _, events, _ = broken_request
     sent = json.dumps(events)
     assert secrets_in(sent) == []
     assert COMMENTER_EMAIL not in sent
     assert "cookies" not in events[0]["request"]
+    assert events[0]["request"]["headers"].get("Cookie") in (None, "[Filtered]")
+    assert "203.0.113.7" not in sent  # the visitor's address
     assert "user" not in events[0] or "email" not in events[0]["user"]
 
 
