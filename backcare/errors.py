@@ -57,16 +57,23 @@ class SecretsHiddenFilter(SafeExceptionReporterFilter):
 
 
 class AdminEmailHandler(DjangoAdminEmailHandler):
-    """Django's error mail, with the exception's class in the subject.
+    """Django's error mail, with the exception's class in the subject, that never raises.
 
-    Only the class: an exception's message can quote what a visitor typed.
+    Only the class: an exception's message can quote what a visitor typed. Django's
+    handler lets an SMTP failure escape from the logging call, which stops
+    ``db_worker`` at the first failed task while the mail server is down; here it is
+    reported on the console (the journal) like any logging error, and work goes on.
     """
 
     def emit(self, record: logging.LogRecord) -> None:
+        mailed = record
         if record.exc_info and record.exc_info[0] is not None:
-            record = copy(record)
-            record.msg = f"{record.msg} ({record.exc_info[0].__name__})"
-        super().emit(record)
+            mailed = copy(record)
+            mailed.msg = f"{record.msg} ({record.exc_info[0].__name__})"
+        try:
+            super().emit(mailed)
+        except Exception:
+            self.handleError(record)
 
 
 def start_sentry(*, dsn: str, environment: str = "", release: str = "") -> None:

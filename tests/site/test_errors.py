@@ -7,6 +7,7 @@ ingest endpoint (tests/fake_sentry.py).
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -178,3 +179,20 @@ def test_a_task_that_fails_in_the_worker_reaches_sentry(broken_task):
     assert len(errors) == 1
     assert errors[0]["exception"]["values"][-1]["type"] == "RuntimeError"
     assert secrets_in(json.dumps(events)) == []
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_worker_goes_on_when_the_error_mail_cannot_be_sent(servers):
+    smtp, _, database = servers
+    env = production_env(database=database, smtp=smtp, sentry=None) | {"EMAIL_PORT": str(closed_port())}
+    run("-m", "tests.site.errors_probe", "enqueue", env=env)
+    run("-m", "tests.site.errors_probe", "enqueue", env=env)
+    result = run("manage.py", "db_worker", "--batch", "--interval", "0.1", env=env)
+    log = result.stdout + result.stderr
+    assert log.count("path=tests.site.broken_tasks.fail_on_purpose state=FAILED") == 2
+    assert "Connection refused" in log
