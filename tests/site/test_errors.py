@@ -196,3 +196,13 @@ def test_the_worker_goes_on_when_the_error_mail_cannot_be_sent(servers):
     log = result.stdout + result.stderr
     assert log.count("path=tests.site.broken_tasks.fail_on_purpose state=FAILED") == 2
     assert "Connection refused" in log
+
+
+def test_the_documented_mail_check_reaches_the_admins(servers):
+    smtp, sentry, database = servers
+    collect(smtp, sentry)
+    env = production_env(database=database, smtp=smtp, sentry=None)
+    run("manage.py", "sendtestemail", "--admins", env=env)
+    mails, _ = collect(smtp, sentry)
+    assert [mail["To"] for mail in mails] == ["Site Owner <owner@example.org>"]
+    assert "sendtestemail --admins" in (BASE_DIR / "docs" / "deploying.md").read_text()
