@@ -206,3 +206,13 @@ def test_the_documented_mail_check_reaches_the_admins(servers):
     mails, _ = collect(smtp, sentry)
     assert [mail["To"] for mail in mails] == ["Site Owner <owner@example.org>"]
     assert "sendtestemail --admins" in (BASE_DIR / "docs" / "deploying.md").read_text()
+
+
+@pytest.mark.parametrize(("dsn", "active"), [(None, "False"), ("", "False"), ("set", "True")])
+def test_sentry_starts_only_when_a_dsn_is_given(servers, dsn, active):
+    smtp, sentry, database = servers
+    env = production_env(database=database, smtp=smtp, sentry=sentry if dsn else None)
+    if dsn == "":
+        env["SENTRY_DSN"] = ""  # as deploy/.env.example ships it
+    code = "import sentry_sdk; print(sentry_sdk.get_client().is_active())"
+    assert run("manage.py", "shell", "-v0", "-c", code, env=env).stdout.split() == [active]
