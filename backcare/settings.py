@@ -555,14 +555,27 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Logging ----------------------------------------------------------------
 
+# Everything goes to the console (the journal). ERROR records of Django's loggers, a view
+# that raised (django.request) or a task that failed (django.tasks), are also e-mailed to
+# DJANGO_ADMINS with secrets masked (backcare/errors.py); the "django" entry replaces
+# Django's default handlers, so each error sends one mail and prints one line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {
+            "class": "backcare.errors.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.request": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         # Failed sign-ins, with the login name and address, never the password.
         "backcare.accounts": {"level": "INFO"},
@@ -570,6 +583,19 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+DEFAULT_EXCEPTION_REPORTER_FILTER = "backcare.errors.SecretsHiddenFilter"
+EMAIL_SUBJECT_PREFIX = "[BackCare] "
+
+# Optional error tracking: nothing is sent anywhere unless SENTRY_DSN is set.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from backcare.errors import start_sentry
+
+    start_sentry(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+    )
 
 # --- Backups ----------------------------------------------------------------
 
