@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "comments",
     "exercises",
     "classes",
+    # Addresses whose mail bounced, which comments and classes no longer mail (mailing/models.py).
+    "mailing",
 ]
 
 MIDDLEWARE = [
@@ -303,8 +305,10 @@ MANAGERS = env_list("DJANGO_MANAGERS", ADMINS)
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # Django's SMTP, with EMAIL_BOUNCE_ADDRESS as the envelope sender (mailing/backends.py).
+            "BACKEND": "mailing.backends.BounceAddressBackend",
             "OPTIONS": {
+                "bounce_address": os.environ.get("EMAIL_BOUNCE_ADDRESS", ""),
                 "host": os.environ["EMAIL_HOST"],
                 "port": env_int("EMAIL_PORT", 587),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
