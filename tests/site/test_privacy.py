@@ -432,3 +432,14 @@ def test_the_privacy_page_says_which_warning_signs_a_message_described_is_kept_a
     client, address, sentence
 ):
     assert sentence in client.get(address).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("address", "sentence"),
+    [
+        ("/privacy/", "we note your address and what your mail server said"),
+        ("/cy/privacy/", "rydyn ni’n nodi eich cyfeiriad a’r hyn a ddywedodd eich gweinydd e-bost"),
+    ],
+)
+def test_the_privacy_page_says_an_address_whose_mail_bounced_is_noted(client, address, sentence):
+    assert sentence in client.get(address).content.decode()
