@@ -6,25 +6,45 @@ by IP address over plain HTTP, reaches it. It shows no secrets: only what
 works, counts and ages. It answers 200 whenever the site can serve pages,
 including with the cache, the task worker or Akismet down (those degrade one
 feature each), and 503 only when the database cannot be reached.
+
+The report is for the machine itself only (``may_see_report``): the visitor's
+address must be loopback, read with the site's one rule for it
+(``akismet_service.visitors.client_ip``, which trusts only our own proxy's
+X-Forwarded-For entry), so a request from outside that nginx passes on by
+mistake is still refused. The Host must be a loopback name or one of
+``ALLOWED_HOSTS``: a page on another site whose name is made to resolve to
+127.0.0.1 (DNS rebinding) would otherwise read it through a browser on the
+server. Anyone else gets the site's ordinary 404, as if there were no such page.
+
+``/healthz/ready`` is for a load balancer, and public: "ok" (200) or
+"unavailable" (503), one query, never cached, nothing else said.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http.request import split_domain_port, validate_host
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from akismet_service.visitors import client_ip
+
 from .cache_guard import CACHE_ERRORS, guard
 
 HEALTH_PATH = "/healthz"
+READY_PATH = "/healthz/ready"
+# Names a probe on the machine itself uses (deploy/healthcheck.py asks http://127.0.0.1:8000/healthz).
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 # Older than these, the admin banner says so.
 QUEUE_WARNING_AGE = timedelta(minutes=10)
 UNCHECKED_WARNING_AGE = timedelta(minutes=30)
@@ -157,6 +177,43 @@ def _read_queues(report: HealthReport, now: datetime) -> None:
         report.problems.append("tasks")
 
 
+def is_loopback(address: str | None) -> bool:
+    if address is None:
+        return False
+    ip = ipaddress.ip_address(address)
+    return ip.is_loopback or (ip.version == 6 and ip.ipv4_mapped is not None and ip.ipv4_mapped.is_loopback)
+
+
+def may_see_report(request: HttpRequest) -> bool:
+    """The full report goes to the machine itself only (the module's docstring says why)."""
+    if not is_loopback(client_ip(request)):
+        return False
+    host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+    domain, _port = split_domain_port(host)
+    return bool(domain) and validate_host(domain, [*LOOPBACK_HOSTS, *settings.ALLOWED_HOSTS])
+
+
+def is_ready() -> bool:
+    """Can pages be served? One query; never raises."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    return True
+
+
+def respond_ready(request: HttpRequest) -> HttpResponse:
+    ready = is_ready()
+    response = HttpResponse(
+        "ok\n" if ready else "unavailable\n",
+        content_type="text/plain; charset=utf-8",
+        status=200 if ready else 503,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def respond(request: HttpRequest) -> HttpResponse:
     report = check()
     response = HttpResponse(
@@ -169,12 +226,16 @@ def respond(request: HttpRequest) -> HttpResponse:
 
 
 class HealthCheckMiddleware:
-    """Answers ``/healthz`` first of all; every other request passes through untouched."""
+    """Answers ``/healthz`` (to the machine itself) and ``/healthz/ready`` first of all; every
+    other request, and ``/healthz`` from anyone else, passes through untouched (to a 404)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.path_info == HEALTH_PATH and request.method in ("GET", "HEAD"):
-            return respond(request)
+        if request.method in ("GET", "HEAD"):
+            if request.path_info == READY_PATH:
+                return respond_ready(request)
+            if request.path_info == HEALTH_PATH and may_see_report(request):
+                return respond(request)
         return self.get_response(request)

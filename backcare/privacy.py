@@ -45,6 +45,7 @@ from comments import privacy as comments_privacy
 from comments.lifecycle import ERASED_NAME
 from comments.models import Comment
 from exercises.models import Exercise
+from mailing.models import BouncingAddress
 
 from .models import AdminLanguage
 
@@ -68,6 +69,7 @@ PERSONAL_DATA: dict[str, str] = {
     "erased rows lose the name they showed",
     "classes.Teacher": "exported; erase refuses while a teacher profile exists (the editor removes it)",
     "exercises.Exercise": "titles written exported; the author link is cut when the account goes",
+    "mailing.BouncingAddress": "exported (when mail to the address bounced, what the server said); deleted",
     # No personal data.
     "auth.Permission": "none",
     "auth.Group": "none (membership goes with the account)",
@@ -237,6 +239,10 @@ def export(person: Person) -> dict[str, object]:
         "accounts": [_account_row(user) for user in person.users],
         "comments": comments_privacy.export(*person.emails, user_ids=person.user_ids),
         **classes_privacy.export(*person.emails, user_ids=person.user_ids),
+        "bouncing_addresses": [
+            _fields(mark, leave_out=["id"])
+            for mark in BouncingAddress.objects.of(person.emails).order_by("email")
+        ],
         "failed_tasks_naming_you": [
             {"task": task.task_path, "finished_at": _plain(task.finished_at), "error": task.traceback}
             for task in failed_tasks_naming(person.emails).order_by("enqueued_at")
@@ -317,6 +323,7 @@ def erase(person: Person, *, allow_staff: bool = False, dry_run: bool = False) -
         _forget_in_admin_history(Enquiry, dict.fromkeys(enquiries, ERASED_NAME))
         _forget_in_admin_history(AlertSubscription, dict.fromkeys(alerts, ERASED_NAME))
         counts["failed_tasks"], _ = failed_tasks_naming(person.emails).delete()
+        counts["bouncing_addresses"], _ = BouncingAddress.objects.of(person.emails).delete()
         counts.update(_erase_accounts(person, dry_run=dry_run))
         if dry_run:
             transaction.set_rollback(True)

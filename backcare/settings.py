@@ -129,6 +129,8 @@ INSTALLED_APPS = [
     "comments",
     "exercises",
     "classes",
+    # Addresses whose mail bounced, which comments and classes no longer mail (mailing/models.py).
+    "mailing",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +154,8 @@ MIDDLEWARE = [
     # On admin pages, the language the signed-in login chose (after the login is known).
     "backcare.admin_language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A staff session idle longer than STAFF_SESSION_IDLE_SECONDS is ended (backcare/staff_sessions.py).
+    "backcare.staff_sessions.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Editors without a second factor are sent to add one (BACKCARE_REQUIRE_MFA_FOR_EDITORS).
     "backcare.accounts.SecondFactorForEditorsMiddleware",
@@ -343,8 +347,10 @@ MANAGERS = env_list("DJANGO_MANAGERS", ADMINS)
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # Django's SMTP, with EMAIL_BOUNCE_ADDRESS as the envelope sender (mailing/backends.py).
+            "BACKEND": "mailing.backends.BounceAddressBackend",
             "OPTIONS": {
+                "bounce_address": os.environ.get("EMAIL_BOUNCE_ADDRESS", ""),
                 "host": os.environ["EMAIL_HOST"],
                 "port": env_int("EMAIL_PORT", 587),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
@@ -425,6 +431,9 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # With this on, an editor (superuser or "manage all courses") must add a second
 # factor before the admin lets them in. docs/deploying.md asks owners to turn it on.
 BACKCARE_REQUIRE_MFA_FOR_EDITORS = env_bool("BACKCARE_REQUIRE_MFA_FOR_EDITORS", False)
+# A member of staff whose session has had no request for this long is signed out at the next one
+# (backcare/staff_sessions.py); readers' sessions last SESSION_COOKIE_AGE (two weeks) as before.
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 2 * 3600)
 
 # --- Language and time ------------------------------------------------------
 

@@ -35,6 +35,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from akismet_service import api, health, visitors
+from mailing import bounces
+from mailing.models import BouncingAddress
 
 from . import limits
 from .mail import one_line
@@ -215,7 +217,10 @@ def check_signup(
 
 
 def send_confirmation(subscription: AlertSubscription) -> bool:
-    """E-mail the confirmation link; False when this inbox has had its share today."""
+    """E-mail the confirmation link; False when this inbox has had its share today, or bounces."""
+    if bounces.is_bouncing(subscription.email):
+        logger.info("Sign-up %s: mail to its address bounced, so no confirmation is sent.", subscription.pk)
+        return False
     if not take_confirmation_allowance(subscription):
         logger.info("No more confirmation e-mails today for sign-up %s.", subscription.pk)
         return False
@@ -305,6 +310,8 @@ def send_due_alerts(*, now: datetime | None = None, connection=None) -> int:
     due = (
         PendingAlert.objects.filter(subscription__confirmed_at__isnull=False)
         .exclude(Exists(sent_recently))
+        # Mail to these bounced (mailing.bounces): their alerts wait until the mark is cleared.
+        .exclude(subscription__email__in=BouncingAddress.objects.values("email"))
         .order_by("subscription__email")
         .values_list("subscription__email", flat=True)
         .distinct()

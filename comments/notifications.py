@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mailing import bounces
+
 from . import targets, tokens
 from .models import Comment, CommentEvent
 
@@ -183,6 +185,8 @@ def _send_approved(comment: Comment, *, target: Model | None, site_url: str) -> 
         and parent.status == Comment.Status.APPROVED
         and parent.email
         and parent.email.lower() != comment.email.lower()
+        # Mail to the address bounced (mailing.bounces): no more reply notifications.
+        and bounces.deliverable([parent.email])
     ):
         notify_subscriber(comment, parent=parent, target=target, site_url=site_url)
         sent.append("subscriber")

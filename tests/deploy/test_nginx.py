@@ -15,6 +15,7 @@ from django.conf import settings
 from .conftest import (
     ROOT,
     Server,
+    manage,
     nginx_command,
     orm,
     render,
@@ -205,3 +206,42 @@ def test_health_answers_through_nginx_uncached(nginx):
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+# --- /healthz for the machine only, /healthz/ready for all ---------------------------
+
+
+@pytest.fixture(scope="module")
+def nginx_seeing_outsiders(start_nginx, start_gunicorn, production_env, tmp_path_factory) -> Server:
+    """The site on SQLite behind nginx, which takes the client's address from X-Real-IP (sent by
+    the test), so a request from loopback can play a visitor from outside."""
+    database = tmp_path_factory.mktemp("healthz") / "site.sqlite3"
+    env = {**production_env, "DATABASE_URL": f"sqlite:///{database}"}
+    manage(env, "migrate", "--no-input", "-v0")
+    return start_nginx(
+        start_gunicorn(env), env, extra="set_real_ip_from 127.0.0.1;\nreal_ip_header X-Real-IP;"
+    )
+
+
+OUTSIDER = {"X-Real-IP": "203.0.113.9"}
+
+
+def test_healthz_through_nginx_is_refused_to_a_visitor_from_outside(nginx_seeing_outsiders):
+    response = nginx_seeing_outsiders.get("/healthz", headers=OUTSIDER)
+    assert response.status_code == 403
+    assert "akismet" not in response.text
+
+
+def test_healthz_through_nginx_still_answers_the_machine_itself(nginx_seeing_outsiders):
+    response = nginx_seeing_outsiders.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_healthz_ready_through_nginx_says_ok_to_anyone_uncached(nginx_seeing_outsiders):
+    for _ in range(2):
+        response = nginx_seeing_outsiders.get("/healthz/ready", headers=OUTSIDER)
+        assert response.status_code == 200
+        assert response.text == "ok\n"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "X-Cache-Status" not in response.headers

@@ -16,6 +16,7 @@ OUR_APPS = {
     "exercises",
     "classes",
     "picture_pipeline",
+    "mailing",
 }
 
 
@@ -39,11 +40,12 @@ def imported_apps(app: str) -> dict[str, set[str]]:
 @pytest.mark.parametrize(
     ("app", "may_use"),
     [
-        ("comments", {"akismet_service", "safety"}),
+        ("comments", {"akismet_service", "safety", "mailing"}),
         ("akismet_service", set()),
         ("safety", set()),
         ("bilingual", set()),
         ("picture_pipeline", set()),
+        ("mailing", set()),
     ],
 )
 def test_an_app_imports_only_the_apps_it_may_use(app, may_use):

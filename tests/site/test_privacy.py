@@ -26,6 +26,7 @@ from backcare.models import AdminLanguage
 from classes.models import AlertSubscription, Enquiry, PendingAlert
 from comments.models import Comment, CommentEvent
 from comments.privacy import EXPORT_NAMES
+from mailing.models import BouncingAddress
 from tests.classes.factories import CourseFactory, TeacherFactory
 from tests.comments.factories import CommentFactory
 from tests.factories import ExerciseFactory, UserFactory
@@ -54,6 +55,7 @@ class Records:
     language: AdminLanguage
     log_entry: LogEntry
     failed_task: DBTaskResult
+    bounce: BouncingAddress
 
     @property
     def email(self) -> str:
@@ -75,6 +77,7 @@ class Records:
             self.language,
             self.log_entry,
             self.failed_task,
+            self.bounce,
         ]
 
 
@@ -183,6 +186,12 @@ def everything_about(marker: str, ip: str, *, moderator, exercise) -> Records:
         language=language,
         log_entry=log_entry,
         failed_task=failed_task,
+        bounce=BouncingAddress.objects.create(
+            email=f"{marker}@second.example.net",
+            last_bounced_at=timezone.now(),
+            status="5.1.1",
+            diagnostic=f"smtp; 550 5.1.1 <{marker}@second.example.net>: Recipient address rejected",
+        ),
     )
 
 
@@ -288,6 +297,8 @@ def test_the_export_holds_every_record_of_the_person_and_nothing_of_another(peop
     assert len(account["sessions"]) == 1
     assert account["admin_language"] == "cy"
     (failed_task,) = data["failed_tasks_naming_you"]
+    (bounce,) = data["bouncing_addresses"]
+    assert (bounce["email"], bounce["status"]) == ("angharad@second.example.net", "5.1.1")
     assert "angharad@example.org" in failed_task["error"]
     assert "angharad@second.example.net" in data["email_addresses"]
     assert "bethan" not in text.lower()
@@ -337,6 +348,7 @@ def test_erase_leaves_nothing_of_the_person_and_touches_nobody_else(people, aske
     assert signed_in_sessions(angharad.user) == 0
     assert not Enquiry.objects.filter(pk=angharad.enquiry.pk).exists()
     assert not PendingAlert.objects.filter(pk=angharad.pending.pk).exists()
+    assert not BouncingAddress.objects.filter(pk=angharad.bounce.pk).exists()
     for comment in Comment.objects.filter(pk__in=[c.pk for c in angharad.comments]):
         assert (comment.user_id, comment.held_reason, comment.guard_reason) == (None, "", "")
         assert [event.detail for event in comment.events.all()] == [{}] * comment.events.count()
@@ -419,4 +431,15 @@ def test_the_privacy_page_says_a_providers_profile_details_are_kept(client, addr
 def test_the_privacy_page_says_which_warning_signs_a_message_described_is_kept_as_health_data(
     client, address, sentence
 ):
+    assert sentence in client.get(address).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("address", "sentence"),
+    [
+        ("/privacy/", "we note your address and what your mail server said"),
+        ("/cy/privacy/", "rydyn ni’n nodi eich cyfeiriad a’r hyn a ddywedodd eich gweinydd e-bost"),
+    ],
+)
+def test_the_privacy_page_says_an_address_whose_mail_bounced_is_noted(client, address, sentence):
     assert sentence in client.get(address).content.decode()

@@ -10,6 +10,7 @@ LINES = [
     ("enquiries", "Deleted {} message(s) to teachers"),
     ("course_alerts", "Deleted {} course alert(s)"),
     ("failed_tasks", "Deleted {} failed background task(s) whose error named the address"),
+    ("bouncing_addresses", "Deleted {} bouncing-address mark(s)"),
     ("accounts", "Deleted {} sign-in account(s)"),
     ("account_email_addresses", "Deleted {} account e-mail address(es)"),
     ("social_accounts", "Deleted {} provider account(s) (Google, Facebook, ...)"),
