@@ -7,6 +7,7 @@ into a fresh database) is in tests/deploy/test_backup.py, on SQLite and PostgreS
 import io
 import json
 import os
+import sqlite3
 import stat
 
 import pytest
@@ -79,6 +80,47 @@ def test_restore_brings_back_the_rows_of_the_backup(tmp_path):
     assert "every count and checksum matches" in out.getvalue()
     remaining = CommentFactory._meta.model.objects.all()
     assert sorted(c.pk for c in remaining) == sorted(c.pk for c in kept)
+
+
+def rewrite_manifest(folder, change) -> None:
+    """Edit a backup's manifest and keep its file checksums true, as a copy made from another
+    moment than its manifest (or a bug) would: only the row checks can tell."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    change(manifest)
+    manifest["files"] = {name: backups._file_sha256(folder / name) for name in manifest["files"]}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_restore_refuses_a_copy_whose_comment_text_differs_though_every_count_matches(tmp_path):
+    comment = CommentFactory(text="Keep your back straight.")
+    backup(tmp_path)
+    (folder,) = backups.list_backups(tmp_path)
+    copy = sqlite3.connect(folder / "database.sqlite3")
+    with copy:
+        copy.execute(
+            f"UPDATE {comment._meta.db_table} SET text = ? WHERE id = ?",  # noqa: S608 - our table name
+            ("Round your back.", comment.pk),
+        )
+    copy.close()
+    rewrite_manifest(folder, lambda manifest: None)
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(folder), "--no-input", stdout=io.StringIO())
+    assert "Restore refused" in str(refused.value)
+    assert "comments.Comment (checksum)" in str(refused.value)
+    assert "(count)" not in str(refused.value)
+
+
+def test_restore_refuses_a_copy_whose_manifest_checksum_differs_though_every_count_matches(tmp_path):
+    CommentFactory.create_batch(2)
+    backup(tmp_path)
+    (folder,) = backups.list_backups(tmp_path)
+
+    def alter(manifest):
+        manifest["summary"]["checksums"]["classes.Enquiry"] = "0" * 64
+
+    rewrite_manifest(folder, alter)
+    with pytest.raises(CommandError, match=r"Restore refused: .*classes\.Enquiry \(checksum\)"):
+        call_command("restore", str(folder), "--no-input", stdout=io.StringIO())
 
 
 @pytest.fixture
