@@ -7,15 +7,23 @@ into a fresh database) is in tests/deploy/test_backup.py, on SQLite and PostgreS
 import io
 import json
 import os
+import shutil
 import sqlite3
 import stat
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
 from backcare import backups
+from backcare import offsite as offsite_module
+from classes.models import Course, Enquiry
+from tests.classes.factories import CourseFactory, TeacherFactory
 from tests.comments.factories import CommentFactory
 
 pytestmark = [
@@ -169,3 +177,99 @@ def test_a_private_backup_restores_with_the_media_as_it_was(tmp_path, settings, 
     assert "every count and checksum matches" in out.getvalue()
     assert [c.pk for c in CommentFactory._meta.model.objects.all()] == [kept.pk]
     assert (picture.read_bytes(), mode(picture)) == (b"a picture", 0o644)
+
+
+# --- Copies off the machine (restic) ------------------------------------------------------------
+
+SECRET = "correct horse battery staple"
+
+
+@pytest.fixture
+def offsite(tmp_path, settings):
+    """A restic repository in a local folder standing for the other machine, created as the docs say."""
+    password = tmp_path / "restic-password"
+    password.write_text(SECRET + "\n")
+    password.chmod(0o600)
+    settings.RESTIC_REPOSITORY = str(tmp_path / "elsewhere")
+    settings.RESTIC_PASSWORD_FILE = str(password)
+    settings.BACKUP_DIR = tmp_path / "backups"
+    call_command("offsite_backup", "--init", stdout=io.StringIO())
+    return tmp_path / "elsewhere"
+
+
+def written_rows() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        return {
+            label: backups.checksum(cursor, apps.get_model(label))
+            for label in ("comments.Comment", "classes.Course", "classes.Enquiry")
+        }
+
+
+def snapshots() -> list[dict]:
+    return json.loads(offsite_module.restic("snapshots", "--json"))
+
+
+def test_a_backup_copied_off_the_machine_restores_row_for_row_once_the_local_copy_is_lost(offsite, settings):
+    CommentFactory.create_batch(3, text="My knee clicks on the stairs.")
+    course = CourseFactory()
+    Enquiry.objects.create(
+        teacher=TeacherFactory(), course=course, name="Ann", email="ann@example.org", message="Is there room?"
+    )
+    before = written_rows()
+    backup(settings.BACKUP_DIR)
+    out = io.StringIO()
+    call_command("offsite_backup", stdout=out)
+    assert "Copied backcare-" in out.getvalue()
+    assert len(snapshots()) == 1
+    # Encrypted: the words people wrote are nowhere in the repository's files.
+    assert not [p for p in offsite.rglob("*") if p.is_file() and b"knee clicks" in p.read_bytes()]
+
+    shutil.rmtree(settings.BACKUP_DIR)  # the disk is lost...
+    Enquiry.objects.all().delete()  # ...and the database with it
+    Course.objects.all().delete()
+    CommentFactory._meta.model.objects.all().delete()
+    assert written_rows() != before
+
+    out = io.StringIO()
+    call_command("restore", "--from-offsite", "--no-input", stdout=out)
+    assert "every count and checksum matches" in out.getvalue()
+    assert written_rows() == before
+    assert list(settings.BACKUP_DIR.iterdir()) == []  # the fetched copy is not left behind
+
+
+def test_the_restic_password_is_never_on_a_command_line(offsite, settings, monkeypatch):
+    calls = []
+    run = subprocess.run
+
+    def spy(command, **kwargs):
+        calls.append((command, kwargs["env"]))
+        return run(command, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    monkeypatch.setenv("RESTIC_PASSWORD", SECRET)  # set by mistake: restic must not be given it
+    backup(settings.BACKUP_DIR)
+    call_command("offsite_backup", stdout=io.StringIO())
+    assert [command[1] for command, _ in calls] == ["backup", "forget"]
+    assert all(SECRET not in " ".join(command) for command, _ in calls)
+    assert all("RESTIC_PASSWORD" not in env for _, env in calls)
+
+
+def test_old_off_machine_copies_are_forgotten_as_the_retention_says(offsite, settings):
+    settings.BACKUP_OFFSITE_RETENTION = "--keep-last 2"
+    for day in (1, 2, 3):
+        folder = backups.create_backup(
+            settings.BACKUP_DIR, keep=1, now=datetime(2026, 12, day, 3, 15, tzinfo=UTC)
+        )
+        offsite_module.copy_offsite(folder.folder, stamp_dir=settings.BACKUP_DIR)
+    assert sorted(Path(s["paths"][0]).name for s in snapshots()) == [
+        "backcare-20261202T031500Z",
+        "backcare-20261203T031500Z",
+    ]
+
+
+def test_an_off_machine_copy_without_a_repository_fails_and_says_what_to_set(tmp_path, settings):
+    settings.RESTIC_REPOSITORY = ""
+    settings.BACKUP_DIR = tmp_path
+    backup(tmp_path)
+    with pytest.raises(CommandError, match="Set RESTIC_REPOSITORY and RESTIC_PASSWORD_FILE"):
+        call_command("offsite_backup", stdout=io.StringIO())
