@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .backups import MANIFEST, PRIVATE_FOLDER, BackupError
 
@@ -114,3 +116,34 @@ def fetch_offsite(target: Path, *, snapshot: str = "latest") -> Path:
     if len(found) != 1:
         raise BackupError(f"Snapshot {snapshot} holds {len(found)} backups, not one.")
     return found[0]
+
+
+def state(*, now: datetime) -> tuple[str, int | None]:
+    """For /healthz: "ok", "stale" (older than BACKUP_OFFSITE_WARNING_HOURS), "missing" (never
+    copied) or "not-configured", and the newest copy's age in seconds, from the stamp."""
+    if not settings.RESTIC_REPOSITORY:
+        return "not-configured", None
+    copied_at = last_copy(Path(settings.BACKUP_DIR))
+    if copied_at is None:
+        return "missing", None
+    age = max(0, int((now - copied_at).total_seconds()))
+    return ("stale" if age > settings.BACKUP_OFFSITE_WARNING_HOURS * 3600 else "ok"), age
+
+
+def warnings(state: str, age_seconds: int | None) -> list[str]:
+    """What the admin banner says about the copies off the machine, in words."""
+    if state == "missing":
+        return [_("No copy of the backups has left this machine yet: is the backup timer running?")]
+    if state == "stale" and age_seconds is not None:
+        hours = age_seconds // 3600
+        return [
+            ngettext(
+                "The newest copy of the backups off this machine is %(hours)d hour old: "
+                "is the backup timer failing?",
+                "The newest copy of the backups off this machine is %(hours)d hours old: "
+                "is the backup timer failing?",
+                hours,
+            )
+            % {"hours": hours}
+        ]
+    return []

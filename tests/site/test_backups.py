@@ -11,7 +11,7 @@ import shutil
 import sqlite3
 import stat
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from backcare import backups
+from backcare import backups, health
 from backcare import offsite as offsite_module
 from classes.models import Course, Enquiry
 from tests.classes.factories import CourseFactory, TeacherFactory
@@ -273,3 +273,84 @@ def test_an_off_machine_copy_without_a_repository_fails_and_says_what_to_set(tmp
     backup(tmp_path)
     with pytest.raises(CommandError, match="Set RESTIC_REPOSITORY and RESTIC_PASSWORD_FILE"):
         call_command("offsite_backup", stdout=io.StringIO())
+
+
+# --- Telling the admins when the backup fails ------------------------------------------------------
+
+SYSTEMD = Path(__file__).resolve().parents[2] / "deploy" / "systemd"
+
+
+def unit_lines(name: str, key: str) -> list[str]:
+    """The values of ``key`` in a unit file, in order (systemd allows a key more than once)."""
+    lines = (SYSTEMD / name).read_text().splitlines()
+    return [line.split("=", 1)[1] for line in lines if line.startswith(f"{key}=")]
+
+
+def test_the_daily_backup_copies_off_the_machine_and_mails_the_admins_if_either_step_fails():
+    assert [
+        command.split("manage.py ")[1] for command in unit_lines("backcare-backup.service", "ExecStart")
+    ] == [
+        "backup",
+        "offsite_backup",
+    ]
+    assert unit_lines("backcare-backup.service", "OnFailure") == ["backcare-failure@%n.service"]
+    assert unit_lines("backcare-failure@.service", "ExecStart")[0].endswith(
+        "manage.py mail_admins_failure %i"
+    )
+
+
+def test_a_failed_unit_is_mailed_to_the_admins_through_the_sites_mail_settings(settings, mailoutbox):
+    settings.ADMINS = ["owner@example.org"]
+    call_command("mail_admins_failure", "backcare-backup.service", stdout=io.StringIO())
+    (message,) = mailoutbox
+    assert message.to == ["owner@example.org"]
+    assert "backcare-backup.service failed on" in message.subject
+    assert "The systemd unit backcare-backup.service failed" in message.body
+
+
+def test_a_failed_unit_with_no_admin_to_tell_fails_loudly(settings, mailoutbox):
+    settings.ADMINS = []
+    with pytest.raises(CommandError, match="DJANGO_ADMINS is empty"):
+        call_command("mail_admins_failure", "backcare-backup.service", stdout=io.StringIO())
+    assert mailoutbox == []
+
+
+# --- The age of the newest off-machine copy in /healthz --------------------------------------------
+
+
+def test_health_reports_the_age_of_the_newest_copy_off_the_machine(tmp_path, settings):
+    settings.RESTIC_REPOSITORY = "sftp:backup@elsewhere:/srv/backcare"
+    settings.BACKUP_DIR = tmp_path
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    offsite_module.write_stamp(tmp_path, copied_at=now - timedelta(hours=3), snapshot="abc", backup="b")
+    report = health.check(now=now)
+    assert (report.offsite_backup, report.offsite_backup_age_seconds) == ("ok", 3 * 3600)
+    assert report.as_dict()["offsite_backup_age_seconds"] == 3 * 3600
+    assert "offsite-backup" not in report.problems
+
+
+def test_health_warns_when_the_newest_copy_off_the_machine_is_over_a_day_old(tmp_path, settings):
+    settings.RESTIC_REPOSITORY = "sftp:backup@elsewhere:/srv/backcare"
+    settings.BACKUP_DIR = tmp_path
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    offsite_module.write_stamp(tmp_path, copied_at=now - timedelta(hours=27), snapshot="abc", backup="b")
+    report = health.check(now=now)
+    assert report.offsite_backup == "stale"
+    assert report.as_dict()["status"] == "degraded"
+    assert "The newest copy of the backups off this machine is 27 hours old" in " ".join(report.warnings())
+
+
+def test_health_warns_when_no_copy_has_left_the_machine_yet(tmp_path, settings):
+    settings.RESTIC_REPOSITORY = "sftp:backup@elsewhere:/srv/backcare"
+    settings.BACKUP_DIR = tmp_path
+    report = health.check()
+    assert report.offsite_backup == "missing"
+    assert "No copy of the backups has left this machine yet" in " ".join(report.warnings())
+
+
+def test_a_copy_off_the_machine_leaves_the_stamp_health_reads(offsite, settings):
+    backup(settings.BACKUP_DIR)
+    call_command("offsite_backup", stdout=io.StringIO())
+    report = health.check()
+    assert report.offsite_backup == "ok"
+    assert report.offsite_backup_age_seconds < 3600
