@@ -256,15 +256,24 @@ def restore_backup(folder: Path) -> dict:
     live = connections["default"]
     live.ensure_connection()
     restored = summary(live.connection.cursor())
-    if restored != manifest["summary"]:
-        differences = sorted(
-            label
-            for part in ("counts", "checksums")
-            for label in set(restored[part]) | set(manifest["summary"][part])
-            if restored[part].get(label) != manifest["summary"][part].get(label)
+    differences = _differences(restored, manifest["summary"])
+    if differences:
+        raise BackupError(
+            f"Restore refused: the restored rows differ from the backup's manifest in {', '.join(differences)}. "
+            "The database now holds this copy: do not start the site on it; restore another backup."
         )
-        raise BackupError(f"The restored database differs from the backup in: {', '.join(differences)}.")
     return restored
+
+
+def _differences(restored: dict, expected: dict) -> list[str]:
+    """Every table whose row count or checksum differs, e.g. ``comments.Comment (checksum)``: a copy
+    with the right number of rows but other rows in them is as wrong as one with rows missing."""
+    return sorted(
+        f"{label} ({'count' if part == 'counts' else 'checksum'})"
+        for part in ("counts", "checksums")
+        for label in set(restored[part]) | set(expected[part])
+        if restored[part].get(label) != expected[part].get(label)
+    )
 
 
 def _restore_sqlite(source_file: Path) -> None:

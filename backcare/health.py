@@ -39,6 +39,7 @@ from django.utils.translation import ngettext
 
 from akismet_service.visitors import client_ip
 
+from . import offsite
 from .cache_guard import CACHE_ERRORS, guard
 
 HEALTH_PATH = "/healthz"
@@ -60,6 +61,8 @@ class HealthReport:
     tasks_running: int | None = None
     oldest_unchecked_comment_seconds: int | None = None  # pending, no verdict from Akismet yet
     akismet: str = "ok"  # "ok", "not-configured" or the last check's failure
+    offsite_backup: str = "not-configured"  # "ok", "stale", "missing" (never copied) or "not-configured"
+    offsite_backup_age_seconds: int | None = None  # since the newest copy off the machine
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -111,6 +114,7 @@ class HealthReport:
                 )
                 % {"minutes": minutes}
             )
+        found.extend(offsite.warnings(self.offsite_backup, self.offsite_backup_age_seconds))
         return found
 
 
@@ -122,6 +126,9 @@ def check(*, now: datetime | None = None) -> HealthReport:
     """Look at every part the site depends on; never raises."""
     now = now or timezone.now()
     report = HealthReport(cache_failures=guard.failures)
+    report.offsite_backup, report.offsite_backup_age_seconds = offsite.state(now=now)
+    if report.offsite_backup in ("missing", "stale"):
+        report.problems.append("offsite-backup")
     try:
         cache.get("health:probe")
     except CACHE_ERRORS as error:

@@ -611,6 +611,14 @@ if SENTRY_DSN:
 # `manage.py backup` (backcare/backups.py): where, and how many to keep.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
+# `manage.py offsite_backup` (backcare/offsite.py): restic's repository and the file holding its
+# password (never the password itself), what `restic forget` keeps, and when /healthz warns.
+RESTIC_REPOSITORY = os.environ.get("RESTIC_REPOSITORY", "")
+RESTIC_PASSWORD_FILE = os.environ.get("RESTIC_PASSWORD_FILE", "")
+BACKUP_OFFSITE_RETENTION = os.environ.get(
+    "BACKUP_OFFSITE_RETENTION", "--keep-daily 7 --keep-weekly 5 --keep-monthly 12"
+)
+BACKUP_OFFSITE_WARNING_HOURS = env_int("BACKUP_OFFSITE_WARNING_HOURS", 26)
 
 # --- Exercises --------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 on SQLite (the online backup API) and on PostgreSQL (pg_dump in a snapshot)."""
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -118,3 +119,65 @@ def test_a_backup_taken_while_comments_are_posted_restores_into_a_fresh_database
     assert (
         tmp_path / "restored-media" / "exercises" / "cat-and-cow.jpg"
     ).read_bytes() == b"\xff\xd8 a picture"
+
+
+WRITTEN_ROWS = (
+    "from django.apps import apps\n"
+    "from django.db import connection\n"
+    "from backcare import backups\n"
+    "with connection.cursor() as cursor:\n"
+    "    for label in ('comments.Comment', 'classes.Course', 'classes.Enquiry'):\n"
+    "        model = apps.get_model(label)\n"
+    "        print(label, model.objects.count(), backups.checksum(cursor, model))\n"
+)
+
+
+def test_a_backup_copied_off_the_machine_restores_into_a_fresh_database_once_the_local_copies_are_lost(
+    production_env, tmp_path
+):
+    password = tmp_path / "restic-password"
+    password.write_text("correct horse battery staple\n")
+    password.chmod(0o600)
+    live = {
+        **production_env,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}",
+        "BACKUP_DIR": str(tmp_path / "backups"),
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        "RESTIC_REPOSITORY": str(tmp_path / "elsewhere"),
+        "RESTIC_PASSWORD_FILE": str(password),
+        "RESTIC_CACHE_DIR": str(tmp_path / "restic-cache"),
+    }
+    manage(live, "migrate", "--no-input", "-v0")
+    orm(
+        live,
+        "from classes.models import Enquiry\n"
+        "from tests.classes.factories import CourseFactory, TeacherFactory\n"
+        "from tests.comments.factories import CommentFactory\n"
+        "CommentFactory.create_batch(5)\n"
+        "course = CourseFactory()\n"
+        "Enquiry.objects.create(teacher=TeacherFactory(), course=course, name='Ann',\n"
+        "    email='ann@example.org', message='Is there room?')\n",
+    )
+    (tmp_path / "media" / "exercises").mkdir(parents=True)
+    (tmp_path / "media" / "exercises" / "knee.jpg").write_bytes(b"\xff\xd8 a knee")
+    before = orm(live, WRITTEN_ROWS)
+
+    manage(live, "offsite_backup", "--init")
+    manage(live, "backup")
+    copied = manage(live, "offsite_backup").stdout
+    shutil.rmtree(tmp_path / "backups")  # the machine's disk is lost
+
+    fresh = {
+        **live,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        "BACKUP_DIR": str(tmp_path / "new-backups"),
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "restored-media"),
+    }
+    manage(fresh, "migrate", "--no-input", "-v0")
+    restored = manage(fresh, "restore", "--from-offsite", "--no-input").stdout
+    after = orm(fresh, WRITTEN_ROWS)
+    print(f"\n[off-machine backup] {copied.strip()}\n{restored.strip()}\n{after.strip()}")
+    assert "every count and checksum matches" in restored
+    assert after == before
+    assert "comments.Comment 5 " in after
+    assert (tmp_path / "restored-media" / "exercises" / "knee.jpg").read_bytes() == b"\xff\xd8 a knee"
