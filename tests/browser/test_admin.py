@@ -27,10 +27,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 
 from classes.models import AlertSubscription, Course, Enquiry, Teacher
 from comments.models import CommentSettings
 from exercises.models import Exercise
+from mailing.models import BouncingAddress
 from safety.models import WarningSign
 from tests.browser.test_editor_admin import log_in
 from tests.conftest import AXE_SOURCE, AXE_TAGS, describe_violations
@@ -58,6 +60,9 @@ def one_of_everything(transactional_db, settings):
     teacher = Teacher.objects.get(user__username=TEACHER[0])
     exercise = Exercise.objects.get(slug="knee-walking")
     WarningSign.objects.create(words="numb saddle", meaning="numbness in the saddle area")
+    BouncingAddress.objects.create(
+        email="gone@example.org", last_bounced_at=timezone.now(), status="5.1.1", diagnostic="No such user"
+    )
     CommentSettings.objects.create(
         content_type=ContentType.objects.get_for_model(exercise), object_id=str(exercise.pk), closed=True
     )
