@@ -615,9 +615,7 @@ BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
 # password (never the password itself), what `restic forget` keeps, and when /healthz warns.
 RESTIC_REPOSITORY = os.environ.get("RESTIC_REPOSITORY", "")
 RESTIC_PASSWORD_FILE = os.environ.get("RESTIC_PASSWORD_FILE", "")
-BACKUP_OFFSITE_RETENTION = os.environ.get(
-    "BACKUP_OFFSITE_RETENTION", "--keep-daily 7 --keep-weekly 4"
-)
+BACKUP_OFFSITE_RETENTION = os.environ.get("BACKUP_OFFSITE_RETENTION", "--keep-daily 7 --keep-weekly 4")
 BACKUP_OFFSITE_WARNING_HOURS = env_int("BACKUP_OFFSITE_WARNING_HOURS", 26)
 
 # --- Exercises --------------------------------------------------------------
