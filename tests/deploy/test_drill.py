@@ -1,0 +1,451 @@
+"""The drill: docs/deploying.md followed as the person who runs the server follows it.
+
+One test, in the order an operator lives it: install a server from nothing (a fresh system
+user, the environment file from the example with real values, PostgreSQL and Redis with
+passwords, ``migrate`` through the documented command, gunicorn and the worker from their
+units' ``ExecStart``, nginx with TLS in front); release a new commit (a changed template and
+a new migration) through the update procedure while readers keep reading (no failed
+request, the new page served at once); a view that raises (one e-mail to the admins);
+then a backup, its copy off the machine, and a fresh database restored from that copy with
+the same rows. Every command comes from the guide (``drill.Guide``): the drill holds no
+copy of them, so the guide cannot drift from what works. The figures are printed and
+kept in docs/reliability.md ("The drill").
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import secrets
+import shutil
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.fake_akismet import FakeAkismet
+from tests.fake_smtp import FakeSmtp
+
+from . import drill
+from .conftest import free_port, nginx_command, render, require_binary, spawn, stop, wait_for
+from .fake_systemd import Systemd
+from .test_backup import WRITTEN_ROWS
+from .test_observatory import openssl
+
+pytestmark = pytest.mark.deploy
+
+ROOT = drill.ROOT
+USER = "backcare"
+# The drill's release: a sentence on the home page, a migration, and a page that fails.
+RELEASED_SENTENCE = "This sentence arrived with the drill's release."
+RELEASE_MIGRATION = '''from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    """The drill's release: a migration the update must apply."""
+
+    dependencies = [("{app}", "{latest}")]
+    operations = [migrations.RunSQL("SELECT 1", migrations.RunSQL.noop)]
+'''
+FAILING_VIEW = """
+
+def drill_failure(request):
+    raise RuntimeError("the drill's view fails on purpose")
+
+
+urlpatterns += [path("drill-failure/", drill_failure)]
+"""
+
+
+@dataclass
+class Readers:
+    """Readers who keep reading through nginx while the site is released: every answer kept."""
+
+    base: str
+    ca: Path
+    paths: tuple[str, ...] = ("/", "/healthz/ready")
+    answers: list[tuple[float, str, str, float]] = field(default_factory=list)
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        with httpx.Client(base_url=self.base, verify=trust(self.ca), timeout=60) as client:
+            while not self.stopping.is_set():
+                for path in self.paths:
+                    started = time.monotonic()
+                    try:
+                        outcome = str(client.get(path).status_code)
+                    except httpx.HTTPError as error:
+                        outcome = type(error).__name__
+                    self.answers.append((started, path, outcome, time.monotonic() - started))
+
+    def failures(self) -> list[tuple[float, str, str, float]]:
+        return [answer for answer in self.answers if answer[2] != "200"]
+
+
+def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readable_folder, capsys):
+    if os.geteuid() != 0:
+        pytest.fail("the drill installs a server: it needs root (CI runs as root)", pytrace=False)
+    require_binary("redis-server", "redis-server")
+    guide = drill.Guide.read()
+    git = require_binary("git", "git")
+    root = nginx_readable_folder("drill")
+    figures: dict[str, str] = {}
+    ports = {name: free_port() for name in ("app", "https", "http", "redis")}
+    database = f"drill_{secrets.token_hex(3)}"
+    database_password = secrets.token_urlsafe(18)
+    created_user = False
+    servers: list[subprocess.Popen] = []
+    granted: list[int] = []  # uids let through /root
+
+    for folder in ("bin", "logs", "offsite", "etc/redis", "etc/nginx/sites-available",
+                   "etc/nginx/sites-enabled", "etc/nginx/snippets", "etc/systemd/system",
+                   "var/lib/redis", "var/www/letsencrypt", "var/cache/nginx"):  # fmt: skip
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    # The code a server pulls from: a copy of the commit under test, to which the release is pushed.
+    upstream = root / "upstream.git"
+    subprocess.run([git, "clone", "-q", "--bare", str(ROOT), str(upstream)], check=True)
+
+    akismet = FakeAkismet().start()
+    akismet.answer("valid")  # akismet_verify: the key works
+    with FakeSmtp() as smtp:
+        env_values = {
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{ports['https']}",
+            "BACKCARE_SITE_URL": f"https://127.0.0.1:{ports['https']}",
+            "DJANGO_ADMINS": "Drill Owner <owner@example.org>",
+            "DATABASE_URL": f"postgresql://{database}:{database_password}@127.0.0.1:5432/{database}",
+            "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
+            "RESTIC_REPOSITORY": str(root / "offsite" / "restic"),
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp.port),
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
+            "EMAIL_USE_TLS": "0",
+            "PYTHON_AKISMET_API_KEY": "drill-key",
+            "PYTHON_AKISMET_BLOG_URL": f"https://127.0.0.1:{ports['https']}",
+            "AKISMET_API_URL": f"http://127.0.0.1:{akismet.port}",
+            "GUNICORN_BIND": f"127.0.0.1:{ports['app']}",
+            "GUNICORN_WORKERS": "2",
+            "GUNICORN_THREADS": "2",
+        }
+        shell_env = {
+            "PATH": f"{root / 'bin'}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "HOME": str(root),
+            "LANG": "C.UTF-8",
+            "DRILL_SYSTEMD_SOCKET": str(root / "systemd.sock"),
+            "BACKCARE_ENV_FILE": str(root / "etc/backcare/env"),  # bin/manage's default, moved with /etc
+            # Nothing the drill runs may leave loopback.
+            "HTTPS_PROXY": "http://127.0.0.1:9",
+            "HTTP_PROXY": "http://127.0.0.1:9",
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+        machine = drill.Machine(root, ports["app"], shell_env)
+        systemd = Systemd(
+            machine.path("/etc/systemd/system"),
+            root / "logs",
+            machine.rewrite,
+            extra_environment={key: shell_env[key] for key in ("HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY")},
+        )
+        control = systemd.serve(root / "systemd.sock")
+        tools = root / "bin"
+        for name in ("systemctl", "systemd-run"):  # one client; it asks for what it is named
+            shutil.copy(ROOT / "tests/deploy/systemctl.py", tools / name)
+        drill.write_tool(tools, "editor", drill.editor_script(env_values, drill.SERVER_PATHS, root))
+        # The virtualenv and npm packages are the tests' own (linked by the clone stand-in): tell make.
+        # The operator's shell has no BACKCARE_ENV_FILE (bin/manage sets it): nor has make's.
+        drill.write_tool(
+            tools, "make",
+            "#!/bin/sh\nexec env -u BACKCARE_ENV_FILE /usr/bin/make --assume-old=.venv/.installed --assume-old=node_modules/.installed \"$@\"\n",
+        )  # fmt: skip
+
+        def check_packages(command, match):
+            wanted = {"nginx": "nginx", "redis-server": "redis-server", "postgresql": "pg_dump",
+                      "python3-venv": "python3", "gettext": "msgfmt", "certbot": None}  # fmt: skip
+            for package in command.bare.split()[2:]:
+                assert package in wanted, f"the drill does not know how to check the package {package}"
+                if wanted[package]:
+                    require_binary(wanted[package], package)
+
+        def start_redis(command, match):
+            main = machine.path("/etc/redis/redis.conf")
+            main.write_text(
+                f'bind 127.0.0.1\nport {ports["redis"]}\ndaemonize no\nsave ""\nappendonly no\n'
+                f"dir {root / 'var/lib/redis'}\n"
+            )
+            machine.shell(machine.rewrite(command.bare.split(" && ")[0]))
+            with main.open("a") as settings:  # last word: the drill's free port, not the server's 6379
+                settings.write(f"port {ports['redis']}\n")
+            servers.append(spawn([require_binary("redis-server", "redis-server"), str(main)],
+                                 root / "logs" / "redis.log"))  # fmt: skip
+            deadline = time.monotonic() + 10
+            while subprocess.run([require_binary("redis-cli", "redis-tools"), "-p", str(ports["redis"]), "ping"], capture_output=True,
+                                 check=False).returncode:  # fmt: skip
+                assert time.monotonic() < deadline, (root / "logs" / "redis.log").read_text()
+                time.sleep(0.1)
+
+        def clone(command, match):
+            # The tests' virtualenv runs pyenv's Python, under /root (0700); a server's runs Debian's.
+            # The site user may pass through /root (not list it) while the drill runs.
+            python_home = Path((ROOT / ".venv" / "bin" / "python").resolve())
+            if python_home.is_relative_to("/root"):
+                subprocess.run([require_binary("setfacl", "acl"), "-m", f"u:{USER}:x", "/root"], check=True)
+                granted.append(pwd.getpwnam(USER).pw_uid)
+            machine.shell(f"git clone -q {upstream} {machine.srv}", cwd=root)
+            (machine.srv / ".venv").symlink_to((ROOT / ".venv").resolve())
+            (machine.srv / "node_modules").symlink_to((ROOT / "node_modules").resolve())
+            machine.shell("make install assets messages")
+
+        def create_database(command, match):
+            machine.shell(command.bare.replace("backcare", database), stdin=f"{database_password}\n" * 2,
+                          cwd=Path("/"))  # fmt: skip
+
+        def recreate_database(command, match):
+            machine.shell(command.bare.replace("backcare", database), cwd=Path("/"))
+
+        def certificate(command, match):
+            live = machine.path("/etc/letsencrypt/live/example.org")
+            live.mkdir(parents=True)
+            key = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
+            openssl(live, "req", "-x509", *key, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                    "-subj", "/CN=BackCare drill CA", "-addext", "basicConstraints=critical,CA:TRUE",
+                    "-addext", "keyUsage=critical,keyCertSign,cRLSign")  # fmt: skip
+            openssl(live, "req", "-new", *key, "-keyout", "privkey.pem", "-out", "server.csr",
+                    "-subj", "/CN=127.0.0.1")  # fmt: skip
+            (live / "server.ext").write_text(
+                "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+            )
+            openssl(live, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                    "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", "fullchain.pem")  # fmt: skip
+
+        def render_template(command, match):
+            overrides = {
+                "UPSTREAM": f"127.0.0.1:{ports['app']}",
+                "CACHE_DIR": str(root / "var/cache/nginx/backcare"),
+                "LISTEN": f"127.0.0.1:{ports['https']} ssl",
+                "SERVER_NAME": "127.0.0.1",
+                "TLS": f"include {machine.path('/etc/nginx/snippets/backcare-tls.conf')};",
+                "STATIC_ROOT": str(machine.srv / "staticfiles"),
+                "MEDIA_ROOT": str(machine.srv / "media"),
+                "TLS_CERTIFICATE": str(machine.path("/etc/letsencrypt/live/example.org/fullchain.pem")),
+                "TLS_CERTIFICATE_KEY": str(machine.path("/etc/letsencrypt/live/example.org/privkey.pem")),
+                "HTTP_LISTEN": f"listen 127.0.0.1:{ports['http']};",
+                "HTTP_SERVER_NAMES": "127.0.0.1",
+                "ACME_ROOT": str(machine.path("/var/www/letsencrypt")),
+                "HTTPS_ORIGIN": f"https://127.0.0.1:{ports['https']}",
+            }
+            template, target = match.groups()
+            machine.shell(
+                f"python3 deploy/render.py {template} {drill.shell_quote_overrides(overrides)}"
+                f" > {machine.rewrite(target)}"
+            )
+
+        def start_nginx(command, match):
+            prefix = root / "nginx"
+            prefix.mkdir()
+            config = prefix / "nginx.conf"
+            config.write_text(render.render(
+                (ROOT / "deploy/nginx/standalone.conf").read_text(),
+                {**render.standalone_defaults(prefix), "SITE": str(machine.path("/etc/nginx/sites-enabled/*"))},
+            ))  # fmt: skip
+            checked = subprocess.run(nginx_command(config, "-t"), capture_output=True, text=True, check=False)
+            assert checked.returncode == 0, f"nginx -t:\n{checked.stderr}"
+            process = spawn([*nginx_command(config), "-g", "daemon off;"], prefix / "nginx.log")
+            servers.append(process)
+            wait_for(f"https://127.0.0.1:{ports['https']}/robots.txt", process, prefix / "error.log",
+                     verify=trust(ca))  # fmt: skip
+
+        def on_the_server(command, match):
+            return machine.shell(machine.rewrite(match.group(1)))
+
+        def restore_newest(command, match):
+            newest = max(machine.path("/var/backups/backcare").glob("backcare-*"))
+            return machine.shell(f"bin/manage restore {newest}", stdin="yes\n")
+
+        machine.handlers.update(
+            check_packages=check_packages, start_redis=start_redis, clone=clone,
+            create_database=create_database, recreate_database=recreate_database,
+            certificate=certificate, render=render_template, start_nginx=start_nginx,
+            on_the_server=on_the_server, restore_newest=restore_newest,
+        )  # fmt: skip
+        ca = machine.path("/etc/letsencrypt/live/example.org/ca.pem")
+        site = f"https://127.0.0.1:{ports['https']}"
+
+        try:
+            created_user = not _user_exists(USER)
+            # --- 1. Install, as "On a Debian server, step by step" says.
+            started = time.monotonic()
+            machine.play_section("On a Debian server, step by step", guide)
+            figures["install (clone to nginx serving)"] = f"{time.monotonic() - started:.0f} s"
+            home = httpx.get(site + "/", verify=trust(ca), timeout=30)
+            assert home.status_code == 200
+            assert "BackCare" in home.text
+            account = pwd.getpwnam(USER)
+            assert account.pw_uid < 1000, "the guide makes a system user"
+            assert (machine.srv / "staticfiles").stat().st_uid == account.pw_uid
+            migrated = machine.shell("bin/manage showmigrations --plan | grep -c '\\[X\\]'")
+            figures["migrations applied at install"] = migrated.strip()
+
+            # Someone's words, courses and enquiries, to follow through release and restore.
+            machine.shell(
+                "bin/manage shell -v0 -c " + drill.shlex.quote(
+                    "from classes.models import Enquiry\n"
+                    "from tests.classes.factories import CourseFactory, TeacherFactory\n"
+                    "from tests.comments.factories import CommentFactory\n"
+                    "CommentFactory.create_batch(12)\n"
+                    "course = CourseFactory()\n"
+                    "Enquiry.objects.create(teacher=TeacherFactory(), course=course, name='Ann',\n"
+                    "    email='ann@example.org', message='Is there room on the Tuesday course?')\n"
+                )
+            )  # fmt: skip
+            rows_before = machine.shell("bin/manage shell -v0 -c " + drill.shlex.quote(WRITTEN_ROWS))
+
+            # --- 2. A release, while readers read.
+            work = root / "release"
+            subprocess.run([git, "clone", "-q", str(upstream), str(work)], check=True)
+            home_template = work / "templates" / "home.html"
+            text = home_template.read_text()
+            assert "{% endblock %}" in text
+            head, _, tail = text.rpartition("{% endblock %}")
+            home_template.write_text(f"{head}<p>{RELEASED_SENTENCE}</p>\n{{% endblock %}}{tail}")
+            migrations = sorted((work / "exercises" / "migrations").glob("0*.py"))
+            (work / "exercises" / "migrations" / "0999_drill_release.py").write_text(
+                RELEASE_MIGRATION.format(app="exercises", latest=migrations[-1].stem)
+            )
+            with (work / "backcare" / "urls.py").open("a") as urls:
+                urls.write(FAILING_VIEW)
+            subprocess.run([git, "-C", str(work), "add", "-A"], check=True)
+            subprocess.run([git, "-C", str(work), "-c", "user.name=Drill", "-c", "user.email=drill@example.org",
+                            "commit", "-qm", "The drill's release"], check=True)  # fmt: skip
+            subprocess.run([git, "-C", str(work), "push", "-q", "origin", "HEAD"], check=True)
+
+            readers = Readers(site, ca)
+            reading = threading.Thread(target=readers.run, daemon=True)
+            reading.start()
+            time.sleep(2)
+            started = time.monotonic()
+            machine.play_section("Updating", guide)
+            figures["update (deploy/update)"] = f"{time.monotonic() - started:.0f} s"
+            released_at = time.monotonic()
+            direct = httpx.get(f"http://127.0.0.1:{ports['app']}/", headers={"X-Forwarded-Proto": "https"})
+            time.sleep(2)
+            readers.stopping.set()
+            reading.join(60)
+            assert readers.failures() == [], readers.failures()[:20]
+            during = [a for a in readers.answers if started <= a[0] <= released_at]
+            figures["reader requests during the update"] = f"{len(during)}, failed {len(readers.failures())}"
+            figures["slowest answer during the update"] = f"{max(a[3] for a in during):.2f} s"
+            assert RELEASED_SENTENCE in direct.text, "the app served the old page after the release"
+            seen = _first_seen(site, ca, RELEASED_SENTENCE)
+            figures["new page through nginx after the update"] = f"{seen:.1f} s (nginx keeps a page ≤ 1 s)"
+            applied = machine.shell("bin/manage showmigrations exercises")
+            assert "[X] 0999_drill_release" in applied
+
+            # --- 3. A view that raises: one e-mail to the admins.
+            smtp.messages.clear()
+            failed = httpx.get(site + "/drill-failure/", verify=trust(ca), timeout=30)
+            assert failed.status_code == 500
+            _wait_until(lambda: smtp.messages, "no error mail arrived")
+            time.sleep(1)
+            errors = [m for m in smtp.messages if "drill-failure" in str(m["Subject"])]
+            assert len(errors) == 1, [str(m["Subject"]) for m in smtp.messages]
+            assert "owner@example.org" in str(errors[0]["To"])
+            assert database_password not in errors[0].as_string()
+            figures["error mails for one failing request"] = str(len(errors))
+
+            # --- 4. Backups: the copy off the machine, and a restore from it.
+            machine.play_section("Backups", guide, until="(umask 077")
+            machine.play_command(guide, "Backups", "chown backcare:backcare /etc/backcare/restic-password")
+            started = time.monotonic()
+            for command in ("cd /srv/backcare", "bin/manage offsite_backup --init",
+                            "systemctl start backcare-backup.service"):  # fmt: skip
+                machine.play_command(guide, "Backups", command)
+            figures["backup and off-machine copy"] = f"{time.monotonic() - started:.0f} s"
+            snapshots = machine.play_command(
+                guide,
+                "Backups",
+                "systemd-run --pipe --quiet -p User=backcare "
+                "-p EnvironmentFile=/etc/backcare/env restic --no-cache snapshots",
+            )
+            assert "backcare" in snapshots
+            machine.play_command(
+                guide,
+                "Backups",
+                "systemd-run --pipe --quiet -p User=backcare "
+                "-p EnvironmentFile=/etc/backcare/env restic --no-cache check",
+            )
+            shutil.rmtree(machine.path("/var/backups/backcare"))  # the server's disk is lost
+            machine.shell(f"install -d -m 0750 -o {USER} -g {USER} {machine.path('/var/backups/backcare')}")
+            started = time.monotonic()
+            commands = guide.section("Backups")
+            restore_at = next(
+                i for i, c in enumerate(commands) if c.bare == "bin/manage restore --from-offsite"
+            )
+            for command in commands[restore_at - 2 : restore_at + 2]:
+                if command.bare.startswith("bin/manage restore"):
+                    machine.play_command(guide, "Backups", command.bare, stdin="yes\n")
+                else:
+                    machine.play(command)
+            figures["restore from the off-machine copy"] = f"{time.monotonic() - started:.0f} s"
+            rows_after = machine.shell("bin/manage shell -v0 -c " + drill.shlex.quote(WRITTEN_ROWS))
+            assert rows_after == rows_before
+            assert httpx.get(site + "/", verify=trust(ca), timeout=30).status_code == 200
+            figures["rows restored (comments, courses, enquiries)"] = " / ".join(
+                line.split()[1] for line in rows_after.splitlines()
+            )
+        finally:
+            systemd.stop_everything()
+            control.shutdown()
+            for process in servers:
+                stop(process)
+            subprocess.run([require_binary("su", "util-linux"), "postgres", "-c", f"dropdb --if-exists --force {database}; "
+                            f"dropuser --if-exists {database}"], capture_output=True, check=False)  # fmt: skip
+            for uid in granted:
+                subprocess.run([require_binary("setfacl", "acl"), "-x", f"u:{uid}", "/root"], check=False)
+            if created_user and _user_exists(USER):
+                subprocess.run(
+                    [require_binary("deluser", "adduser"), "--system", USER], capture_output=True, check=False
+                )
+            (root / "logs" / "commands.log").write_text("\n".join(machine.log))
+            akismet.stop()
+
+    with capsys.disabled():
+        print("\n[drill] " + "\n[drill] ".join(f"{name}: {value}" for name, value in figures.items()))
+
+
+def trust(ca: Path) -> ssl.SSLContext:
+    """Certificates signed by the drill's own certificate authority."""
+    return ssl.create_default_context(cafile=str(ca))
+
+
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _wait_until(condition, message: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.2)
+
+
+def _first_seen(site: str, ca: Path, sentence: str) -> float:
+    started = time.monotonic()
+    while sentence not in httpx.get(site + "/", verify=trust(ca), timeout=30).text:
+        assert time.monotonic() - started < 5, "nginx still served the old page 5 s after the release"
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__, "-m", "deploy", "-s"]))
