@@ -179,3 +179,16 @@ def test_the_docs_update_with_the_script_alone_and_never_reload_the_site():
 
     assert re.findall(r"```sh\n(.*?)```", updating, re.DOTALL) == ["deploy/update\n"]
     assert "reload backcare" not in "".join(re.findall(r"```sh\n(.*?)```", docs, re.DOTALL))
+
+
+def test_the_web_service_takes_the_port_nginx_and_the_health_checks_use_from_its_socket_unit():
+    socket_unit = (ROOT / "deploy" / "systemd" / "backcare-web.socket").read_text()
+    service = (ROOT / "deploy" / "systemd" / "backcare-web.service").read_text()
+    listen = re.search(r"^ListenStream=(.+)$", socket_unit, re.MULTILINE)[1]
+    render = (ROOT / "deploy" / "render.py").read_text()
+
+    assert re.search(r"^Requires=backcare-web\.socket$", service, re.MULTILINE)
+    assert f'"UPSTREAM": "{listen}"' in render
+    assert f"http://{listen}/healthz" in service
+    assert f"http://{listen}/healthz" in (ROOT / "deploy" / "update").read_text()
+    assert not re.search(r"^ExecReload=", service, re.MULTILINE)  # a HUP would keep the old code
