@@ -10,8 +10,10 @@ nginx can revalidate with a cheap 304.
 
 Which pages, and the key: ``PAGE_CACHE_PAGES`` names each cached view, the
 query parameters it reads and the *scopes* it depends on. The key is the
-host (checked against ``ALLOWED_HOSTS`` first), the language, the path and
-only those parameters, in canonical order; a request with any other
+release (``BACKCARE_RELEASE``, backcare/release.py: a restarted process with
+new code, templates or Welsh strings never answers from the old release's
+pages), the host (checked against ``ALLOWED_HOSTS`` first), the language, the
+path and only those parameters, in canonical order; a request with any other
 parameter is answered by Django without being stored, so made-up query
 strings cannot fill the cache. Every entry has a TTL (``PAGE_CACHE_SECONDS``).
 
@@ -149,7 +151,7 @@ def cached_page(request: HttpRequest) -> CachedPage | None:
         return CachedPage(None, generation_keys)
     query = urlencode([(name, value) for name in sorted(params) for value in request.GET.getlist(name)])
     language = language_from_path(request.path_info)  # the URL's, never the browser's
-    identity = "\n".join((request.get_host(), language, request.path, query))
+    identity = "\n".join((settings.BACKCARE_RELEASE, request.get_host(), language, request.path, query))
     return CachedPage(PAGE_PREFIX + hashlib.sha256(identity.encode()).hexdigest(), generation_keys)
 
 
@@ -200,14 +202,14 @@ def current_generation() -> int:
 
 
 def cached_fragment(name: str, scopes: Iterable[str], render: Callable[[], str], *, path: str = "") -> str:
-    """A part of pages, rendered once per generation of ``scopes``, language and day.
+    """A part of pages, rendered once per release, generation of ``scopes``, language and day.
 
     With ``path``, it is that page's own part (its comments) and also depends
     on the page's own generation, which a change readers see on that page
     bumps. One cache round trip when it is fresh; a cache that cannot be read
     or written means rendering it, as if nothing were cached.
     """
-    key = f"{FRAGMENT_PREFIX}{name}:{get_language()}:{timezone.localdate().isoformat()}"
+    key = f"{FRAGMENT_PREFIX}{settings.BACKCARE_RELEASE}:{name}:{get_language()}:{timezone.localdate().isoformat()}"
     generation_keys = [GENERATION_KEY, *(scope_key(scope) for scope in scopes)]
     if path:
         key += ":" + hashlib.sha256(path.encode()).hexdigest()

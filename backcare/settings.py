@@ -15,6 +15,8 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 from dotenv.parser import parse_stream
 
+from backcare.release import current_release
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -475,6 +477,16 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# The release this process runs, worked out once when it starts (backcare/release.py):
+# part of every cached page's key, so a restarted server never answers from pages
+# the old code rendered. BACKCARE_RELEASE sets it; otherwise the commit in .git
+# and a hash of the compiled catalogues and the static files' manifest.
+try:
+    BACKCARE_RELEASE = current_release(
+        environ=os.environ, base_dir=BASE_DIR, locale_paths=LOCALE_PATHS, static_root=STATIC_ROOT
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_PERMISSIONS = 0o644

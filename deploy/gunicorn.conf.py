@@ -20,6 +20,10 @@ def _cores() -> int:
 
 
 wsgi_app = "backcare.wsgi:application"
+# Under systemd, backcare-web.socket holds the listening socket and hands it
+# over (LISTEN_FDS); gunicorn then uses that socket and ignores ``bind``, so a
+# restart refuses no connection. Without systemd (bench/run, the tests) gunicorn
+# binds GUNICORN_BIND itself.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 
 # The usual 2 × cores + 1 processes, capped: each worker holds its own
