@@ -33,18 +33,10 @@ from pathlib import Path
 
 from tests.site.test_env_file import systemd_environment_file
 
+from .systemd import SHIM
+
 # The environment systemd gives a service (systemd.exec(5), "Environment variables in spawned processes").
 SERVICE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-# Hands a held socket to a service as fd 3 with LISTEN_PID set to the service's own pid, then execs it.
-SOCKET_SHIM = (
-    "import os, sys\n"
-    "fd = int(os.environ.pop('DRILL_LISTEN_FD'))\n"
-    "if fd != 3:\n"
-    "    os.dup2(fd, 3); os.close(fd)\n"
-    "os.set_inheritable(3, True)\n"
-    "os.environ.update(LISTEN_FDS='1', LISTEN_PID=str(os.getpid()))\n"
-    "os.execv(sys.argv[1], sys.argv[1:])\n"
-)
 
 
 def read_unit(path: Path) -> list[tuple[str, str, str]]:
@@ -192,8 +184,7 @@ class Systemd:
             pass_fds: tuple[int, ...] = ()
             if socket_name in self.sockets:
                 held = self.sockets[socket_name]
-                env = {**env, "DRILL_LISTEN_FD": str(held.fileno())}
-                command = [sys.executable, "-c", SOCKET_SHIM, *command]
+                command = [sys.executable, "-c", SHIM, str(held.fileno()), *command]
                 pass_fds = (held.fileno(),)
             with self._log(name) as log:
                 process = subprocess.Popen(

@@ -141,6 +141,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
             "LANG": "C.UTF-8",
             "DRILL_SYSTEMD_SOCKET": str(root / "systemd.sock"),
             "BACKCARE_ENV_FILE": str(root / "etc/backcare/env"),  # bin/manage's default, moved with /etc
+            "BACKCARE_HEALTHZ_URL": f"http://127.0.0.1:{ports['app']}/healthz",  # deploy/update's, likewise
             # Nothing the drill runs may leave loopback.
             "HTTPS_PROXY": "http://127.0.0.1:9",
             "HTTP_PROXY": "http://127.0.0.1:9",
