@@ -46,6 +46,7 @@ APP_ADDRESS = "127.0.0.1:8000"  # where the units and the guide expect gunicorn
 @dataclass(frozen=True)
 class Command:
     section: str
+    block: int  # which sh block of the guide, counted from 0
     text: str
 
     @property
@@ -60,13 +61,12 @@ class Guide:
 
     @classmethod
     def read(cls, path: Path = GUIDE) -> Guide:
-        commands, section, in_block = [], "", False
-        pending = ""
+        commands, section, in_block, block, pending = [], "", False, -1, ""
         for line in path.read_text().splitlines():
             if not in_block and line.startswith("#"):
                 section = line.lstrip("#").strip()
             elif line.strip() == "```sh":
-                in_block = True
+                in_block, block = True, block + 1
             elif in_block and line.strip() == "```":
                 in_block = False
             elif in_block:
@@ -75,7 +75,7 @@ class Guide:
                 if line.endswith("\\"):
                     pending = line[:-1].rstrip() + " "
                 elif line and not line.startswith("#"):
-                    commands.append(Command(section, line))
+                    commands.append(Command(section, block, line))
         return cls(commands)
 
     def sections(self) -> list[str]:
@@ -85,6 +85,12 @@ class Guide:
         found = [command for command in self.commands if command.section == heading]
         assert found, f"docs/deploying.md has no sh block under {heading!r}"
         return found
+
+    def block(self, heading: str, containing: str) -> list[Command]:
+        """The sh block under ``heading`` with a command starting with ``containing``: all its commands."""
+        blocks = {c.block for c in self.section(heading) if c.bare.startswith(containing)}
+        assert len(blocks) == 1, f"{heading!r}: {len(blocks)} blocks have a command starting {containing!r}"
+        return [command for command in self.commands if command.block in blocks]
 
 
 @dataclass(frozen=True)
@@ -159,11 +165,16 @@ STAND_INS = (
     ),
 )
 
-# Blocks of the guide the drill does not play, and why.
+# Commands of the guide the drill does not play (by how they start), and why.
 NOT_PLAYED = {
-    "The staff door: turn on a second factor for editors": "a line for /etc/backcare/env, not a command "
-    "(the drill's environment file has it from the example)",
+    "BACKCARE_REQUIRE_MFA_FOR_EDITORS=1": "a line for /etc/backcare/env, not a command (the drill's "
+    "environment file has it from the example)",
 }
+
+
+def not_played(command: Command) -> str | None:
+    """Why the drill leaves ``command`` out, or None when it plays it."""
+    return next((why for start, why in NOT_PLAYED.items() if command.bare.startswith(start)), None)
 
 
 def stand_in_for(command: Command) -> StandIn | None:
@@ -182,6 +193,8 @@ class Machine:
     played: list[Command] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
     handlers: dict[str, Callable[[Command, re.Match | None], None]] = field(default_factory=dict)
+    # What the operator types at a command's prompt, by the start of the command.
+    answers: dict[str, str] = field(default_factory=dict)
 
     def path(self, server_path: str) -> Path:
         return Path(self.rewrite(server_path))
@@ -216,26 +229,22 @@ class Machine:
         stand_in = stand_in_for(command)
         self.played.append(command)
         if stand_in is None:
-            return self.shell(self.rewrite(command.text))
+            answer = next(
+                (text for start, text in self.answers.items() if command.bare.startswith(start)), ""
+            )
+            return self.shell(self.rewrite(command.text), stdin=answer)
         match = re.fullmatch(stand_in.pattern, command.bare)
         self.log.append(f"# stand-in for: {command.text}\n#   {stand_in.why}")
         return self.handlers[stand_in.method](command, match) or ""
 
-    def play_section(self, heading: str, guide: Guide, *, until: str | None = None) -> None:
-        """Every command under ``heading`` in order (up to and including the one starting ``until``)."""
+    def play_section(self, heading: str, guide: Guide) -> None:
+        """Every command under ``heading``, in order."""
         for command in guide.section(heading):
             self.play(command)
-            if until and command.bare.startswith(until):
-                return
 
-    def play_command(self, guide: Guide, heading: str, starting: str, **options) -> str:
-        """The one command under ``heading`` that starts with ``starting``."""
-        found = [command for command in guide.section(heading) if command.bare.startswith(starting)]
-        assert len(found) == 1, f"{heading!r}: {len(found)} commands start with {starting!r}"
-        if options:
-            self.played.append(found[0])
-            return self.shell(self.rewrite(found[0].text), **options)
-        return self.play(found[0])
+    def play_block(self, guide: Guide, heading: str, containing: str) -> str:
+        """Every command of the block under ``heading`` that has one starting with ``containing``."""
+        return "".join(self.play(command) for command in guide.block(heading, containing))
 
 
 def shell_quote_overrides(values: dict[str, str]) -> str:
