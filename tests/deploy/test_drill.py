@@ -383,6 +383,8 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
             # --- 4. Backups: a local one, its copy off the machine, a restore from each.
             machine.answers["bin/manage restore"] = "yes\n"  # restore asks before it replaces the database
             machine.play_block(guide, "Backups", "(umask 077")  # restic's password file
+            # The other machine: an SFTP account or a bucket the site may write to (here a folder).
+            machine.shell(f"chown {USER}: {root / 'offsite'}")
             started = time.monotonic()
             machine.play_block(guide, "Backups", "bin/manage offsite_backup --init")  # and the first backup
             figures["backup and off-machine copy"] = f"{time.monotonic() - started:.0f} s"
