@@ -325,7 +325,7 @@ class Systemd:
             option = rest.pop(0)
             if option in {"-p", "--property"}:
                 key, _, value = rest.pop(0).partition("=")
-                properties.append(("Service", key, self.rewrite(value)))
+                properties.append(("Service", key, value))  # the shell already moved its paths
         unit = Unit("run-drill.service", properties)
         env, options = self._prepare(unit)
         completed = subprocess.run(
