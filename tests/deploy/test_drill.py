@@ -414,6 +414,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
         finally:
             systemd.stop_everything()
             control.shutdown()
+            control.server_close()
             for process in servers:
                 stop(process)
             subprocess.run([require_binary("su", "util-linux"), "postgres", "-c", f"dropdb --if-exists --force {database}; "
