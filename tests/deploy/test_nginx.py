@@ -283,6 +283,7 @@ COSTLY_POSTS = [
     ("account_reset_password_from_key", ["3", "set-password"], "backcare_sign_in_client"),
     ("account_request_login_code", [], "backcare_sign_in_client"),
     ("account_confirm_login_code", [], "backcare_sign_in_client"),
+    ("mfa_authenticate", [], "backcare_sign_in_client"),
 ]
 PDFS = [("exercises:handout", ["knee-walking"]), ("routine:pdf", [])]
 NEVER_LIMITED = [
