@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, so its collectstatic (which also writes nginx's 429 page) wins.
+    "backcare.nginx_pages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "crispy_forms",

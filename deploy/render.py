@@ -30,6 +30,15 @@ PRODUCTION = {
     "STATIC_ROOT": "/srv/backcare/staticfiles",
     "MEDIA_ROOT": "/srv/backcare/media",
     "MICROCACHE_SECONDS": "1",
+    # nginx/backcare.conf's rate limits per client address (its comments give the
+    # reasons; docs/deploying.md, "Rate limits"): a rate ("10r/m") and a burst
+    # refused beyond at once, for form posts, sign-in posts and every PDF request.
+    "FORM_RATE": "10r/m",
+    "FORM_BURST": "30",
+    "SIGN_IN_RATE": "10r/m",
+    "SIGN_IN_BURST": "20",
+    "PDF_RATE": "30r/m",
+    "PDF_BURST": "60",
     # nginx/tls.conf
     "TLS_CERTIFICATE": "/etc/letsencrypt/live/example.org/fullchain.pem",
     "TLS_CERTIFICATE_KEY": "/etc/letsencrypt/live/example.org/privkey.pem",

@@ -6,6 +6,7 @@ import re
 import secrets
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -245,3 +246,169 @@ def test_healthz_ready_through_nginx_says_ok_to_anyone_uncached(nginx_seeing_out
         assert response.text == "ok\n"
         assert response.headers["Cache-Control"] == "no-store"
         assert "X-Cache-Status" not in response.headers
+
+
+# --- Rate limits: nginx refuses a burst of costly requests with a friendly 429 -----------
+
+
+def map_value(site: str, variable: str, key: str) -> str:
+    """What the site's ``map`` gives ``variable`` for ``key``: its first matching regex wins, as in nginx
+    (these maps have only regexes and a default; PCRE read as Python's re)."""
+    block = re.search(r"map [^{]*\$" + variable + r" \{([^}]*)\}", site).group(1)
+    for pattern, value in re.findall(r'"~([^"]+)" ("[^"]*"|\S+);', block):
+        if re.search(pattern, key):
+            return value.strip('"')
+    return re.search(r"default (\S+);", block).group(1).strip('"')
+
+
+def counted(site: str, method: str, path: str) -> set[str]:
+    """The rate limit keys a request counts against: those the maps set to the client's address."""
+    keys = {
+        "backcare_form_client": f"{method} {path}",
+        "backcare_sign_in_client": f"{method} {path}",
+        "backcare_pdf_client": path,
+    }
+    return {
+        variable for variable, key in keys.items() if map_value(site, variable, key) == "$binary_remote_addr"
+    }
+
+
+COSTLY_POSTS = [
+    ("comments:post", [], "backcare_form_client"),
+    ("classes:alert_signup", [], "backcare_form_client"),
+    ("classes:enquiry", ["gwen"], "backcare_form_client"),
+    ("account_login", [], "backcare_sign_in_client"),
+    ("account_signup", [], "backcare_sign_in_client"),
+    ("account_reset_password", [], "backcare_sign_in_client"),
+    ("account_reset_password_from_key", ["3", "set-password"], "backcare_sign_in_client"),
+    ("account_request_login_code", [], "backcare_sign_in_client"),
+    ("account_confirm_login_code", [], "backcare_sign_in_client"),
+    ("mfa_authenticate", [], "backcare_sign_in_client"),
+]
+PDFS = [("exercises:handout", ["knee-walking"]), ("routine:pdf", [])]
+NEVER_LIMITED = [
+    ("home", []),
+    ("exercises:list", []),
+    ("exercises:detail", ["knee-walking"]),
+    ("comments:reply", [3]),
+    ("classes:alert_unsubscribe", ["token"]),  # mail providers' one-click unsubscribe POSTs
+    ("routine:page", []),
+]
+
+
+@pytest.mark.parametrize("language", [settings.LANGUAGE_CODE, "cy"])
+def test_the_rate_limits_count_every_costly_post_and_every_pdf_in_both_languages(language):
+    from django.urls import reverse
+    from django.utils import translation
+
+    site = render.render_file(ROOT / "deploy" / "nginx" / "backcare.conf")
+    with translation.override(language):
+        for name, args, zone in COSTLY_POSTS:
+            path = reverse(name, args=args)
+            assert counted(site, "POST", path) == {zone}, path
+            assert counted(site, "GET", path) == set(), path
+        for name, args in PDFS:
+            path = reverse(name, args=args)
+            assert counted(site, "GET", path) == {"backcare_pdf_client"}, path
+        for name, args in NEVER_LIMITED:
+            path = reverse(name, args=args)
+            assert counted(site, "GET", path) == set(), path
+            assert counted(site, "POST", path) == set(), path
+
+
+@pytest.fixture(scope="module")
+def visitor() -> Callable[[], dict[str, str]]:
+    """``visitor()``: headers that make nginx (``nginx_seeing_outsiders``) see a new client address,
+    so each test starts with full allowances, whatever ran before it."""
+    addresses = (f"198.51.100.{n}" for n in range(1, 255))
+    return lambda: {"X-Real-IP": next(addresses)}
+
+
+def burst(
+    server: Server, method: str, path: str, headers: dict[str, str], times: int
+) -> list[httpx.Response]:
+    with httpx.Client(base_url=server.url, headers=headers, timeout=10) as client:
+        return [
+            client.request(method, path, data={"body": "Hello"} if method == "POST" else None)
+            for _ in range(times)
+        ]
+
+
+def test_a_burst_of_comments_from_one_address_gets_the_friendly_english_page(nginx_seeing_outsiders, visitor):
+    responses = burst(nginx_seeing_outsiders, "POST", "/comments/post/", visitor(), 45)
+
+    # A whole class posting from one venue's Wi-Fi (30 at once) gets through to the app.
+    assert [r.status_code for r in responses[:30] if r.status_code == 429] == []
+    refused = responses[-1]
+    assert refused.status_code == 429
+    assert '<html lang="en-GB">' in refused.text
+    assert "<h1>Too many tries in a short time</h1>" in refused.text
+    assert "Please wait a minute, then try again." in refused.text
+    assert "Back button" in refused.text
+    assert refused.headers["Retry-After"] == "60"
+    assert refused.headers["Content-Type"].startswith("text/html")
+    assert refused.headers["Cache-Control"] == "no-store"
+
+
+def test_a_burst_of_welsh_sign_ins_gets_the_page_in_welsh(nginx_seeing_outsiders, visitor):
+    refused = burst(nginx_seeing_outsiders, "POST", "/cy/accounts/login/", visitor(), 25)[-1]
+
+    assert refused.status_code == 429
+    assert '<html lang="cy">' in refused.text
+    assert "<h1>Gormod o ymdrechion mewn amser byr</h1>" in refused.text
+    assert "Too many" not in refused.text
+    assert refused.headers["Retry-After"] == "60"
+
+
+def test_the_429_page_links_the_sites_own_stylesheet_which_nginx_serves(nginx_seeing_outsiders, visitor):
+    refused = burst(nginx_seeing_outsiders, "POST", "/comments/post/", visitor(), 35)[-1]
+    assert refused.status_code == 429
+    assert '<a class="skip-link" href="#main">' in refused.text
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', refused.text).group(1)
+    assert nginx_seeing_outsiders.get(stylesheet).status_code == 200
+
+
+def test_the_429_page_carries_every_security_header_of_the_app(nginx_seeing_outsiders, visitor):
+    refused = burst(nginx_seeing_outsiders, "POST", "/comments/post/", visitor(), 35)[-1]
+    page = nginx_seeing_outsiders.get("/exercises/")
+    assert refused.status_code == 429
+    for header in SECURITY_HEADERS:
+        assert refused.headers[header] == page.headers[header], header
+
+
+def test_showing_a_form_is_never_limited_even_after_the_address_used_up_its_posts(
+    nginx_seeing_outsiders, visitor
+):
+    headers = visitor()
+    assert burst(nginx_seeing_outsiders, "POST", "/accounts/login/", headers, 25)[-1].status_code == 429
+    assert burst(nginx_seeing_outsiders, "POST", "/classes/alerts/", headers, 35)[-1].status_code == 429
+
+    for path in ("/accounts/login/", "/cy/accounts/login/", "/classes/alerts/"):
+        statuses = {r.status_code for r in burst(nginx_seeing_outsiders, "GET", path, headers, 40)}
+        assert statuses == {200}, path
+
+
+def test_ordinary_pages_are_never_limited(nginx_seeing_outsiders, visitor):
+    headers = visitor()
+    burst(nginx_seeing_outsiders, "POST", "/comments/post/", headers, 35)
+    for path in ("/", "/cy/", "/exercises/", "/classes/"):
+        statuses = {r.status_code for r in burst(nginx_seeing_outsiders, "GET", path, headers, 80)}
+        assert 429 not in statuses, path
+
+
+def test_a_burst_of_pdf_requests_from_one_address_is_refused(nginx_seeing_outsiders, visitor):
+    headers = visitor()
+    responses = burst(nginx_seeing_outsiders, "GET", "/exercises/handouts/knee-walking.pdf", headers, 75)
+
+    # A class of 30 opening the handout, some twice, is 60 requests: none refused.
+    assert [r.status_code for r in responses[:60] if r.status_code == 429] == []
+    assert responses[-1].status_code == 429
+    assert "Too many tries in a short time" in responses[-1].text
+    welsh = nginx_seeing_outsiders.get("/cy/routine/handout.pdf", headers=headers)
+    assert welsh.status_code == 429
+    assert '<html lang="cy">' in welsh.text
+
+
+def test_another_address_is_not_held_back_by_one_that_was_refused(nginx_seeing_outsiders, visitor):
+    assert burst(nginx_seeing_outsiders, "POST", "/comments/post/", visitor(), 35)[-1].status_code == 429
+    assert burst(nginx_seeing_outsiders, "POST", "/comments/post/", visitor(), 1)[0].status_code != 429
