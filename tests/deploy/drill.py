@@ -142,10 +142,16 @@ STAND_INS = (
         "certificate",
     ),
     StandIn(
-        r"python3 deploy/render\.py (\S+) > (\S+)",
-        "runs as written, with NAME=value arguments for "
-        "the drill's ports and folders (the guide's own way to override a value)",
+        r"python3 deploy/render\.py (\S+)((?: [A-Z_]+=\S*)*) > (\S+)",
+        "runs as written, with NAME=value arguments for the drill's ports and folders before "
+        "the guide's own (its way to override a value)",
         "render",
+    ),
+    StandIn(
+        r"nginx -t && systemctl reload nginx",
+        "Debian's nginx service is the machine's own: the drill checks its nginx's configuration "
+        "and reloads it",
+        "reload_nginx",
     ),
     StandIn(
         r"rm /etc/nginx/sites-enabled/default && nginx -t && systemctl reload nginx",

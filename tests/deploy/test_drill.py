@@ -102,6 +102,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
     created_user = False
     servers: list[subprocess.Popen] = []
     granted: list[int] = []  # uids let through /root
+    nginx_config: list[Path] = []
 
     for folder in ("bin", "logs", "offsite", "etc/redis", "etc/nginx/sites-available",
                    "etc/nginx/sites-enabled", "etc/nginx/snippets", "etc/systemd/system",
@@ -241,9 +242,9 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
                 "ACME_ROOT": str(machine.path("/var/www/letsencrypt")),
                 "HTTPS_ORIGIN": f"https://127.0.0.1:{ports['https']}",
             }
-            template, target = match.groups()
+            template, operators, target = match.groups()
             machine.shell(
-                f"python3 deploy/render.py {template} {drill.shell_quote_overrides(overrides)}"
+                f"python3 deploy/render.py {template} {drill.shell_quote_overrides(overrides)}{operators}"
                 f" > {machine.rewrite(target)}"
             )
 
@@ -255,12 +256,20 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
                 (ROOT / "deploy/nginx/standalone.conf").read_text(),
                 {**render.standalone_defaults(prefix), "SITE": str(machine.path("/etc/nginx/sites-enabled/*"))},
             ))  # fmt: skip
-            checked = subprocess.run(nginx_command(config, "-t"), capture_output=True, text=True, check=False)
-            assert checked.returncode == 0, f"nginx -t:\n{checked.stderr}"
+            nginx_config.append(config)
+            reload_nginx(command, match, reload=False)
             process = spawn([*nginx_command(config), "-g", "daemon off;"], prefix / "nginx.log")
             servers.append(process)
             wait_for(f"https://127.0.0.1:{ports['https']}/robots.txt", process, prefix / "error.log",
                      verify=trust(ca))  # fmt: skip
+
+        def reload_nginx(command, match, *, reload=True):
+            (config,) = nginx_config
+            checked = subprocess.run(nginx_command(config, "-t"), capture_output=True, text=True, check=False)
+            assert checked.returncode == 0, f"nginx -t:\n{checked.stderr}"
+            if reload:
+                subprocess.run(nginx_command(config, "-s", "reload"), capture_output=True, check=True)
+                time.sleep(1)  # the old workers finish, the new ones read the new site
 
         def on_the_server(command, match):
             return machine.shell(machine.rewrite(match.group(1)))
@@ -273,7 +282,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
             check_packages=check_packages, start_redis=start_redis, clone=clone,
             create_database=create_database, recreate_database=recreate_database,
             certificate=certificate, render=render_template, start_nginx=start_nginx,
-            on_the_server=on_the_server, restore_newest=restore_newest,
+            on_the_server=on_the_server, restore_newest=restore_newest, reload_nginx=reload_nginx,
         )  # fmt: skip
         ca = machine.path("/etc/letsencrypt/live/example.org/ca.pem")
         site = f"https://127.0.0.1:{ports['https']}"
@@ -311,6 +320,9 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
             machine.play_block(
                 guide, "The staff door: turn on a second factor for editors", "systemctl restart"
             )
+            machine.play_block(guide, "Rate limits", "python3 deploy/render.py")
+            site_file = machine.path("/etc/nginx/sites-available/backcare.conf").read_text()
+            assert "burst=60" in site_file
             assert httpx.get(site + "/", verify=trust(ca), timeout=30).status_code == 200
 
             # Someone's words, courses and enquiries, to follow through release and restore.
