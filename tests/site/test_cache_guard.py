@@ -430,6 +430,21 @@ def test_a_password_reset_is_sent_while_redis_is_down(client, redis_refuses, mai
     assert mailoutbox[-1].to == ["gwen@example.org"]
 
 
+def test_a_page_redis_fault_leaves_the_counters_redis_in_use(client, exercise, settings):
+    from backcare.cache_guard import counters_guard
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "backcare.cache_guard.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        },
+    }
+    assert client.get(exercise.get_absolute_url())["X-Page-Cache"] == "unavailable"
+    assert guard.is_open()
+    assert not counters_guard.is_open()
+
+
 # --- Health ----------------------------------------------------------------------
 
 
