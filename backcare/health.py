@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.http.request import split_domain_port, validate_host
@@ -130,7 +130,7 @@ def check(*, now: datetime | None = None) -> HealthReport:
     if report.offsite_backup in ("missing", "stale"):
         report.problems.append("offsite-backup")
     try:
-        cache.get("health:probe")
+        caches["pages"].get("health:probe")
     except CACHE_ERRORS as error:
         guard.fail("health check", f"{type(error).__name__}: {error}")
         report.cache = "unavailable"

@@ -43,3 +43,23 @@ class AdminLanguage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.language}"
+
+
+class CountedLimit(models.Model):
+    """The table of the ``counts`` cache (Django's ``DatabaseCache``, same columns as
+    ``createcachetable`` makes), where rate limits are counted while their Redis is down or full.
+
+    A model, so that ``migrate`` creates it and no extra install step is needed. Nothing reads
+    it through the ORM: ``backcare.cache_guard.RedisWithDatabaseFallback`` uses it as a cache.
+    Never shown to anyone, so its names are not translated.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "backcare_counted_limits"
+
+    def __str__(self) -> str:
+        return self.cache_key

@@ -67,13 +67,14 @@ from functools import lru_cache, partial
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.connection import ConnectionProxy
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -83,6 +84,9 @@ from bilingual.languages import language_from_path, path_in
 from .cache_guard import CacheUnavailable, guard, guarded
 
 logger = logging.getLogger(__name__)
+
+# The page store (settings ``CACHES["pages"]``): evictable, unlike the counters in ``default``.
+cache = ConnectionProxy(caches, "pages")
 
 # The site-wide generation: every page depends on it (``invalidate()`` bumps it).
 GENERATION_KEY = "pagecache:generation"

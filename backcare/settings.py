@@ -244,23 +244,50 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 
+# Two Redis stores. REDIS_URL: pages, fragments and PDFs, which may be evicted when it is full.
+# REDIS_LIMITS_URL (default: REDIS_URL): the counters of every rate limit, ours and allauth's,
+# in a Redis that never evicts (maxmemory-policy noeviction, deploy/redis/limits.conf).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_LIMITS_URL = os.environ.get("REDIS_LIMITS_URL", "") or REDIS_URL
 # Seconds to connect to Redis and to wait for each answer: a stopped or hung
 # Redis then costs a request at most this before it degrades (backcare/cache_guard.py).
 REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.1"))
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Django's RedisCache, raising ConnectionError for any Redis fault (backcare/cache_guard.py).
-            "BACKEND": "backcare.cache_guard.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "backcare",
-            "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
-        }
+_REDIS_OPTIONS = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
+_LOCAL_MEMORY = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "backcare"}
+CACHES = {
+    # The counters: allauth counts in "default" (django.core.cache.cache), and so do
+    # comments/flood.py, classes/limits.py and exercises/builds.py. Redis while it answers,
+    # else the database ("counts"): an outage never lifts a limit (backcare/cache_guard.py).
+    "default": {
+        "BACKEND": "backcare.cache_guard.RedisWithDatabaseFallback",
+        "LOCATION": REDIS_LIMITS_URL,
+        "KEY_PREFIX": "backcare",
+        "TIMEOUT": 300,
+        "OPTIONS": _REDIS_OPTIONS,
+        "FALLBACK": "counts",
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "backcare"}}
+    if REDIS_LIMITS_URL
+    else _LOCAL_MEMORY,
+    # Whole pages, fragments, routine PDFs (backcare/pagecache.py): evictable; a Redis fault
+    # means rendering them again (ConnectionError, backcare/cache_guard.py).
+    "pages": {
+        "BACKEND": "backcare.cache_guard.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "backcare",
+        "TIMEOUT": 300,
+        "OPTIONS": _REDIS_OPTIONS,
+    }
+    if REDIS_URL
+    else _LOCAL_MEMORY,  # the same LOCATION: in development and tests, one store for both
+    # Where "default" counts while its Redis cannot be used: the table of backcare.models.CountedLimit
+    # (created by migrate). Culled only past a million rows, so a burst cannot push a count out.
+    "counts": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "backcare_counted_limits",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    },
+}
 
 # After a cache failure a process leaves the cache alone this long (seconds),
 # using the fallbacks, instead of waiting for a timeout on every request.
@@ -415,7 +442,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # login typed plus the address: backcare.accounts) and 20 per address (IPv6: per /64)
 # in 15 minutes; then every try from there, right or wrong, is refused until the
 # window has passed. A stranger's wrong passwords never lock staff out from their
-# own address, and the e-mail code sign-in stays open. Counted in the shared cache.
+# own address, and the e-mail code sign-in stays open. Counted in the counters' Redis
+# (CACHES["default"]), in the database while that Redis is down or full.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("ACCOUNT_LOGIN_FAILED_LIMIT", "20/15m/ip,5/15m/key"),
 }

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -148,13 +148,13 @@ def routine_pdf(exercises: Sequence[Exercise], *, key: str, text: HandoutText, i
     ``builds.build_once`` (raises ``builds.Refused``); a cache that is down only means building it again."""
     cache_key = f"routine-pdf:{key}"
     try:
-        if (pdf := cache.get(cache_key)) is not None:
+        if (pdf := caches["pages"].get(cache_key)) is not None:
             return pdf
     except Exception:
         logger.warning("Cache unavailable for routine PDF %s", key, exc_info=True)
     pdf = builds.build_once(f"routine:{key}", lambda: render_pdf(text, exercises), ip=ip)
     try:
-        cache.set(cache_key, pdf, timeout=settings.ROUTINE_PDF_CACHE_SECONDS)
+        caches["pages"].set(cache_key, pdf, timeout=settings.ROUTINE_PDF_CACHE_SECONDS)
     except Exception:
         logger.warning("Cache unavailable for routine PDF %s", key, exc_info=True)
     return pdf

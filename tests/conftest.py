@@ -61,10 +61,11 @@ def _empty_cache():
     and no memory of cache failures in an earlier test."""
     from django.contrib.contenttypes.models import ContentType
 
-    from backcare.cache_guard import guard
+    from backcare.cache_guard import counters_guard, guard
     from backcare.pagecache import reconciler
 
     guard.reset()
+    counters_guard.reset()
     reconciler.reset()
     cache.clear()
     # A test with serialized_rollback empties the tables without re-creating the content
@@ -73,6 +74,7 @@ def _empty_cache():
     yield
     cache.clear()
     guard.reset()
+    counters_guard.reset()
 
 
 @pytest.fixture

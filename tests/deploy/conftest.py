@@ -15,6 +15,7 @@ import importlib.util
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -33,7 +34,17 @@ PG_ADMIN_URL = os.environ.get(
     "DEPLOY_TEST_PG_ADMIN_URL", "postgresql://backcare:backcare@127.0.0.1:5432/postgres"
 )
 # Variables of the test process that must not leak into the servers' settings.
-DROPPED = ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "PAGE_CACHE", "TASKS_BACKEND")
+DROPPED = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "REDIS_LIMITS_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "PAGE_CACHE",
+    "TASKS_BACKEND",
+)
+# Every test Redis asks for this password, as production's do (docs/deploying.md "Redis"):
+# the whole deploy suite thus proves the app authenticates.
+REDIS_PASSWORD = secrets.token_hex(16)
 
 
 spec = importlib.util.spec_from_file_location("deploy_render", ROOT / "deploy" / "render.py")
@@ -106,29 +117,69 @@ def orm(env: dict[str, str], code: str) -> str:
     return manage(env, "shell", "--no-imports", "-c", code).stdout
 
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory) -> Iterator[str]:
+@dataclass
+class RedisServer:
+    """A redis-server of a test's own, from one of deploy/redis/'s configurations."""
+
+    process: subprocess.Popen
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"redis://:{REDIS_PASSWORD}@127.0.0.1:{self.port}/0"
+
+    def pause(self) -> None:
+        """Stopped as with SIGSTOP: connections hang (the slow case), and its keys survive (the stale case)."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self) -> None:
+        self.resume()
+        stop(self.process)
+
+
+def start_redis(config: str, folder: Path, *options: str) -> RedisServer:
+    """``redis-server deploy/redis/<config>`` with the password, on a free port, writing only into
+    ``folder``; ``options`` override the file's settings (``"--maxmemory", "2mb"``)."""
     binary = require_binary("redis-server", "redis-server")
     port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
     log = folder / "redis.log"
     process = spawn(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
-        log,
+        [binary, str(ROOT / "deploy" / "redis" / config), "--port", str(port), "--dir", str(folder),
+         "--pidfile", str(folder / "redis.pid"), "--logfile", str(log), "--requirepass", REDIS_PASSWORD,
+         *options],
+        folder / "redis.out",
     )  # fmt: skip
     deadline = time.monotonic() + 10
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            return RedisServer(process, port, log)
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 stop(process)
-                pytest.fail(f"redis-server did not start:\n{log.read_text()}", pytrace=False)
+                output = (folder / "redis.out").read_text() + (log.read_text() if log.exists() else "")
+                pytest.fail(f"redis-server did not start:\n{output}", pytrace=False)
             time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    stop(process)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    """The page Redis (deploy/redis/backcare.conf), with its password in the URL."""
+    server = start_redis("backcare.conf", tmp_path_factory.mktemp("redis"))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_limits_url(tmp_path_factory) -> Iterator[str]:
+    """The counters' Redis (deploy/redis/limits.conf, noeviction), with its password in the URL."""
+    server = start_redis("limits.conf", tmp_path_factory.mktemp("redis-limits"))
+    yield server.url
+    server.stop()
 
 
 def admin_connection() -> psycopg.Connection:
@@ -184,7 +235,7 @@ def nginx_readable_folder() -> Iterator[Callable[[str], Path]]:
 
 
 @pytest.fixture(scope="session")
-def production_env(nginx_readable_folder, redis_url) -> dict[str, str]:
+def production_env(nginx_readable_folder, redis_url, redis_limits_url) -> dict[str, str]:
     """The environment of a production server (everything but DATABASE_URL), static files collected."""
     folder = nginx_readable_folder("production")
     env = {key: value for key, value in os.environ.items() if key not in DROPPED}
@@ -197,6 +248,7 @@ def production_env(nginx_readable_folder, redis_url) -> dict[str, str]:
         DJANGO_MEDIA_ROOT=str(folder / "media"),
         DJANGO_LOG_LEVEL="WARNING",
         REDIS_URL=redis_url,
+        REDIS_LIMITS_URL=redis_limits_url,
         TASKS_BACKEND="database",
         # Nothing these servers do may leave loopback: any outside HTTP fails at once.
         HTTPS_PROXY="http://127.0.0.1:9",

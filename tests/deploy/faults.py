@@ -234,3 +234,45 @@ def record_figures(scenario: str, lines: list[str]) -> None:
         RELIABILITY_DOC.write_text(
             re.sub(rf"{re.escape(start)}.*?{re.escape(end)}", lambda _m: block, doc, flags=re.S)
         )
+
+
+class Visitor:
+    """One person's browser against a production server on plain HTTP: keeps every cookie (the Secure
+    ones too), sends the CSRF token and the Origin, comes from one address, remembers every status."""
+
+    def __init__(self, base_url: str, address: str) -> None:
+        self.base_url, self.address = base_url, address
+        self.cookies: dict[str, str] = {}
+        self.statuses: list[tuple[str, int]] = []
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items()),
+            "Origin": self.base_url,
+            "X-Forwarded-For": self.address,
+        }
+
+    def _keep(self, path: str, response: httpx.Response) -> httpx.Response:
+        for raw in response.headers.get_list("set-cookie"):
+            name, _, value = raw.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value
+        self.statuses.append((path, response.status_code))
+        return response
+
+    def get(self, path: str) -> httpx.Response:
+        return self._keep(path, httpx.get(self.base_url + path, headers=self._headers(), timeout=30))
+
+    def submit(self, path: str, fields: dict[str, str]) -> httpx.Response:
+        """Open the form's page, then post it as the browser would."""
+        form = self.get(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+        data = {**fields, "csrfmiddlewaretoken": token.group(1) if token else ""}
+        response = httpx.post(self.base_url + path, data=data, headers=self._headers(), timeout=30)
+        return self._keep(path, response)
+
+    def is_signed_in(self) -> bool:
+        """allauth's e-mail addresses page opens only for someone signed in (else: to the sign-in page)."""
+        return self.get("/accounts/email/").status_code == 200
+
+    def server_errors(self) -> list[tuple[str, int]]:
+        return [(path, status) for path, status in self.statuses if status >= 500]

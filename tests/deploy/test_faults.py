@@ -9,9 +9,9 @@ figures into the test output and docs/reliability.md before it asserts.
 
 from __future__ import annotations
 
+import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,9 +24,10 @@ import httpx
 import pytest
 
 from tests.fake_akismet import FakeAkismet
+from tests.fake_smtp import FakeSmtp
 
-from .conftest import ROOT, Server, free_port, manage, orm, require_binary, spawn, stop
-from .faults import CommentPoster, PrivatePostgres, Reader, record_figures, stored_markers
+from .conftest import ROOT, RedisServer, Server, manage, orm, start_redis, stop
+from .faults import CommentPoster, PrivatePostgres, Reader, Visitor, record_figures, stored_markers
 
 pytestmark = pytest.mark.deploy
 
@@ -42,6 +43,12 @@ def fake_akismet() -> Iterator[FakeAkismet]:
 
 
 @pytest.fixture(scope="module")
+def fake_smtp() -> Iterator[FakeSmtp]:
+    with FakeSmtp() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
 def private_postgres() -> Iterator[PrivatePostgres]:
     cluster = PrivatePostgres()
     cluster.start()
@@ -49,41 +56,20 @@ def private_postgres() -> Iterator[PrivatePostgres]:
     cluster.cleanup()
 
 
-@dataclass
-class RedisServer:
-    process: subprocess.Popen
-    url: str
-
-    def pause(self) -> None:
-        """Stopped as with SIGSTOP: connections hang (the slow case), and its pages survive (the stale case)."""
-        self.process.send_signal(signal.SIGSTOP)
-
-    def resume(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
+@pytest.fixture(scope="module")
+def fault_redis(tmp_path_factory) -> Iterator[RedisServer]:
+    """The page Redis of the suite's own: it gets stopped."""
+    server = start_redis("backcare.conf", tmp_path_factory.mktemp("fault-redis"), "--maxmemory", "64mb")
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
-def fault_redis(tmp_path_factory) -> Iterator[RedisServer]:
-    folder = tmp_path_factory.mktemp("fault-redis")
-    port = free_port()
-    process = spawn(
-        [require_binary("redis-server", "redis-server"), "--bind", "127.0.0.1", "--port", str(port),
-         "--save", "", "--appendonly", "no", "--dir", str(folder),
-         "--maxmemory", "64mb", "--maxmemory-policy", "volatile-lru"],
-        folder / "redis.log",
-    )  # fmt: skip
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, (folder / "redis.log").read_text()
-            time.sleep(0.1)
-    server = RedisServer(process, f"redis://127.0.0.1:{port}/0")
+def fault_limits_redis(tmp_path_factory) -> Iterator[RedisServer]:
+    """The counters' Redis of the suite's own: it gets stopped too."""
+    server = start_redis("limits.conf", tmp_path_factory.mktemp("fault-redis-limits"))
     yield server
-    server.resume()
-    stop(process)
+    server.stop()
 
 
 class Worker:
@@ -126,7 +112,9 @@ class Stack:
     worker: Worker
     postgres: PrivatePostgres
     redis: RedisServer
+    limits_redis: RedisServer
     akismet: FakeAkismet
+    smtp: FakeSmtp
 
     def orm(self, code: str) -> str:
         return orm(self.env, code)
@@ -148,11 +136,21 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(production_env, private_postgres, fault_redis, fake_akismet, start_gunicorn, tmp_path_factory):
+def stack(
+    production_env,
+    private_postgres,
+    fault_redis,
+    fault_limits_redis,
+    fake_akismet,
+    fake_smtp,
+    start_gunicorn,
+    tmp_path_factory,
+):
     env = {
         **production_env,
         "DATABASE_URL": private_postgres.create_database("faults"),
         "REDIS_URL": fault_redis.url,
+        "REDIS_LIMITS_URL": fault_limits_redis.url,
         "DATABASE_POOL_MAX": "4",
         "GUNICORN_THREADS": "4",
         "PYTHON_AKISMET_API_KEY": "fault-suite-key",
@@ -160,6 +158,9 @@ def stack(production_env, private_postgres, fault_redis, fake_akismet, start_gun
         "AKISMET_API_URL": f"http://127.0.0.1:{fake_akismet.port}",
         "AKISMET_IS_TEST": "1",
         "DJANGO_LOG_LEVEL": "ERROR",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(fake_smtp.port),
+        "EMAIL_USE_TLS": "0",
     }
     manage(env, "migrate", "--no-input", "-v0")
     orm(
@@ -174,7 +175,7 @@ def stack(production_env, private_postgres, fault_redis, fake_akismet, start_gun
     web = start_gunicorn(env)
     worker = Worker(env, tmp_path_factory.mktemp("worker") / "worker.log")
     worker.start()
-    yield Stack(env, web, worker, private_postgres, fault_redis, fake_akismet)
+    yield Stack(env, web, worker, private_postgres, fault_redis, fault_limits_redis, fake_akismet, fake_smtp)
     worker.stop()
 
 
@@ -282,6 +283,110 @@ def test_redis_stopped_for_ten_seconds_costs_no_page_no_comment_and_hides_no_app
     assert stale == [], "a page cached before the outage hid the approval made during it"
     assert after_resume, "no page was read after Redis came back"
     assert first_hit is not None, "pages were never served from the cache again"
+
+
+LOCKED = "Too many failed sign-in attempts"
+WRONG = "is not right"
+
+
+def mail_to(smtp: FakeSmtp, address: str, *, after: int) -> str:
+    """The plain-text body of the first message to ``address`` among those received after the first
+    ``after``; empty if none comes."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        for message in smtp.messages[after:]:
+            if address in message["To"]:
+                return message.get_body(("plain",)).get_content()
+        time.sleep(0.1)
+    return ""
+
+
+def test_with_both_redis_stopped_people_sign_in_sign_up_and_reset_and_wrong_passwords_stay_limited(stack):
+    tag = secrets.token_hex(3)
+    reader, guesser = f"reader-{tag}@example.org", f"guesser-{tag}"
+    password = secrets.token_urlsafe(12)
+    stack.orm(
+        "from django.contrib.auth import get_user_model\n"
+        "from allauth.account.models import EmailAddress\n"
+        "User = get_user_model()\n"
+        f"user = User.objects.create_user('reader-{tag}', {reader!r}, {password!r})\n"
+        f"EmailAddress.objects.create(user=user, email={reader!r}, primary=True, verified=True)\n"
+        f"User.objects.create_user({guesser!r}, 'guesser-{tag}@example.org', {password!r})\n"
+    )
+    network = f"10.{secrets.randbelow(200) + 20}.{secrets.randbelow(250)}"
+    visitors: list[Visitor] = []
+
+    def visitor(n: int) -> Visitor:
+        visitors.append(Visitor(stack.web.url, f"{network}.{n}"))
+        return visitors[-1]
+
+    stack.redis.pause()
+    stack.limits_redis.pause()
+    started = time.monotonic()
+    try:
+        signed_in_with_password = visitor(1)
+        signed_in_with_password.submit("/accounts/login/", {"login": reader, "password": password})
+        password_works = signed_in_with_password.is_signed_in()
+
+        guessing = visitor(2)
+        limit = 5  # ACCOUNT_LOGIN_FAILED_LIMIT's per account and address
+        guesses = [
+            guessing.submit("/accounts/login/", {"login": guesser, "password": f"guess-{n}"}).text
+            for n in range(limit + 1)
+        ]
+        refused_after = next((n for n, page in enumerate(guesses) if LOCKED in page), None)
+        right_after_guesses = guessing.submit("/accounts/login/", {"login": guesser, "password": password})
+        locked_out = LOCKED in right_after_guesses.text and not guessing.is_signed_in()
+
+        newcomer = visitor(3)
+        new_address = f"new-{tag}@example.org"
+        newcomer.submit("/accounts/signup/", {"email": new_address, "password1": secrets.token_urlsafe(12)})
+        signed_up = newcomer.is_signed_in()
+
+        by_code = visitor(4)
+        seen = len(stack.smtp.messages)
+        asked = by_code.submit("/accounts/login/code/", {"email": reader})
+        code = re.search(r"browser window\.\s+(\S+)\s", mail_to(stack.smtp, reader, after=seen))
+        by_code.submit("/accounts/login/code/confirm/", {"code": code.group(1) if code else ""})
+        signed_in_by_code = asked.status_code == 302 and by_code.is_signed_in()
+
+        forgetful = visitor(5)
+        seen = len(stack.smtp.messages)
+        forgetful.submit("/accounts/password/reset/", {"email": reader})
+        reset_mail = "/accounts/password/reset/key/" in mail_to(stack.smtp, reader, after=seen)
+        outage_seconds = time.monotonic() - started
+        counted_in_database = int(
+            stack.orm("from backcare.models import CountedLimit\nprint(CountedLimit.objects.count())").strip()
+        )
+    finally:
+        stack.redis.resume()
+        stack.limits_redis.resume()
+    answers = [status for v in visitors for _, status in v.statuses]
+    server_errors = [error for v in visitors for error in v.server_errors()]
+    record_figures(
+        "accounts",
+        [
+            f"both Redis stopped (SIGSTOP) for {outage_seconds:.1f} s while 5 visitors used every account form",
+            f"answers: {len(answers)}, of which >= 500: {len(server_errors)}",
+            f"sign-in with a password: {'signed in' if password_works else 'FAILED'}; sign-up: "
+            f"{'signed in' if signed_up else 'FAILED'}; sign-in by e-mail code: "
+            f"{'signed in' if signed_in_by_code else 'FAILED'}; password reset: "
+            f"{'mail sent' if reset_mail else 'FAILED'}",
+            f"wrong passwords for one account from one address: refused from try "
+            f"{refused_after + 1 if refused_after is not None else 'never'} (limit {limit}); the right "
+            f"password after them: {'refused' if locked_out else 'LET IN'}",
+            f"limit counts written to the database meanwhile: {counted_in_database}",
+        ],
+    )
+    assert server_errors == []
+    assert password_works
+    assert all(WRONG in page for page in guesses[:limit])
+    assert refused_after == limit, "the limit was not counted while Redis was down"
+    assert locked_out
+    assert signed_up
+    assert signed_in_by_code
+    assert reset_mail
+    assert counted_in_database > 0
 
 
 def test_a_postgresql_restart_while_comments_are_posted_loses_no_committed_comment(stack):

@@ -62,15 +62,21 @@ def real_redis_client_settings(settings):
     """A real RedisCache with the production timeouts; the test points it at a dead or hung server."""
 
     def point_at(port: int) -> None:
+        server = {
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {
+                "socket_connect_timeout": settings.REDIS_TIMEOUT,
+                "socket_timeout": settings.REDIS_TIMEOUT,
+            },
+        }
         settings.CACHES = {
+            **settings.CACHES,
             "default": {
-                "BACKEND": "backcare.cache_guard.ResilientRedisCache",
-                "LOCATION": f"redis://127.0.0.1:{port}/0",
-                "OPTIONS": {
-                    "socket_connect_timeout": settings.REDIS_TIMEOUT,
-                    "socket_timeout": settings.REDIS_TIMEOUT,
-                },
-            }
+                **server,
+                "BACKEND": "backcare.cache_guard.RedisWithDatabaseFallback",
+                "FALLBACK": "counts",
+            },
+            "pages": {**server, "BACKEND": "backcare.cache_guard.ResilientRedisCache"},
         }
 
     return point_at
@@ -357,6 +363,86 @@ def test_one_inbox_gets_at_most_its_daily_confirmations_while_the_cache_is_down(
         for n, about in enumerate(choices * 2):
             sign_up_for_alerts(n, email="victim@example.org", about=about)
     assert len(mailoutbox) == settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL == 3
+
+
+# --- Signing in and up (allauth) ---------------------------------------------------
+
+LOCKED = "Too many failed sign-in attempts"
+
+
+@pytest.fixture
+def redis_refuses(settings, real_redis_client_settings) -> None:
+    """Both Redis stores refuse connections, as when they are stopped; passwords hash fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    real_redis_client_settings(closed_port())
+
+
+def sign_in(client: Client, login: str, password: str) -> str:
+    response = client.post(
+        "/accounts/login/", {"login": login, "password": password}, REMOTE_ADDR="192.0.2.7"
+    )
+    assert response.status_code in (200, 302)
+    return response.content.decode()
+
+
+def test_wrong_passwords_are_still_refused_by_the_limit_while_redis_is_down(client, redis_refuses):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("gwen", "gwen@example.org", "right-password-123")
+    answers = [sign_in(client, "gwen", f"guess-{n}") for n in range(6)]
+    assert [LOCKED in answer for answer in answers] == [False] * 5 + [True]
+    assert LOCKED in sign_in(client, "gwen", "right-password-123")
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_right_password_signs_in_while_redis_is_down(client, redis_refuses):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("gwen", "gwen@example.org", "right-password-123")
+    sign_in(client, "gwen", "right-password-123")
+    assert client.session["_auth_user_id"]
+
+
+def test_readers_sign_up_and_sign_in_with_an_emailed_code_while_redis_is_down(
+    client, redis_refuses, mailoutbox
+):
+    import re
+
+    response = client.post(
+        reverse("account_signup"), {"email": "new@example.org", "password1": "a-long-new-password-9"}
+    )
+    assert response.status_code == 302
+    client.logout()
+    response = client.post(reverse("account_request_login_code"), {"email": "new@example.org"})
+    assert response.status_code == 302
+    code = re.search(r"browser window\.\s+(\S+)\s", mailoutbox[-1].body).group(1)
+    response = client.post(reverse("account_confirm_login_code"), {"code": code})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+def test_a_password_reset_is_sent_while_redis_is_down(client, redis_refuses, mailoutbox):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("gwen", "gwen@example.org", "right-password-123")
+    response = client.post(reverse("account_reset_password"), {"email": "gwen@example.org"})
+    assert response.status_code == 302
+    assert mailoutbox[-1].to == ["gwen@example.org"]
+
+
+def test_a_page_redis_fault_leaves_the_counters_redis_in_use(client, exercise, settings):
+    from backcare.cache_guard import counters_guard
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "backcare.cache_guard.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        },
+    }
+    assert client.get(exercise.get_absolute_url())["X-Page-Cache"] == "unavailable"
+    assert guard.is_open()
+    assert not counters_guard.is_open()
 
 
 # --- Health ----------------------------------------------------------------------

@@ -27,6 +27,7 @@ SECRETS = {
     "secret key": SECRET_KEY,
     "database password": "database-password-42",
     "redis password": "redis-password-42",
+    "redis limits password": "redis-limits-password-42",
     "mail password": "mail-password-42",
     "Akismet key": "akismet-key-42",
     "session cookie": SESSION_COOKIE,
@@ -51,6 +52,7 @@ def production_env(*, database: Path, smtp: FakeSmtp, sentry: FakeSentry | None)
         "DATABASE_URL": f"sqlite:///{database}?password={SECRETS['database password']}",
         # Nothing listens on port 9: the cache degrades, the password must still not show.
         "REDIS_URL": f"redis://:{SECRETS['redis password']}@127.0.0.1:9/0",
+        "REDIS_LIMITS_URL": f"redis://:{SECRETS['redis limits password']}@127.0.0.1:9/1",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp.port),
         "EMAIL_USE_TLS": "0",
