@@ -113,6 +113,12 @@ STAND_INS = (
         "check_packages",
     ),
     StandIn(
+        r"systemctl enable --now redis-server@(\w+)",
+        "Debian's redis-server@ unit runs redis-server /etc/redis/redis-NAME.conf: the drill runs it so, "
+        "on a free port",
+        "start_redis_instance",
+    ),
+    StandIn(
         r'echo "include /etc/redis/backcare\.conf" >> /etc/redis/redis\.conf && systemctl restart redis-server',
         "Debian's redis-server service is the machine's own: the drill starts redis-server on a free port "
         "with Debian's main settings and the include the line adds",
@@ -201,14 +207,25 @@ class Machine:
     handlers: dict[str, Callable[[Command, re.Match | None], None]] = field(default_factory=dict)
     # What the operator types at a command's prompt, by the start of the command.
     answers: dict[str, str] = field(default_factory=dict)
+    # Redis's ports on a server (6379 pages, 6380 the counters), and the drill's.
+    redis_ports: dict[int, int] = field(default_factory=dict)
 
     def path(self, server_path: str) -> Path:
         return Path(self.rewrite(server_path))
 
+    def replacements(self) -> dict[str, str]:
+        """The server's paths and ports, and the drill's for each."""
+        moved = {server_path: f"{self.root}{server_path}" for server_path in SERVER_PATHS}
+        moved[APP_ADDRESS] = f"127.0.0.1:{self.app_port}"
+        for server_port, port in self.redis_ports.items():
+            moved[f"127.0.0.1:{server_port}"] = f"127.0.0.1:{port}"
+            moved[f"-p {server_port} "] = f"-p {port} "
+        return moved
+
     def rewrite(self, text: str) -> str:
-        for server_path in SERVER_PATHS:
-            text = text.replace(server_path, f"{self.root}{server_path}")
-        return text.replace(APP_ADDRESS, f"127.0.0.1:{self.app_port}")
+        for server, here in self.replacements().items():
+            text = text.replace(server, here)
+        return text
 
     @property
     def srv(self) -> Path:
@@ -235,6 +252,11 @@ class Machine:
         stand_in = stand_in_for(command)
         self.played.append(command)
         if stand_in is None:
+            assignment = re.fullmatch(r"([A-Za-z_]\w*)=.*", command.bare)
+            if assignment:  # a shell variable the next commands of the block use: kept for them
+                name = assignment.group(1)
+                self.env[name] = self.shell(f'{self.rewrite(command.bare)}; printf %s "${name}"')
+                return ""
             answer = next(
                 (text for start, text in self.answers.items() if command.bare.startswith(start)), ""
             )
@@ -263,16 +285,17 @@ def write_tool(folder: Path, name: str, text: str) -> None:
     path.chmod(0o755)
 
 
-def editor_script(values: dict[str, str], rewrite_from: tuple[str, ...], root: Path) -> str:
-    """The drill's ``editor``: what the operator does to the copied example, done to the file named."""
+def editor_script(values: dict[str, str], replacements: dict[str, str]) -> str:
+    """The drill's ``editor``: what the operator does to the copied example, done to the file named:
+    the drill's paths and ports for the server's, then ``values``."""
     lines = [
         "#!/usr/bin/env python3",
         "import re, sys",
         "path = sys.argv[1]",
         "text = open(path).read()",
     ]
-    for server_path in rewrite_from:
-        lines.append(f"text = text.replace({server_path!r}, {str(root) + server_path!r})")
+    for server, here in replacements.items():
+        lines.append(f"text = text.replace({server!r}, {here!r})")
     for name, value in values.items():
         quoted = f"'{value}'" if re.search(r"[\s<>]", value) else value
         lines.append(

@@ -18,6 +18,7 @@ import os
 import pwd
 import secrets
 import shutil
+import socket
 import ssl
 import subprocess
 import sys
@@ -96,7 +97,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
     git = require_binary("git", "git")
     root = nginx_readable_folder("drill")
     figures: dict[str, str] = {}
-    ports = {name: free_port() for name in ("app", "https", "http", "redis")}
+    ports = {name: free_port() for name in ("app", "https", "http", "redis", "redis_limits")}
     database = f"drill_{secrets.token_hex(3)}"
     database_password = secrets.token_urlsafe(18)
     created_user = False
@@ -122,7 +123,6 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
             "BACKCARE_SITE_URL": f"https://127.0.0.1:{ports['https']}",
             "DJANGO_ADMINS": "Drill Owner <owner@example.org>",
             "DATABASE_URL": f"postgresql://{database}:{database_password}@127.0.0.1:5432/{database}",
-            "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
             "RESTIC_REPOSITORY": str(root / "offsite" / "restic"),
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp.port),
@@ -148,7 +148,9 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
             "HTTP_PROXY": "http://127.0.0.1:9",
             "NO_PROXY": "127.0.0.1,localhost",
         }
-        machine = drill.Machine(root, ports["app"], shell_env)
+        machine = drill.Machine(
+            root, ports["app"], shell_env, redis_ports={6379: ports["redis"], 6380: ports["redis_limits"]}
+        )
         systemd = Systemd(
             machine.path("/etc/systemd/system"),
             root / "logs",
@@ -159,7 +161,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
         tools = root / "bin"
         for name in ("systemctl", "systemd-run"):  # one client; it asks for what it is named
             shutil.copy(ROOT / "tests/deploy/systemctl.py", tools / name)
-        drill.write_tool(tools, "editor", drill.editor_script(env_values, drill.SERVER_PATHS, root))
+        drill.write_tool(tools, "editor", drill.editor_script(env_values, machine.replacements()))
         # The virtualenv and npm packages are the tests' own (linked by the clone stand-in): tell make.
         # The operator's shell has no BACKCARE_ENV_FILE (bin/manage sets it): nor has make's.
         drill.write_tool(
@@ -169,7 +171,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
 
         def check_packages(command, match):
             wanted = {"nginx": "nginx", "redis-server": "redis-server", "postgresql": "pg_dump",
-                      "python3-venv": "python3", "gettext": "msgfmt", "certbot": None}  # fmt: skip
+                      "python3-venv": "python3", "gettext": "msgfmt", "openssl": "openssl", "certbot": None}  # fmt: skip
             for package in command.bare.split()[2:]:
                 assert package in wanted, f"the drill does not know how to check the package {package}"
                 if wanted[package]:
@@ -186,11 +188,17 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
                 settings.write(f"port {ports['redis']}\n")
             servers.append(spawn([require_binary("redis-server", "redis-server"), str(main)],
                                  root / "logs" / "redis.log"))  # fmt: skip
-            deadline = time.monotonic() + 10
-            while subprocess.run([require_binary("redis-cli", "redis-tools"), "-p", str(ports["redis"]), "ping"], capture_output=True,
-                                 check=False).returncode:  # fmt: skip
-                assert time.monotonic() < deadline, (root / "logs" / "redis.log").read_text()
-                time.sleep(0.1)
+            _wait_for_port(ports["redis"], root / "logs" / "redis.log")
+
+        def start_redis_instance(command, match):
+            name = match.group(1)
+            (root / f"var/lib/redis-{name}").mkdir()
+            log = root / "logs" / f"redis-{name}.log"
+            servers.append(spawn([require_binary("redis-server", "redis-server"),
+                                  str(machine.path(f"/etc/redis/redis-{name}.conf")),
+                                  "--port", str(ports["redis_limits"]), "--daemonize", "no",
+                                  "--pidfile", "", "--dir", str(root / f"var/lib/redis-{name}")], log))  # fmt: skip
+            _wait_for_port(ports["redis_limits"], log)
 
         def clone(command, match):
             # The tests' virtualenv runs pyenv's Python, under /root (0700); a server's runs Debian's.
@@ -280,6 +288,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
 
         machine.handlers.update(
             check_packages=check_packages, start_redis=start_redis, clone=clone,
+            start_redis_instance=start_redis_instance,
             create_database=create_database, recreate_database=recreate_database,
             certificate=certificate, render=render_template, start_nginx=start_nginx,
             on_the_server=on_the_server, restore_newest=restore_newest, reload_nginx=reload_nginx,
@@ -306,6 +315,8 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
             health = machine.play_block(guide, "Health", "ssh ")
             assert '"database": "ok"' in health or '"database":"ok"' in health, health
             machine.play_block(guide, "nginx and the two page caches", "bin/manage clear_page_cache")
+            pongs = machine.play_block(guide, "Redis", "redis-cli")
+            assert pongs.split() == ["PONG", "PONG"], pongs
             bounces = machine.path("/var/mail/backcare-bounces/Maildir")
             for folder in ("cur", "new", "tmp"):  # where fetchmail would deliver the bounce address's mail
                 (bounces / folder).mkdir(parents=True)
@@ -447,6 +458,17 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
 def trust(ca: Path) -> ssl.SSLContext:
     """Certificates signed by the drill's own certificate authority."""
     return ssl.create_default_context(cafile=str(ca))
+
+
+def _wait_for_port(port: int, log: Path) -> None:
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
 
 
 def _user_exists(name: str) -> bool:
