@@ -40,7 +40,7 @@ from django.utils.translation import ngettext
 from akismet_service.visitors import client_ip
 
 from . import offsite
-from .cache_guard import CACHE_ERRORS, guard
+from .cache_guard import CACHE_ERRORS, RedisWithDatabaseFallback, ResilientRedisCache, guard
 
 HEALTH_PATH = "/healthz"
 READY_PATH = "/healthz/ready"
@@ -54,7 +54,8 @@ UNCHECKED_WARNING_AGE = timedelta(minutes=30)
 @dataclass
 class HealthReport:
     database: str = "ok"  # "ok" or "unreachable"
-    cache: str = "ok"  # "ok" or "unavailable"
+    cache: str = "ok"  # "ok" or "unavailable" (the pages' Redis)
+    counters: str = "ok"  # "ok", or "database": the counters' Redis is down or full, limits count there
     cache_failures: int = 0  # in this process since it started
     task_queue_depth: int | None = None  # tasks ready to run
     oldest_queued_task_seconds: int | None = None
@@ -80,8 +81,16 @@ class HealthReport:
         if self.cache != "ok":
             found.append(
                 _(
-                    "The shared cache (Redis) cannot be reached: pages are rendered for every visit, "
-                    "and flood control and rate limits use the database. Nothing is lost."
+                    "The shared cache for pages (Redis) cannot be reached: pages are rendered for "
+                    "every visit. Nothing is lost."
+                )
+            )
+        if self.counters != "ok":
+            found.append(
+                _(
+                    "The shared cache for rate limits (Redis) cannot be reached or is full: sign-in "
+                    "and the forms still work, and their limits are counted in the database. "
+                    "Nothing is lost."
                 )
             )
         if self.oldest_queued_task_seconds is not None and self.oldest_queued_task_seconds > (
@@ -135,6 +144,9 @@ def check(*, now: datetime | None = None) -> HealthReport:
         guard.fail("health check", f"{type(error).__name__}: {error}")
         report.cache = "unavailable"
         report.problems.append("cache")
+    report.counters = _counters_state()
+    if report.counters != "ok":
+        report.problems.append("counters")
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -147,6 +159,19 @@ def check(*, now: datetime | None = None) -> HealthReport:
     if report.akismet != "ok":
         report.problems.append("akismet")
     return report
+
+
+def _counters_state() -> str:
+    """Whether the counters' Redis takes a write; "database" when the limits are counted there."""
+    counters = caches["default"]
+    if not isinstance(counters, RedisWithDatabaseFallback):
+        return "ok"  # development: local memory
+    try:
+        # Past the fallback, straight to Redis: a full noeviction Redis refuses the write.
+        ResilientRedisCache.set(counters, "health:probe", 1, timeout=10)
+    except CACHE_ERRORS:
+        return "database"
+    return "ok"
 
 
 def _akismet_state() -> str:

@@ -5,16 +5,21 @@ before a change made during the outage is served once the cache is back."""
 import logging
 import socket
 from collections.abc import Iterator
+from datetime import timedelta
+from io import StringIO
 
 import pytest
 import redis
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from backcare import health
 from backcare.cache_guard import guard, guarded
-from backcare.models import MissedPageInvalidation
+from backcare.models import CountedLimit, MissedPageInvalidation
 from backcare.pagecache import reconciler
 from classes.models import Enquiry
 from comments.models import Comment
@@ -471,3 +476,32 @@ def test_the_enquiry_rate_limit_still_holds_after_redis_restarted_empty(settings
     assert send_enquiry(teacher, 1).status_code == 302
     cache.clear()
     assert send_enquiry(teacher, 2).status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_daily_purge_deletes_expired_counts_kept_in_the_database_and_keeps_live_ones():
+    counts = caches["counts"]
+    counts.set("rl:login_failed:ip:203.0.113.9", 3, timeout=1)
+    counts.set("rl:login_failed:ip:198.51.100.4", 2, timeout=900)
+    CountedLimit.objects.filter(cache_key__contains="203.0.113.9").update(
+        expires=timezone.now() - timedelta(seconds=1)
+    )
+
+    call_command("purge_counted_limits", stdout=StringIO())
+
+    assert [row.cache_key for row in CountedLimit.objects.all()] == [
+        counts.make_key("rl:login_failed:ip:198.51.100.4")
+    ]
+
+
+def test_health_says_the_limits_are_counted_in_the_database_while_their_redis_is_down(
+    client, real_redis_client_settings
+):
+    real_redis_client_settings(closed_port())
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200  # the site serves: sign-in and the forms count in the database
+    assert response.json()["counters"] == "database"
+    assert response.json()["status"] == "degraded"
+    assert any("counted in the database" in warning for warning in health.check().warnings())
