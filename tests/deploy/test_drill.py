@@ -37,6 +37,7 @@ from tests.fake_smtp import FakeSmtp
 from . import drill
 from .conftest import free_port, nginx_command, render, require_binary, spawn, stop, wait_for
 from .fake_systemd import Systemd
+from .faults import record_figures
 from .test_backup import WRITTEN_ROWS
 from .test_observatory import openssl
 
@@ -455,7 +456,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
             akismet.stop()
 
     with capsys.disabled():
-        print("\n[drill] " + "\n[drill] ".join(f"{name}: {value}" for name, value in figures.items()))
+        record_figures("drill", [f"{name}: {value}" for name, value in figures.items()])
 
 
 def trust(ca: Path) -> ssl.SSLContext:
