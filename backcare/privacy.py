@@ -78,6 +78,8 @@ PERSONAL_DATA: dict[str, str] = {
     "address (a refused recipient) is exported and deleted",
     "socialaccount.SocialApp": "none: the site's own provider keys",
     "backcare.MissedPageInvalidation": "none",
+    "backcare.CountedLimit": "none: rate-limit counts kept during a Redis outage, keyed by an IP "
+    "address, an account id or a hashed login; deleted within a day of expiring (purge_counted_limits)",
     "akismet_service.AkismetHealth": "none: Akismet's last answer",
     "safety.WarningSign": "none: the editor's list",
     "comments.CommentSettings": "none",
