@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from akismet_service import api
-from comments import pipeline, tasks
+from comments import tasks
 from comments.models import Comment, CommentEvent
 from tests.fake_akismet import LocalTransport, closed_port
 
@@ -196,7 +196,7 @@ def test_the_banner_warns_when_the_last_check_failed(editor_client, exercise, ak
     comment = CommentFactory(on=exercise, pending=True)
     akismet_via(LocalTransport(closed_port()))
     with api.connect() as (client, alerts):
-        pipeline.check_comment(comment, client=client, alerts=alerts)
+        tasks.check_now(comment, client=client, alerts=alerts)
     html = editor_client.get(reverse("admin:index")).content.decode()
     assert "The last spam check failed (unreachable" in html
     assert "Akismet is not set up" not in html
@@ -207,11 +207,11 @@ def test_no_banner_once_akismet_answers_again_after_a_failure(
 ):
     first, second = CommentFactory(on=exercise, pending=True), CommentFactory(on=exercise, pending=True)
     with api.connect(transport=LocalTransport(closed_port())) as (client, alerts):
-        pipeline.check_comment(first, client=client, alerts=alerts)
+        tasks.check_now(first, client=client, alerts=alerts)
     assert "comments-banner" in editor_client.get(CHANGELIST).content.decode()
     fake_akismet.ham()
     with api.connect(transport=fake_akismet.transport()) as (client, alerts):
-        pipeline.check_comment(second, client=client, alerts=alerts)
+        tasks.check_now(second, client=client, alerts=alerts)
     assert "comments-banner" not in editor_client.get(CHANGELIST).content.decode()
 
 
