@@ -45,6 +45,25 @@ def test_approve_publishes_without_telling_akismet_when_it_agreed(act, akismet, 
     assert (event.actor, event.detail["previous"]) == (editor, "pending")
 
 
+@pytest.mark.parametrize(
+    ("action", "english", "welsh"),
+    [
+        ("approve", "2 comments approved.", "Cymeradwywyd 2 sylw."),
+        ("mark_spam", "2 comments marked as spam.", "Marciwyd 2 sylw yn sbam."),
+        ("mark_not_spam", "2 comments marked as not spam.", "Marciwyd 2 sylw: nid sbam."),
+        ("trash", "2 comments moved to trash.", "Symudwyd 2 sylw i’r sbwriel."),
+    ],
+)
+def test_a_moderator_using_the_welsh_admin_is_told_what_an_action_did_in_welsh(
+    act, editor_client, akismet, exercise, action, english, welsh
+):
+    editor_client.post(reverse("admin_language"), {"language": "cy"})
+    comments = CommentFactory.create_batch(2, on=exercise, pending=True, spam_verdict="spam")
+    page = act(action, *comments).content.decode()
+    assert welsh in page
+    assert english not in page
+
+
 def test_spam_on_a_comment_akismet_passed_sends_submit_spam(act, akismet, exercise):
     comment = CommentFactory(on=exercise, pending=True, spam_verdict="ham")
     act("mark_spam", comment)
