@@ -31,6 +31,9 @@ def imports_of(name: str) -> set[str]:
     package = name.split(".") if is_package else name.split(".")[:-1]
     found = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.removeprefix("comments.") for alias in node.names}
+            continue
         if not isinstance(node, ast.ImportFrom):
             continue
         if node.level:
