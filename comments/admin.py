@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
@@ -21,6 +23,54 @@ DECISIONS = {
     Comment.Status.SPAM: lifecycle.mark_spam,
     Comment.Status.TRASH: lifecycle.trash,
 }
+
+
+def _moderation_action(
+    decide: Callable[..., int], *, name: str, description: str, done: Callable[[int], str]
+) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Comment]], None]:
+    """An admin action that applies one lifecycle decision and says how many comments it changed.
+
+    ``done(count)`` calls ``ngettext`` with the literal strings, so that
+    ``makemessages`` finds them and the Welsh admin says it in Welsh.
+    """
+
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        count = decide(queryset, actor=request.user)
+        modeladmin.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
+
+    action.__name__ = name
+    return action
+
+
+MODERATION_ACTIONS = [
+    _moderation_action(
+        lifecycle.approve,
+        name="approve",
+        description=_("Approve"),
+        done=lambda n: ngettext("%(count)d comment approved.", "%(count)d comments approved.", n),
+    ),
+    _moderation_action(
+        lifecycle.mark_spam,
+        name="mark_spam",
+        description=_("Spam (and tell Akismet)"),
+        done=lambda n: ngettext("%(count)d comment marked as spam.", "%(count)d comments marked as spam.", n),
+    ),
+    _moderation_action(
+        lifecycle.mark_not_spam,
+        name="mark_not_spam",
+        description=_("Not spam (tell Akismet, then approve)"),
+        done=lambda n: ngettext(
+            "%(count)d comment marked as not spam.", "%(count)d comments marked as not spam.", n
+        ),
+    ),
+    _moderation_action(
+        lifecycle.trash,
+        name="trash",
+        description=_("Trash"),
+        done=lambda n: ngettext("%(count)d comment moved to trash.", "%(count)d comments moved to trash.", n),
+    ),
+]
 
 
 class CommentAdminForm(forms.ModelForm):
@@ -118,7 +168,7 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "text", "=ip"]
     date_hierarchy = "submitted_at"
     list_per_page = 50
-    actions = ["approve", "mark_spam", "mark_not_spam", "trash"]
+    actions = MODERATION_ACTIONS
     inlines = [CommentEventInline]
     readonly_fields = [
         "on_page",
@@ -232,35 +282,6 @@ class CommentAdmin(admin.ModelAdmin):
             return _("(page deleted)")
         url = targets.url(target)
         return format_html('<a href="{}">{}</a>', url, target) if url else str(target)
-
-    def _report(self, request: HttpRequest, count: int, singular: str, plural: str) -> None:
-        self.message_user(request, ngettext(singular, plural, count) % {"count": count}, messages.SUCCESS)
-
-    @admin.action(description=_("Approve"), permissions=["change"])
-    def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        count = lifecycle.approve(queryset, actor=request.user)
-        self._report(request, count, "%(count)d comment approved.", "%(count)d comments approved.")
-
-    @admin.action(description=_("Spam (and tell Akismet)"), permissions=["change"])
-    def mark_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        count = lifecycle.mark_spam(queryset, actor=request.user)
-        self._report(
-            request, count, "%(count)d comment marked as spam.", "%(count)d comments marked as spam."
-        )
-
-    @admin.action(description=_("Not spam (tell Akismet, then approve)"), permissions=["change"])
-    def mark_not_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        count = lifecycle.mark_not_spam(queryset, actor=request.user)
-        self._report(
-            request, count, "%(count)d comment marked as not spam.", "%(count)d comments marked as not spam."
-        )
-
-    @admin.action(description=_("Trash"), permissions=["change"])
-    def trash(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        count = lifecycle.trash(queryset, actor=request.user)
-        self._report(
-            request, count, "%(count)d comment moved to trash.", "%(count)d comments moved to trash."
-        )
 
 
 @admin.register(CommentSettings)

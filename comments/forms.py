@@ -21,9 +21,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import rules, targets, tokens
-from .models import Comment, CommentEvent
+from .models import HONEYPOT_FIELD, Comment, CommentEvent
 
-HONEYPOT_FIELD = "your_phone"
 ALLOWED_CONTROL_CHARACTERS = {"\t", "\n", "\r"}
 
 

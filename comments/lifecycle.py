@@ -4,16 +4,18 @@ A comment is *received* (pending, or published at once for a signed-in
 member of staff), then *judged* by Akismet's verdict and our own hold rules
 (``comments/rules.py``), or *scheduled* for a re-check when Akismet could not
 answer; a moderator *decides* (Approve, Spam, Not spam, Trash); the retention
-rules *purge* what has been spam or trash for long enough. Each step here
+rules *purge* what has been spam or trash for long enough. Each step
 writes its ``CommentEvent`` in the same transaction as the change, so the
-history can never disagree with the comment.
+history can never disagree with the comment. Judging is in
+``comments/verdicts.py``, because the tasks that this module enqueues run it;
+the rest is here.
 
 Only Akismet's verdict or a person files a comment as spam. A form guard
 that doubts a post (too fast, a member of staff's name) holds it for a
 person instead, with the reason shown in the moderation queue.
 
 Work that leaves the process (asking Akismet, e-mail) is not done here: it
-is enqueued on commit through ``comments/tasks.py``.
+is enqueued on commit through ``tasks.enqueue_on_commit``.
 """
 
 from __future__ import annotations
@@ -37,14 +39,6 @@ Status = Comment.Status
 AKISMET_SAID_SPAM = {api.Verdict.SPAM, api.Verdict.DISCARD}
 ERASED_NAME = "(removed)"
 ERASED_EMAIL = "erased@invalid"  # a syntactically valid address that can never deliver
-
-
-def _set_status(comment: Comment, status: str, *, now: datetime) -> str:
-    previous = comment.status
-    if status != previous:
-        comment.status = status
-        comment.status_changed_at = now
-    return previous
 
 
 # --- Received -----------------------------------------------------------------
@@ -78,83 +72,15 @@ def receive(
     comment.save()
     CommentEvent.objects.record(comment, Kind.POSTED, actor=user, signed_in=comment.user_id is not None)
     if comment.badge:
-        _set_status(comment, Status.APPROVED, now=now)
+        comment.change_status(Status.APPROVED, now=now)
         comment.save(update_fields=["status", "status_changed_at"])
         CommentEvent.objects.record(comment, Kind.APPROVED, actor=user, by="staff", badge=comment.badge)
-        tasks.enqueue_notifications(comment)
+        tasks.enqueue_on_commit(tasks.send_notifications, comment.pk)
         return comment
     if doubt is not None:
         CommentEvent.objects.record(comment, doubt.kind, reason=doubt.reason, **doubt.detail)
-    tasks.enqueue_check(comment)
+    tasks.enqueue_on_commit(tasks.check_comment, comment.pk)
     return comment
-
-
-# --- Judged by Akismet and our rules --------------------------------------------
-
-
-@transaction.atomic
-def apply_verdict(comment: Comment, result: api.CheckResult, *, now: datetime, recheck: bool) -> None:
-    """Record Akismet's answer and move the comment on, unless a moderator already decided."""
-    locked = Comment.objects.select_for_update().get(pk=comment.pk)
-    CommentEvent.objects.record(
-        locked,
-        Kind.CHECK_FAILED if result.failure else Kind.RECHECKED if recheck else Kind.CHECKED,
-        verdict=str(result.verdict),
-        recheck=recheck,
-        **({"failure": str(result.failure), "reason": result.detail} if result.failure else {}),
-        **(
-            {"alert_code": result.alert_code, "alert_message": result.alert_message}
-            if result.alert_code
-            else {}
-        ),
-    )
-    if result.verdict == api.Verdict.UNKNOWN:
-        _schedule_recheck(locked, result, now=now)
-    else:
-        locked.spam_verdict = str(result.verdict)
-        locked.checked_at = now
-        locked.next_check_at = None
-        if locked.status == Status.PENDING:
-            _judge(locked, result.verdict, now=now)
-    locked.save()
-    comment.refresh_from_db()
-
-
-def _judge(comment: Comment, verdict: api.Verdict, *, now: datetime) -> None:
-    if verdict == api.Verdict.HAM:
-        reason = rules.local_hold_reason(comment)
-        if reason:
-            comment.held_reason = reason
-            CommentEvent.objects.record(comment, Kind.HELD, reason=reason)
-        else:
-            comment.held_reason = ""
-            _set_status(comment, Status.APPROVED, now=now)
-            CommentEvent.objects.record(comment, Kind.APPROVED, by="akismet")
-    else:
-        _set_status(comment, Status.SPAM, now=now)
-        comment.is_discard = verdict == api.Verdict.DISCARD
-        comment.held_reason = ""
-        CommentEvent.objects.record(comment, Kind.SPAM, by="akismet", discard=comment.is_discard)
-
-
-def _schedule_recheck(comment: Comment, result: api.CheckResult, *, now: datetime) -> None:
-    reason = f"{result.failure}: {result.detail}"[:300]
-    comment.check_attempts += 1
-    comment.first_failure_reason = comment.first_failure_reason or reason
-    comment.last_failure_reason = reason
-    if comment.status != Status.PENDING:
-        comment.next_check_at = None
-        return
-    comment.held_reason = comment.guard_reason or "no answer from Akismet yet"
-    if comment.gave_up_rechecking(now):
-        comment.next_check_at = None
-        CommentEvent.objects.record(comment, Kind.GAVE_UP, attempts=comment.check_attempts)
-        return
-    if result.is_key_problem:
-        delay = timedelta(hours=settings.COMMENTS_RECHECK_KEY_PROBLEM_HOURS)
-    else:
-        delay = timedelta(minutes=settings.COMMENTS_RECHECK_MINUTES)
-    comment.next_check_at = now + delay
 
 
 # --- Decided by a moderator -----------------------------------------------------
@@ -180,7 +106,7 @@ def _decide(
         for comment in comments:
             if comment.status == status:
                 continue
-            previous = _set_status(comment, status, now=now)
+            previous = comment.change_status(status, now=now)
             comment.next_check_at = None
             comment.held_reason = ""
             if status != Status.SPAM:
@@ -199,9 +125,9 @@ def _decide(
                 **({"report": f"submit-{report}"} if reports else {}),
             )
             if reports:
-                tasks.enqueue_report(comment)
+                tasks.enqueue_on_commit(tasks.report_comment, comment.pk)
             if status == Status.APPROVED:
-                tasks.enqueue_notifications(comment)
+                tasks.enqueue_on_commit(tasks.send_notifications, comment.pk)
             changed += 1
     return changed
 

@@ -20,6 +20,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 MAX_DEPTH = 3
+# The comment form's trap field (a person never fills it in); Akismet is told its name too
+# (``comments/spam.py``), so it lives below both.
+HONEYPOT_FIELD = "your_phone"
 
 
 class CommentQuerySet(models.QuerySet["Comment"]):
@@ -261,6 +264,18 @@ class Comment(models.Model):
 
     def gave_up_rechecking(self, now: datetime) -> bool:
         return now - self.submitted_at >= timedelta(days=settings.COMMENTS_RECHECK_GIVE_UP_DAYS)
+
+    def change_status(self, status: str, *, now: datetime) -> str:
+        """Move to ``status`` (unsaved), stamping when if it changed; the previous status.
+
+        Only ``comments/lifecycle.py`` and ``comments/verdicts.py`` call it, each
+        with the audit row; retention counts from ``status_changed_at``.
+        """
+        previous = self.status
+        if status != previous:
+            self.status = status
+            self.status_changed_at = now
+        return previous
 
 
 class CommentEventQuerySet(models.QuerySet["CommentEvent"]):

@@ -6,23 +6,35 @@ racing a deferred task) is harmless. Tasks are enqueued on commit: a worker
 never looks for a comment that isn't saved yet. A task that fails to enqueue
 is logged and left to the sweep in ``recheck_comments``: the comment is
 already saved, and the person who wrote it gets their page, not an error.
+
+A check is Akismet's answer (``comments/spam.py``) handed to
+``comments/verdicts.py``; ``check_now`` is that step in this process, for the
+tasks, the periodic passes and tests with a test client. ``lifecycle.py``
+enqueues through ``enqueue_on_commit`` and this module never imports it.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 
+import akismet
+from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.tasks import Task, task
 from django.utils import timezone
 
 from akismet_service import api
 
-from . import notifications, pipeline
+from . import notifications, spam, verdicts
 from .models import Comment
 
 logger = logging.getLogger(__name__)
+
+RECHECK_REASON = "recheck_queue"
+CLAIM_LEASE = timedelta(minutes=5)
 
 
 def enqueue_on_commit(work: Task, *args: object, run_after: datetime | None = None) -> None:
@@ -45,6 +57,108 @@ def enqueue_on_commit(work: Task, *args: object, run_after: datetime | None = No
     transaction.on_commit(enqueue, robust=True)
 
 
+# --- In this process: one check, one report, the passes ------------------------
+
+
+def check_now(
+    comment: Comment,
+    *,
+    client: akismet.SyncClient | None,
+    alerts: api.AlertRecorder | None = None,
+    now: datetime | None = None,
+    recheck_reason: str = "",
+) -> api.CheckResult:
+    """Ask Akismet about a pending comment and apply its answer (the body of every check)."""
+    result = spam.ask(comment, client=client, alerts=alerts, recheck_reason=recheck_reason)
+    verdicts.apply_verdict(comment, result, now=now or timezone.now(), recheck=bool(recheck_reason))
+    return result
+
+
+def _report_now(comment: Comment, *, client: akismet.SyncClient | None, now: datetime | None = None) -> bool:
+    """Send the moderator's correction waiting on this comment, and keep the outcome; True if sent."""
+    if not comment.pending_report:
+        return True
+    return verdicts.record_report(comment, spam.report(comment, client=client), now=now or timezone.now())
+
+
+def claim(comment: Comment, *, field: str, now: datetime, lease: timedelta = CLAIM_LEASE) -> bool:
+    """Take a due comment for this worker only, so two workers never check or report it twice.
+
+    A compare-and-set on the schedule field works the same on SQLite and
+    PostgreSQL; if the worker dies, the lease runs out and the next pass
+    picks the comment up again.
+    """
+    current = getattr(comment, field)
+    claimed = Comment.objects.filter(pk=comment.pk, **{field: current}).update(**{field: now + lease})
+    return claimed == 1
+
+
+def _claimed(due: QuerySet[Comment], *, field: str, now: datetime, limit: int | None) -> Iterator[Comment]:
+    """The first ``limit`` (``COMMENTS_RECHECK_BATCH``) comments of ``due`` this worker could claim."""
+    for comment in list(due[: limit or settings.COMMENTS_RECHECK_BATCH]):
+        if claim(comment, field=field, now=now):
+            yield comment
+
+
+def recheck_due(
+    *,
+    client: akismet.SyncClient | None,
+    alerts: api.AlertRecorder | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
+) -> list[Comment]:
+    """One re-check pass: at most ``COMMENTS_RECHECK_BATCH`` comments whose re-check is due."""
+    now = now or timezone.now()
+    checked = []
+    for comment in _claimed(
+        Comment.objects.due_for_recheck(now), field="next_check_at", now=now, limit=limit
+    ):
+        check_now(comment, client=client, alerts=alerts, now=now, recheck_reason=RECHECK_REASON)
+        checked.append(comment)
+    return checked
+
+
+def sweep_stranded(
+    *,
+    client: akismet.SyncClient | None,
+    alerts: api.AlertRecorder | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
+) -> list[Comment]:
+    """Check comments that were saved but never checked nor scheduled (a lost task, a killed worker).
+
+    Only those older than ``COMMENTS_SWEEP_AFTER_MINUTES``, so the sweep never
+    races the check task of a comment posted a moment ago.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.COMMENTS_SWEEP_AFTER_MINUTES)
+    stranded = Comment.objects.stranded(submitted_before=cutoff)
+    checked = []
+    for comment in _claimed(stranded, field="next_check_at", now=now, limit=limit):
+        logger.warning("Comment %s was never checked; checking it now.", comment.pk)
+        check_now(comment, client=client, alerts=alerts, now=now)
+        checked.append(comment)
+    return checked
+
+
+def report_due(
+    *, client: akismet.SyncClient | None, now: datetime | None = None, limit: int | None = None
+) -> list[Comment]:
+    """Retry reports to Akismet that failed before."""
+    now = now or timezone.now()
+    reported = []
+    for comment in _claimed(
+        Comment.objects.due_for_report(now), field="next_report_at", now=now, limit=limit
+    ):
+        comment.refresh_from_db()
+        _report_now(comment, client=client, now=now)
+        reported.append(comment)
+    return reported
+
+
+# --- The tasks -------------------------------------------------------------------
+
+
 def _after_check(comment: Comment) -> None:
     if comment.next_check_at is not None:
         enqueue_on_commit(recheck_comment, comment.pk, run_after=comment.next_check_at)
@@ -58,7 +172,7 @@ def check_comment(comment_id: int) -> str:
     if comment is None or comment.check_attempts:
         return "nothing to do"
     with api.connect() as (client, alerts):
-        result = pipeline.check_comment(comment, client=client, alerts=alerts)
+        result = check_now(comment, client=client, alerts=alerts)
     _after_check(comment)
     return str(result.verdict)
 
@@ -68,12 +182,10 @@ def recheck_comment(comment_id: int) -> str:
     """A deferred re-check of one comment (database worker only)."""
     now = timezone.now()
     comment = Comment.objects.due_for_recheck(now).filter(pk=comment_id).first()
-    if comment is None or not pipeline.claim(comment, field="next_check_at", now=now):
+    if comment is None or not claim(comment, field="next_check_at", now=now):
         return "nothing to do"
     with api.connect() as (client, alerts):
-        result = pipeline.check_comment(
-            comment, client=client, alerts=alerts, now=now, recheck_reason=pipeline.RECHECK_REASON
-        )
+        result = check_now(comment, client=client, alerts=alerts, now=now, recheck_reason=RECHECK_REASON)
     _after_check(comment)
     return str(result.verdict)
 
@@ -83,9 +195,9 @@ def recheck_comments() -> int:
     """The periodic pass (``manage.py recheck_comments``): never-checked comments, due re-checks,
     failed reports."""
     with api.connect() as (client, alerts):
-        checked = pipeline.sweep_stranded(client=client, alerts=alerts)
-        checked += pipeline.recheck_due(client=client, alerts=alerts)
-        reported = pipeline.report_due(client=client)
+        checked = sweep_stranded(client=client, alerts=alerts)
+        checked += recheck_due(client=client, alerts=alerts)
+        reported = report_due(client=client)
     for comment in checked:
         enqueue_on_commit(send_notifications, comment.pk)
     return len(checked) + len(reported)
@@ -98,7 +210,7 @@ def report_comment(comment_id: int) -> bool:
     if comment is None:
         return True
     with api.connect() as (client, _alerts):
-        sent = pipeline.report_to_akismet(comment, client=client)
+        sent = _report_now(comment, client=client)
     if not sent and comment.next_report_at is not None:
         enqueue_on_commit(report_comment, comment.pk, run_after=comment.next_report_at)
     return sent
@@ -111,15 +223,3 @@ def send_notifications(comment_id: int) -> list[str]:
     if comment is None:
         return []
     return notifications.send_due(comment)
-
-
-def enqueue_check(comment: Comment) -> None:
-    enqueue_on_commit(check_comment, comment.pk)
-
-
-def enqueue_report(comment: Comment) -> None:
-    enqueue_on_commit(report_comment, comment.pk)
-
-
-def enqueue_notifications(comment: Comment) -> None:
-    enqueue_on_commit(send_notifications, comment.pk)

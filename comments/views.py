@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -18,11 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from akismet_service import visitors
 
-from . import flood, lifecycle, rules, targets, tokens
+from . import flood, lifecycle, readers, rules, targets, tokens
 from .forms import CommentForm
 from .models import Comment, CommentEvent
-
-REMEMBERED_FIELDS = ("name", "email", "url")
 
 
 def is_same_origin(request: HttpRequest) -> bool:
@@ -97,23 +94,6 @@ def _fresh_form(request: HttpRequest, target, *, parent_id: object = None) -> Co
     return CommentForm(initial=initial)
 
 
-def initial_details(request: HttpRequest) -> dict[str, object]:
-    """Name, e-mail and website to fill in: the signed-in account's, else the saved-details cookie's.
-
-    Either makes the page personal (``request.comments_personalised``), so it
-    is never kept in a shared cache.
-    """
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        request.comments_personalised = True
-        return {"name": user.get_full_name() or user.get_username(), "email": user.email}
-    saved = tokens.read_author_cookie(request.COOKIES.get(settings.COMMENTS_AUTHOR_COOKIE))
-    if saved:
-        request.comments_personalised = True
-        return {**saved, "remember": True}
-    return {}
-
-
 @csrf_exempt  # see is_same_origin()
 @never_cache
 @require_POST
@@ -176,8 +156,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     if comment.guard_reason == rules.WARNING_SIGNS:
         # Urgent advice comes first, before the page with the comment.
         response = _urgent_advice(comment)
-    _remember_own_comment(request, response, comment.pk)
-    _remember_details(request, response, form)
+    readers.remember_own_comment(request, response, comment.pk)
+    readers.remember_details(request, response, form.cleaned_data)
     return response
 
 
@@ -186,39 +166,6 @@ def _urgent_advice(comment: Comment) -> HttpResponseRedirect:
     return HttpResponseRedirect(
         reverse("safety:help_now") + "?" + urlencode({"next": comment.get_absolute_url()})
     )
-
-
-def own_comment_ids(request: HttpRequest) -> list[int]:
-    """The comments this reader posted recently (the signed cookie), which they may see while they wait."""
-    return tokens.read_own_comments_cookie(request.COOKIES.get(settings.COMMENTS_OWN_COOKIE))
-
-
-def _remember_own_comment(request: HttpRequest, response: HttpResponse, pk: int) -> None:
-    """A signed cookie instead of a session: a post writes no session row."""
-    response.set_cookie(
-        settings.COMMENTS_OWN_COOKIE,
-        tokens.own_comments_cookie_value([*own_comment_ids(request), pk]),
-        max_age=settings.COMMENTS_OWN_COOKIE_DAYS * 86_400,
-        secure=not settings.DEBUG,
-        httponly=True,
-        samesite="Lax",
-    )
-
-
-def _remember_details(request: HttpRequest, response: HttpResponse, form: CommentForm) -> None:
-    """The opt-in cookie: set only when the box is ticked, removed when it is unticked."""
-    cookie = settings.COMMENTS_AUTHOR_COOKIE
-    if form.cleaned_data["remember"]:
-        response.set_cookie(
-            cookie,
-            tokens.author_cookie_value(**{name: form.cleaned_data[name] for name in REMEMBERED_FIELDS}),
-            max_age=int(timedelta(days=settings.COMMENTS_AUTHOR_COOKIE_DAYS).total_seconds()),
-            secure=not settings.DEBUG,
-            httponly=True,
-            samesite="Lax",
-        )
-    elif cookie in request.COOKIES:
-        response.delete_cookie(cookie, samesite="Lax")
 
 
 @require_GET
@@ -234,7 +181,11 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     if target is None or not targets.is_visible_to(target, request.user):
         raise Http404
     form = CommentForm(
-        initial={"token": tokens.issue_form_token(target), "parent": parent.pk, **initial_details(request)}
+        initial={
+            "token": tokens.issue_form_token(target),
+            "parent": parent.pk,
+            **readers.initial_details(request),
+        }
     )
     closed = parent.reply_refusal(comments_open=targets.comments_open(target))
     return _form_page(request, form, target=target, parent=parent, errors=[], closed=closed)

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 
 from .. import targets, text, threads, tokens
 from ..forms import CommentForm
-from ..views import initial_details, own_comment_ids
+from ..readers import initial_details, own_comment_ids
 
 register = template.Library()
 

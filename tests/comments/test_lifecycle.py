@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.tasks import task_backends
 from django.utils import timezone
 
-from comments import lifecycle, pipeline, privacy, rules, tasks
+from comments import lifecycle, privacy, rules, tasks
 from comments.models import Comment, CommentEvent
 from tests.factories import UserFactory
 
@@ -52,7 +52,7 @@ def test_a_too_fast_comment_akismet_calls_ham_still_waits_for_a_person(
         CommentFactory.build(on=exercise, email="gwen@example.org", status=Comment.Status.APPROVED),
         doubt=rules.Doubt(rules.TOO_FAST, kind=CommentEvent.Kind.TOO_FAST),
     )
-    pipeline.check_comment(comment, client=akismet_sync_client)
+    tasks.check_now(comment, client=akismet_sync_client)
     assert comment.status == Comment.Status.PENDING
     assert comment.held_reason == rules.TOO_FAST
     assert events(comment) == ["posted", "too-fast", "checked", "held"]
@@ -64,25 +64,30 @@ def test_only_akismets_verdict_files_a_doubted_comment_as_spam(akismet_sync_clie
         CommentFactory.build(on=exercise), doubt=rules.Doubt(rules.TOO_FAST, kind=CommentEvent.Kind.TOO_FAST)
     )
     assert comment.status == Comment.Status.PENDING
-    pipeline.check_comment(comment, client=akismet_sync_client)
+    tasks.check_now(comment, client=akismet_sync_client)
     assert comment.status == Comment.Status.SPAM
 
 
-def test_a_received_comment_is_saved_pending_and_its_check_enqueued(exercise, monkeypatch):
+def enqueued_by(monkeypatch) -> list[tuple[object, tuple]]:
+    """What the lifecycle enqueues from now on: (task, arguments) pairs."""
     enqueued = []
-    monkeypatch.setattr(tasks, "enqueue_check", enqueued.append)
+    monkeypatch.setattr(tasks, "enqueue_on_commit", lambda work, *args, **_kw: enqueued.append((work, args)))
+    return enqueued
+
+
+def test_a_received_comment_is_saved_pending_and_its_check_enqueued(exercise, monkeypatch):
+    enqueued = enqueued_by(monkeypatch)
     comment = lifecycle.receive(CommentFactory.build(on=exercise, status=Comment.Status.APPROVED))
     assert comment.status == Comment.Status.PENDING
-    assert enqueued == [comment]
+    assert enqueued == [(tasks.check_comment, (comment.pk,))]
     assert events(comment) == ["posted"]
 
 
 def test_a_signed_in_teacher_is_published_at_once_with_a_teacher_badge(exercise, teacher_login, monkeypatch):
-    enqueued = []
-    monkeypatch.setattr(tasks, "enqueue_check", enqueued.append)
+    enqueued = enqueued_by(monkeypatch)
     comment = lifecycle.receive(CommentFactory.build(on=exercise, name="Lesley"), user=teacher_login)
     assert (comment.status, comment.badge, comment.user) == ("approved", "teacher", teacher_login)
-    assert enqueued == []
+    assert enqueued == [(tasks.send_notifications, (comment.pk,))]  # published: no check
     assert CommentEvent.objects.get(comment=comment, kind="approved").actor == teacher_login
 
 
@@ -112,7 +117,7 @@ def test_an_anonymous_visitor_using_a_staff_name_or_email_is_held_with_that_reas
 ):
     CommentFactory(on=exercise, email=email)  # not a first-time commenter
     comment = lifecycle.receive(CommentFactory.build(on=exercise, name=name, email=email))
-    pipeline.check_comment(comment, client=akismet_sync_client)
+    tasks.check_now(comment, client=akismet_sync_client)
     assert comment.status == Comment.Status.PENDING
     assert comment.held_reason == rules.STAFF_IDENTITY
     assert comment.badge == ""
@@ -236,7 +241,7 @@ def test_the_sweep_checks_a_stranded_comment_and_emails_the_moderators(
 
 def test_the_sweep_leaves_a_comment_posted_moments_ago_to_its_own_task(exercise):
     fresh = CommentFactory(on=exercise, pending=True)
-    assert pipeline.sweep_stranded(client=None) == []
+    assert tasks.sweep_stranded(client=None) == []
     fresh.refresh_from_db()
     assert fresh.check_attempts == 0
 
@@ -245,4 +250,4 @@ def test_the_sweep_leaves_comments_that_were_checked_or_are_scheduled(exercise):
     CommentFactory(on=exercise, pending=True, submitted_at=days_ago(1), checked_at=days_ago(1))
     CommentFactory(on=exercise, pending=True, submitted_at=days_ago(1), next_check_at=timezone.now())
     CommentFactory(on=exercise, pending=True, submitted_at=days_ago(1), check_attempts=3)
-    assert pipeline.sweep_stranded(client=None) == []
+    assert tasks.sweep_stranded(client=None) == []

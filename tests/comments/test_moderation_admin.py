@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from akismet_service import api
-from comments import pipeline, tasks
+from comments import tasks
 from comments.models import Comment, CommentEvent
 from tests.fake_akismet import LocalTransport, closed_port
 
@@ -43,6 +43,25 @@ def test_approve_publishes_without_telling_akismet_when_it_agreed(act, akismet, 
     assert akismet.received == []
     event = comment.events.get(kind="approved")
     assert (event.actor, event.detail["previous"]) == (editor, "pending")
+
+
+@pytest.mark.parametrize(
+    ("action", "english", "welsh"),
+    [
+        ("approve", "2 comments approved.", "Cymeradwywyd 2 sylw."),
+        ("mark_spam", "2 comments marked as spam.", "Marciwyd 2 sylw yn sbam."),
+        ("mark_not_spam", "2 comments marked as not spam.", "Marciwyd 2 sylw: nid sbam."),
+        ("trash", "2 comments moved to trash.", "Symudwyd 2 sylw i’r sbwriel."),
+    ],
+)
+def test_a_moderator_using_the_welsh_admin_is_told_what_an_action_did_in_welsh(
+    act, editor_client, akismet, exercise, action, english, welsh
+):
+    editor_client.post(reverse("admin_language"), {"language": "cy"})
+    comments = CommentFactory.create_batch(2, on=exercise, pending=True, spam_verdict="spam")
+    page = act(action, *comments).content.decode()
+    assert welsh in page
+    assert english not in page
 
 
 def test_spam_on_a_comment_akismet_passed_sends_submit_spam(act, akismet, exercise):
@@ -196,7 +215,7 @@ def test_the_banner_warns_when_the_last_check_failed(editor_client, exercise, ak
     comment = CommentFactory(on=exercise, pending=True)
     akismet_via(LocalTransport(closed_port()))
     with api.connect() as (client, alerts):
-        pipeline.check_comment(comment, client=client, alerts=alerts)
+        tasks.check_now(comment, client=client, alerts=alerts)
     html = editor_client.get(reverse("admin:index")).content.decode()
     assert "The last spam check failed (unreachable" in html
     assert "Akismet is not set up" not in html
@@ -207,11 +226,11 @@ def test_no_banner_once_akismet_answers_again_after_a_failure(
 ):
     first, second = CommentFactory(on=exercise, pending=True), CommentFactory(on=exercise, pending=True)
     with api.connect(transport=LocalTransport(closed_port())) as (client, alerts):
-        pipeline.check_comment(first, client=client, alerts=alerts)
+        tasks.check_now(first, client=client, alerts=alerts)
     assert "comments-banner" in editor_client.get(CHANGELIST).content.decode()
     fake_akismet.ham()
     with api.connect(transport=fake_akismet.transport()) as (client, alerts):
-        pipeline.check_comment(second, client=client, alerts=alerts)
+        tasks.check_now(second, client=client, alerts=alerts)
     assert "comments-banner" not in editor_client.get(CHANGELIST).content.decode()
 
 

@@ -3,7 +3,7 @@
 import akismet
 import pytest
 
-from comments import lifecycle, notifications, pipeline, tasks
+from comments import lifecycle, notifications, tasks
 
 from .factories import CommentFactory, reply_to
 
@@ -23,8 +23,8 @@ def run_tasks(django_capture_on_commit_callbacks):
 
 def check(comment, client, run_tasks):
     with run_tasks():
-        pipeline.check_comment(comment, client=client)
-        tasks.enqueue_notifications(comment)
+        tasks.check_now(comment, client=client)
+        tasks.enqueue_on_commit(tasks.send_notifications, comment.pk)
 
 
 @pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from akismet_service import api
-from comments import pipeline, tasks
+from comments import spam, tasks
 from comments.models import Comment
 from tests.fake_akismet import LocalTransport, closed_port, real_client
 
@@ -41,7 +41,7 @@ def held(exercise):
 
 def check(comment, fake, **kwargs):
     with real_client(fake.transport()) as (client, alerts):
-        return pipeline.check_comment(comment, client=client, alerts=alerts, **kwargs)
+        return tasks.check_now(comment, client=client, alerts=alerts, **kwargs)
 
 
 def test_comment_check_sends_the_full_context_wordpress_sends(configured_akismet, fake_akismet, held):
@@ -149,7 +149,7 @@ def test_a_slow_akismet_times_out_and_the_comment_stays_held(
 def test_an_unreachable_akismet_schedules_a_recheck_in_twenty_minutes(configured_akismet, held):
     now = timezone.now()
     with real_client(LocalTransport(closed_port())) as (client, alerts):
-        result = pipeline.check_comment(held, client=client, alerts=alerts, now=now)
+        result = tasks.check_now(held, client=client, alerts=alerts, now=now)
     held.refresh_from_db()
     assert result.failure == api.Failure.UNREACHABLE
     assert held.next_check_at == now + timedelta(minutes=20)
@@ -174,7 +174,7 @@ def test_after_an_outage_the_recheck_sends_recheck_reason_and_approves(
     fake_akismet.ham()
 
     with real_client(fake_akismet.transport()) as (client, alerts):
-        rechecked = pipeline.recheck_due(client=client, alerts=alerts, now=held.next_check_at)
+        rechecked = tasks.recheck_due(client=client, alerts=alerts, now=held.next_check_at)
 
     held.refresh_from_db()
     assert rechecked == [held]
@@ -199,7 +199,7 @@ def test_the_recheck_pass_runs_through_the_task_with_the_real_client(
 
 def test_submit_spam_reaches_akismet_with_the_comment(configured_akismet, fake_akismet, held):
     with real_client(fake_akismet.transport()) as (client, _alerts):
-        outcome = api.submit_spam(pipeline.submission_for(held), client=client)
+        outcome = api.submit_spam(spam.submission_for(held), client=client)
     assert outcome.sent
     assert fake_akismet.last.path == "/1.1/submit-spam"
     assert fake_akismet.last.fields["comment_content"] == held.text
@@ -208,7 +208,7 @@ def test_submit_spam_reaches_akismet_with_the_comment(configured_akismet, fake_a
 def test_a_failed_submit_reports_the_failure_instead_of_raising(configured_akismet, fake_akismet, held):
     fake_akismet.answer("error", status=502)
     with real_client(fake_akismet.transport()) as (client, _alerts):
-        outcome = api.submit_ham(pipeline.submission_for(held), client=client)
+        outcome = api.submit_ham(spam.submission_for(held), client=client)
     assert (outcome.sent, outcome.failure) == (False, api.Failure.SERVER_ERROR)
 
 
@@ -267,3 +267,9 @@ def test_an_english_comment_tells_akismet_the_page_is_british_english(
     post_comment(exercise)
 
     assert fake_akismet.last.fields["blog_lang"] == "en_gb"
+
+
+def test_the_submission_carries_the_pages_modification_time(held, exercise):
+    submission = spam.submission_for(held)
+    assert submission.post_modified_gmt == exercise.updated_at
+    assert submission.comment_type == "comment"

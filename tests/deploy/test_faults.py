@@ -500,10 +500,10 @@ def test_a_long_akismet_outage_with_500_comments_loses_none_and_publishes_none_u
     pass_started = time.monotonic()
     rechecked = stack.orm(
         "from datetime import timedelta\nfrom django.conf import settings\nfrom django.utils import timezone\n"
-        "from akismet_service import api\nfrom comments import pipeline\n"
+        "from akismet_service import api\nfrom comments import tasks\n"
         "due = timezone.now() + timedelta(minutes=settings.COMMENTS_RECHECK_MINUTES + 1)\n"
         "with api.connect() as (client, alerts):\n"
-        "    print(len(pipeline.recheck_due(client=client, alerts=alerts, now=due, limit=100000)))\n"
+        "    print(len(tasks.recheck_due(client=client, alerts=alerts, now=due, limit=100000)))\n"
     ).strip()
     pass_seconds = time.monotonic() - pass_started
     after = stack.orm(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from comments import lifecycle
+from comments import lifecycle, verdicts
 from exercises.models import Exercise
 from tests.classes.factories import weekly_course
 from tests.comments.factories import CommentFactory
@@ -195,7 +195,7 @@ def test_two_hundred_spam_and_pending_posts_retire_no_cached_page(client, exerci
     from comments import tasks
     from comments.models import Comment
 
-    monkeypatch.setattr(tasks, "enqueue_check", lambda comment: None)  # the verdicts come below
+    monkeypatch.setattr(tasks, "enqueue_on_commit", lambda *args, **kwargs: None)  # the verdicts come below
     client.get(exercise.get_absolute_url())
     client.get(reverse("home"))
     before = generations_now()
@@ -214,7 +214,7 @@ def test_two_hundred_spam_and_pending_posts_retire_no_cached_page(client, exerci
                 verdict = api.CheckResult(api.Verdict.SPAM)
             else:
                 verdict = api.CheckResult(api.Verdict.UNKNOWN, failure=api.Failure.TIMEOUT, detail="slow")
-            lifecycle.apply_verdict(comment, verdict, now=timezone.now(), recheck=False)
+            verdicts.apply_verdict(comment, verdict, now=timezone.now(), recheck=False)
     assert Comment.objects.filter(status=Comment.Status.SPAM).count() == 100
     assert Comment.objects.filter(status=Comment.Status.PENDING, next_check_at__isnull=False).count() == 100
     assert generations_now() == before
@@ -228,7 +228,7 @@ def test_a_verdict_on_an_already_approved_comment_retires_nothing(client, exerci
     comment = CommentFactory(on=exercise)
     client.get(exercise.get_absolute_url())
     with committed():
-        lifecycle.apply_verdict(comment, api.CheckResult(api.Verdict.HAM), now=timezone.now(), recheck=False)
+        verdicts.apply_verdict(comment, api.CheckResult(api.Verdict.HAM), now=timezone.now(), recheck=False)
     assert client.get(exercise.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
