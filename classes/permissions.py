@@ -1,6 +1,13 @@
 """Who may do what with the classes: the one place that says who is an editor and who a teacher.
 
-An *editor* is a superuser or a login holding ``classes.manage_all_courses``.
+An *editor* is a member of staff who may manage every teacher's courses: a
+superuser, or a login holding ``classes.manage_all_courses``. Staff status is
+part of the rule because the role lives in the admin: a login that cannot open
+the admin is nobody's editor, however its other ticks are set. Inside the admin
+this changes nothing (Django lets in only active staff); outside it, the second
+factor demanded of editors (``backcare/accounts.py``) is asked of exactly the
+logins the admin would treat as editors.
+
 A *teacher* is a member of staff whose login is linked to a ``Teacher``
 profile. The "Teachers" group gives such a login its model permissions
 (below); the admin narrows them to the teacher's own courses, enquiries and
@@ -36,8 +43,8 @@ def _is_active_staff(user: Any) -> bool:
 
 
 def is_editor(user: Any) -> bool:
-    """A superuser, or a login that may manage every teacher's courses."""
-    return user.is_active and (user.is_superuser or user.has_perm(MANAGE_ALL_COURSES))
+    """An active member of staff who is a superuser or may manage every teacher's courses."""
+    return _is_active_staff(user) and (user.is_superuser or user.has_perm(MANAGE_ALL_COURSES))
 
 
 def teacher_of(user: Any) -> Teacher | None:

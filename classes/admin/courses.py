@@ -26,7 +26,7 @@ from bilingual.admin_filters import MissingWelshFilter, has_welsh
 
 from ..forms import RepeatCourseForm
 from ..models import Course, Session, publishing_problem
-from ..permissions import NotFoundForOthersMixin, is_editor
+from ..permissions import NotFoundForOthersMixin, is_editor, teacher_of
 from ..quick_actions import CancelSessionForm, MoveSessionForm, PlacesForm, day_name
 
 
@@ -125,7 +125,7 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if not is_editor(request.user) and not change:
-            profile = getattr(request.user, "teacher_profile", None)
+            profile = teacher_of(request.user)
             if profile is None:
                 raise PermissionDenied(_("Your login is not linked to a teacher profile."))
             form.instance.teachers.add(profile)
@@ -133,7 +133,7 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
     def has_add_permission(self, request: HttpRequest) -> bool:
         if not super().has_add_permission(request):
             return False
-        return is_editor(request.user) or hasattr(request.user, "teacher_profile")
+        return is_editor(request.user) or teacher_of(request.user) is not None
 
     @admin.display(description=_("next session"), ordering="next_date")
     def next_session(self, course: Course) -> str:
