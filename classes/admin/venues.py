@@ -21,15 +21,6 @@ class VenueAdmin(TranslationAdmin):
         (_("Map"), {"fields": ["latitude", "longitude"], "classes": ["collapse"]}),
         (
             _("Access"),
-            {
-                "fields": [
-                    "step_free_access",
-                    "parking",
-                    "accessible_toilet",
-                    "mats_provided",
-                    "chairs_available",
-                    "accessibility_notes",
-                ]
-            },
+            {"fields": [*Venue.ACCESS_FIELDS, "accessibility_notes"]},
         ),
     ]

@@ -45,6 +45,9 @@ class Venue(models.Model):
         _("access notes"), blank=True, help_text=_("Stairs, lighting, the nearest bus stop…")
     )
 
+    # The yes/no access questions, in the order readers and the admin's "Access" section ask them.
+    ACCESS_FIELDS = ("step_free_access", "parking", "accessible_toilet", "mats_provided", "chairs_available")
+
     class Meta:
         ordering = ["town", "name"]
         verbose_name = _("venue")
@@ -71,13 +74,7 @@ class Venue(models.Model):
         """Every accessibility question with its answer, so "no" is said as plainly as "yes"."""
         return [
             (str(self._meta.get_field(name).verbose_name).capitalize(), getattr(self, name))
-            for name in (
-                "step_free_access",
-                "parking",
-                "accessible_toilet",
-                "mats_provided",
-                "chairs_available",
-            )
+            for name in self.ACCESS_FIELDS
         ]
 
     @property
