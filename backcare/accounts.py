@@ -32,6 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from akismet_service import visitors
+from classes.permissions import is_editor
 
 from .admin_language import sign_in_language
 
@@ -47,16 +48,6 @@ ERROR_MESSAGES = {
     "username_password_mismatch": _("The username or e-mail address, or the password, is not right."),
     "email_password_mismatch": _("The username or e-mail address, or the password, is not right."),
 }
-
-
-def is_editor(user: Any) -> bool:
-    """Superusers and logins that may manage every teacher's courses."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (user.is_superuser or user.has_perm("classes.manage_all_courses"))
-    )
 
 
 def has_second_factor(user: Any) -> bool:

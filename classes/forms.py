@@ -10,9 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import FURTHEST_AHEAD, Course, Enquiry, Weekday
-
-ONLINE = "online"
+from .models import FURTHEST_AHEAD, ONLINE_TOWN, Course, Enquiry, Teacher, Weekday
 
 
 class CourseFilterForm(forms.Form):
@@ -36,7 +34,7 @@ class CourseFilterForm(forms.Form):
         self.fields["town"].choices = [
             ("", _("Anywhere")),
             *[(town, town) for town in towns],
-            (ONLINE, _("Online")),
+            (ONLINE_TOWN, _("Online")),
         ]
         self.fields["teacher"].choices = [("", _("Any teacher")), *teachers]
         for field in self.fields.values():
@@ -47,7 +45,7 @@ class CourseFilterForm(forms.Form):
         if not self.is_bound:
             return courses
         data = {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
-        if (town := data.get("town")) == ONLINE:
+        if (town := data.get("town")) == ONLINE_TOWN:
             courses = courses.filter(venue__is_online=True)
         elif town:
             courses = courses.filter(venue__town=town, venue__is_online=False)
@@ -195,7 +193,7 @@ class AlertSignupForm(forms.Form):
                 _("New courses in a place"),
                 [
                     *[(f"town:{town}", _("Courses in %(town)s") % {"town": town}) for town in towns],
-                    (f"town:{ONLINE}", _("Online courses")),
+                    (f"town:{ONLINE_TOWN}", _("Online courses")),
                 ],
             ),
         ]
@@ -210,8 +208,6 @@ class AlertSignupForm(forms.Form):
     @property
     def choice(self) -> dict[str, Any]:
         """The subscription fields the cleaned choice stands for."""
-        from .models import Teacher
-
         kind, value = self.cleaned_data["about"]
         return {
             "teacher": Teacher.objects.get(slug=value) if kind == "teacher" else None,

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from ..models import Course, Session
+from ..permissions import teacher_of
 
 register = template.Library()
 
@@ -32,7 +33,7 @@ def courses_for_start_page(user) -> list[Course]:
 @register.inclusion_tag("admin/classes/your_courses.html", takes_context=True)
 def your_courses(context: template.Context) -> dict[str, Any]:
     user = context["request"].user
-    is_teacher = hasattr(user, "teacher_profile")
+    is_teacher = teacher_of(user) is not None
     return {
         "show": is_teacher,
         "courses": courses_for_start_page(user) if is_teacher else [],

@@ -604,7 +604,7 @@ def test_a_course_title_with_a_line_break_is_refused_in_the_admin_with_a_clear_m
 ):
     from django.contrib.auth import get_user_model
 
-    from tests.classes.test_admin import change_form_data
+    from tests.classes.conftest import change_form_data
 
     course = weekly_course(timezone.localdate() + timedelta(days=14), teachers=[gwen], title="Spring yoga")
     editor = get_user_model().objects.create_superuser("ed", "ed@backcare.example.org", "a-long-back-pass")

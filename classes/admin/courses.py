@@ -1,9 +1,6 @@
-"""The admin where teachers keep their own courses current, and editors see everything.
-
-A login is an *editor* here when it is a superuser or holds the
-``classes.manage_all_courses`` permission. Anyone else (the "Teachers" group)
-works only on the courses whose teachers include their own profile: every other
-course is "not found" to them, whichever admin address they try.
+"""The course admin: a teacher works only on the courses whose teachers include their own
+profile, with its sessions inline, the start page's quick actions and "repeat this course";
+every other course is "not found" to them, whichever admin address they try.
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,27 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
+from accessible_admin import LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
 
-from . import photos
-from .forms import RepeatCourseForm
-from .models import Course, Session, Teacher, Venue, publishing_problem
-from .quick_actions import CancelSessionForm, MoveSessionForm, PlacesForm, day_name
-
-
-def is_editor(user) -> bool:
-    return user.is_active and (user.is_superuser or user.has_perm("classes.manage_all_courses"))
-
-
-class NotFoundForOthersMixin:
-    """Objects outside a login's queryset are "not found", not a redirect that confirms they exist."""
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404(_("Not found."))
-        return obj
+from ..forms import RepeatCourseForm
+from ..models import Course, Session, publishing_problem
+from ..permissions import NotFoundForOthersMixin, is_editor, teacher_of
+from ..quick_actions import CancelSessionForm, MoveSessionForm, PlacesForm, day_name
 
 
 class SessionFormSet(BaseInlineFormSet):
@@ -142,7 +125,7 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if not is_editor(request.user) and not change:
-            profile = getattr(request.user, "teacher_profile", None)
+            profile = teacher_of(request.user)
             if profile is None:
                 raise PermissionDenied(_("Your login is not linked to a teacher profile."))
             form.instance.teachers.add(profile)
@@ -150,7 +133,7 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
     def has_add_permission(self, request: HttpRequest) -> bool:
         if not super().has_add_permission(request):
             return False
-        return is_editor(request.user) or hasattr(request.user, "teacher_profile")
+        return is_editor(request.user) or teacher_of(request.user) is not None
 
     @admin.display(description=_("next session"), ordering="next_date")
     def next_session(self, course: Course) -> str:
@@ -283,99 +266,3 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/classes/course/repeat.html", context)
-
-
-@admin.register(Teacher)
-class TeacherAdmin(NotFoundForOthersMixin, TranslationAdmin):
-    list_display = ["name", "organisation", "user", has_welsh]
-    list_filter = [MissingWelshFilter]
-    search_fields = ["name", "organisation"]
-    prepopulated_fields = {"slug": ["name"]}
-    # The photo goes through the picture pipeline (classes/photos.py) for editors and teachers alike.
-    formfield_overrides = {
-        models.ImageField: {**PICTURE_WIDGETS[models.ImageField], "form_class": photos.PhotoField}
-    }
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "organisation", "bio", "qualifications"]}),
-        (_("Photo"), {"fields": ["photo", "photo_alt"]}),
-        (
-            _("How readers can reach you"),
-            {
-                "description": _(
-                    "Readers can always write to you through the enquiry form on the site, "
-                    "which does not show your e-mail address. Tick what else to show."
-                ),
-                "fields": ["email", "show_email", "phone", "show_phone", "website", "show_website"],
-            },
-        ),
-        (_("Login"), {"fields": ["user"]}),
-    ]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Teacher]:
-        teachers = super().get_queryset(request)
-        return teachers if is_editor(request.user) else teachers.filter(user=request.user)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Teacher | None = None) -> list[str]:
-        return [] if is_editor(request.user) else ["login", "slug"]
-
-    def get_fieldsets(self, request: HttpRequest, obj: Teacher | None = None) -> list:
-        """A teacher sees their login as text: Django links a read-only login to the logins'
-        admin, which only editors may open (the link led a teacher to "403 Forbidden")."""
-        fieldsets = super().get_fieldsets(request, obj)
-        if is_editor(request.user):
-            return fieldsets
-        return [
-            (name, {**options, "fields": ["login" if f == "user" else f for f in options["fields"]]})
-            for name, options in fieldsets
-        ]
-
-    @admin.display(description=Teacher._meta.get_field("user").verbose_name)
-    def login(self, teacher: Teacher) -> str:
-        return teacher.user.get_username() if teacher.user else self.get_empty_value_display()
-
-    def get_prepopulated_fields(self, request: HttpRequest, obj: Teacher | None = None) -> dict:
-        return self.prepopulated_fields if is_editor(request.user) else {}
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and is_editor(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Teacher | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and is_editor(request.user)
-
-    def save_model(self, request: HttpRequest, obj: Teacher, form: forms.ModelForm, change: bool) -> None:
-        previous = form.initial.get("photo")
-        super().save_model(request, obj, form, change)
-        if "photo" not in form.changed_data:
-            return
-        if obj.photo:
-            photos.save_widths(obj.photo)
-        if previous and previous.name != obj.photo.name:
-            photos.forget_after_commit(previous.name, storage=obj.photo.storage)
-
-
-@admin.register(Venue)
-class VenueAdmin(TranslationAdmin):
-    list_display = ["name", "town", "is_online", "step_free_access", "chairs_available", has_welsh]
-    list_filter = ["town", "is_online", "step_free_access", MissingWelshFilter]
-    search_fields = ["name", "town", "postcode"]
-    fieldsets = [
-        (None, {"fields": ["name", "is_online", "address", "town", "postcode"]}),
-        (_("Map"), {"fields": ["latitude", "longitude"], "classes": ["collapse"]}),
-        (
-            _("Access"),
-            {
-                "fields": [
-                    "step_free_access",
-                    "parking",
-                    "accessible_toilet",
-                    "mats_provided",
-                    "chairs_available",
-                    "accessibility_notes",
-                ]
-            },
-        ),
-    ]
-
-
-# Enquiries and course alerts: what readers send, in their own module.
-from . import admin_readers  # noqa: E402, F401

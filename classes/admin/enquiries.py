@@ -1,9 +1,6 @@
-"""The admin for what readers send: enquiries to teachers, and course alert sign-ups.
-
-Row-level like courses (``classes/admin.py``): a teacher sees only the
-enquiries sent to them, can mark them answered and sees the ones that could
-not be delivered; anything else is "not found". Of course alerts a teacher sees
-only how many people wait for their courses, never who. Editors see everything.
+"""The enquiry admin, row-level like courses: a teacher sees only the enquiries sent to them,
+can mark them answered and sees the ones that could not be delivered; anything else is
+"not found". Spam, held enquiries and the spam check's details are the editors'.
 """
 
 from __future__ import annotations
@@ -12,21 +9,13 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin import NotFoundForOthersMixin, is_editor
-from .models import AlertSubscription, Enquiry
-
-
-def teacher_of(user):
-    """The teacher profile a staff login manages, or None."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return None
-    return getattr(user, "teacher_profile", None)
+from ..models import Enquiry
+from ..permissions import NotFoundForOthersMixin, is_editor, teacher_of
 
 
 class EnquiryAnswerForm(forms.ModelForm):
@@ -152,7 +141,7 @@ class EnquiryAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Send to the teacher again"), permissions=["resend"])
     def send_again(self, request: HttpRequest, queryset: QuerySet[Enquiry]) -> None:
-        from .tasks import deliver_enquiry
+        from ..tasks import deliver_enquiry
 
         count = 0
         for enquiry in queryset.filter(sent_at__isnull=True):
@@ -163,61 +152,3 @@ class EnquiryAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
             ngettext("%(count)d enquiry queued to send.", "%(count)d enquiries queued to send.", count)
             % {"count": count},
         )
-
-
-@admin.register(AlertSubscription)
-class AlertSubscriptionAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
-    """Editors: every sign-up. Teachers: how many wait for their courses, and nothing else."""
-
-    list_display = ["email", "choice", "confirmed_at", "created_at", "last_sent_at"]
-    list_filter = [("confirmed_at", admin.EmptyFieldListFilter), "teacher", "language"]
-    search_fields = ["email", "town"]
-    readonly_fields = [
-        "email",
-        "teacher",
-        "town",
-        "language",
-        "verdict",
-        "created_at",
-        "confirmed_at",
-        "last_sent_at",
-    ]
-    fields = readonly_fields
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[AlertSubscription]:
-        subscriptions = super().get_queryset(request).select_related("teacher")
-        return subscriptions if is_editor(request.user) else subscriptions.none()
-
-    @admin.display(description=_("asked for"))
-    def choice(self, subscription: AlertSubscription) -> str:
-        return subscription.choice_label
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_editor(request.user) or teacher_of(request.user) is not None
-
-    def has_view_permission(self, request: HttpRequest, obj: AlertSubscription | None = None) -> bool:
-        return is_editor(request.user) or (obj is None and teacher_of(request.user) is not None)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AlertSubscription | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AlertSubscription | None = None) -> bool:
-        return is_editor(request.user)
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        if is_editor(request.user):
-            return super().changelist_view(request, extra_context)
-        teacher = teacher_of(request.user)
-        if teacher is None:
-            return super().changelist_view(request, extra_context)  # refuses as usual
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("People waiting for your next course"),
-            "opts": self.opts,
-            "teacher": teacher,
-            "counts": AlertSubscription.objects.waiting_for(teacher),
-        }
-        return TemplateResponse(request, "admin/classes/alertsubscription/waiting.html", context)
