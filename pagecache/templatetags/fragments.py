@@ -1,7 +1,7 @@
 """``{% cachedfragment "name" "scope" … [vary=value] [path=value] %}…{% endcachedfragment %}``: a part of pages, rendered once.
 
 Kept in the shared cache with the generations of the scopes it shows (the
-same counters as the page cache, ``backcare/pagecache.py``), so it is fresh
+same counters as the page cache, ``pagecache/fragments.py``), so it is fresh
 exactly when the pages are: the upcoming-courses box is rendered once per
 change of the classes, per language and per day, not once per page view.
 ``vary`` names a context value that tells versions apart (the course list's
@@ -19,7 +19,8 @@ import hashlib
 from django import template
 from django.utils.safestring import SafeString
 
-from backcare import pagecache
+from ..fragments import cached_fragment
+from ..personal import is_personal
 
 register = template.Library()
 
@@ -41,13 +42,13 @@ class CachedFragmentNode(template.Node):
 
     def render(self, context: template.Context) -> SafeString:
         request = context.get("request")
-        if request is None or pagecache.is_personal(request):
+        if request is None or is_personal(request):
             return self.nodelist.render(context)
         name = self.name
         if self.vary is not None:
             name += ":" + hashlib.sha256(str(self.vary.resolve(context)).encode()).hexdigest()[:32]
         path = str(self.path.resolve(context)) if self.path is not None else ""
-        return pagecache.cached_fragment(name, self.scopes, lambda: self.nodelist.render(context), path=path)
+        return cached_fragment(name, self.scopes, lambda: self.nodelist.render(context), path=path)
 
 
 USAGE = 'usage: {% cachedfragment "name" "scope" … [vary=value] [path=value] %}'

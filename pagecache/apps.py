@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.core.signals import setting_changed
+
+
+class PageCacheConfig(AppConfig):
+    """Shared anonymous pages (see this package's docstring); it has no models of its own yet."""
+
+    name = "pagecache"
+
+    def ready(self) -> None:
+        from .keys import forget_page_specs
+
+        setting_changed.connect(forget_page_specs, dispatch_uid="pagecache:settings")
