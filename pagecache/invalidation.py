@@ -140,9 +140,18 @@ def invalidate(**_signal_kwargs: object) -> None:
 # --- What retires which pages, said in each app's ready() ------------------------------
 
 
+_retired_scopes: set[str] = set()
+
+
+def retired_scopes() -> frozenset[str]:
+    """Every scope some model retires: a page or fragment naming another would never be retired early."""
+    return frozenset(_retired_scopes)
+
+
 def retire_on_change(*models_: type[models.Model], scope: str) -> None:
     """Saving, deleting or re-linking (many-to-many) a row of these models retires the pages
     that declared ``scope`` (``@shared_page(scopes=...)``, ``{% cachedfragment %}``), after commit."""
+    _retired_scopes.add(scope)
     for model in models_:
         uid = f"pagecache:{model._meta.label}:{scope}"
         changed = partial(_scope_changed, scope=scope)

@@ -20,6 +20,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from ..fragments import cached_fragment
+from ..invalidation import retired_scopes
 from ..personal import is_personal
 
 register = template.Library()
@@ -66,6 +67,10 @@ def cachedfragment(parser: template.base.Parser, token: template.base.Token) -> 
     if not bits or any(bit[0] not in "\"'" or bit[-1] != bit[0] for bit in bits):
         raise template.TemplateSyntaxError(USAGE)
     name, *scopes = (bit[1:-1] for bit in bits)
+    if unknown := sorted(set(scopes) - retired_scopes()):
+        raise template.TemplateSyntaxError(
+            f"cachedfragment {name!r}: no model retires the scope(s) {unknown} (see retire_on_change)"
+        )
     nodelist = parser.parse(("endcachedfragment",))
     parser.delete_first_token()
     return CachedFragmentNode(nodelist, name, tuple(scopes), options.get("vary"), options.get("path"))

@@ -2,8 +2,10 @@
 ``ready()`` names with ``retire_on_change``: no list in the settings to keep in step."""
 
 import pytest
+from django.template import Template, TemplateSyntaxError
 from django.test import Client
 
+from pagecache.checks import check_shared_page_scopes
 from pagecache.decorators import declared_page, shared_page
 from tests.classes.factories import TeacherFactory
 from tests.factories import ExerciseFactory
@@ -73,3 +75,20 @@ def test_declaring_a_function_of_someone_elses_wraps_it_and_leaves_it_as_it_was(
     ours = shared_page(scopes=["exercises"])(theirs)
     assert declared_page(ours).scopes == ("exercises",)
     assert declared_page(theirs) is None
+
+
+def test_every_shared_page_of_the_site_shows_only_scopes_some_model_retires(settings):
+    settings.ROOT_URLCONF = "backcare.urls"
+    assert check_shared_page_scopes() == []
+
+
+def test_a_shared_page_naming_a_scope_no_model_retires_fails_the_system_check(settings):
+    settings.ROOT_URLCONF = "tests.pagecache.misspelt_urls"
+    assert [error.id for error in check_shared_page_scopes()] == ["pagecache.E001"]
+    assert "'exercise'" in check_shared_page_scopes()[0].msg
+
+
+def test_a_fragment_naming_a_scope_no_model_retires_is_refused_when_its_template_is_read():
+    with pytest.raises(TemplateSyntaxError, match="exercise"):
+        Template('{% load fragments %}{% cachedfragment "box" "exercise" %}x{% endcachedfragment %}')
+    assert Template('{% load fragments %}{% cachedfragment "box" "exercises" %}x{% endcachedfragment %}')
