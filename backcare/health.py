@@ -38,9 +38,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from akismet_service.visitors import client_ip
+from pagecache.guard import CACHE_ERRORS, RedisWithDatabaseFallback, ResilientRedisCache, guard
 
 from . import offsite
-from .cache_guard import CACHE_ERRORS, RedisWithDatabaseFallback, ResilientRedisCache, guard
 
 HEALTH_PATH = "/healthz"
 READY_PATH = "/healthz/ready"

@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 class MissedPageInvalidation(models.Model):
     """A change the shared page cache could not be told about (Redis was down).
 
-    ``backcare.pagecache`` writes one row when retiring a change's pages
+    ``pagecache.invalidation`` writes one row when retiring a change's pages
     fails once the change has committed; the next process to reach Redis
     again bumps the site-wide generation and deletes the rows, so no page
-    cached before the change is served after it.
+    cached before the change is served after it. The page cache finds it through
+    ``PAGE_CACHE_MISSED_INVALIDATION_MODEL``; it belongs in ``pagecache`` and
+    moves there with a state-only migration (its table can keep its name).
     """
 
     at = models.DateTimeField(_("missed at"), auto_now_add=True)
@@ -50,7 +52,7 @@ class CountedLimit(models.Model):
     ``createcachetable`` makes), where rate limits are counted while their Redis is down or full.
 
     A model, so that ``migrate`` creates it and no extra install step is needed. Nothing reads
-    it through the ORM: ``backcare.cache_guard.RedisWithDatabaseFallback`` uses it as a cache.
+    it through the ORM: ``pagecache.guard.RedisWithDatabaseFallback`` uses it as a cache.
     Never shown to anyone, so its names are not translated.
     """
 

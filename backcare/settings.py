@@ -15,7 +15,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 from dotenv.parser import parse_stream
 
-from backcare.release import current_release
+from pagecache.release import current_release
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -127,6 +127,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "backcare",
+    # Shared anonymous pages: views say @shared_page, apps say what retires them (pagecache/).
+    "pagecache",
     "bilingual",
     "akismet_service",
     "safety",
@@ -144,7 +146,7 @@ MIDDLEWARE = [
     # Outside WhiteNoise and the page cache: static files and replayed pages get them too.
     "backcare.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "backcare.pagecache.PublicPageCacheMiddleware",
+    "pagecache.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Django's, but a session the database cannot save is dropped, not a 500 (backcare/sessions.py).
     "backcare.sessions.FaultTolerantSessionMiddleware",
@@ -250,16 +252,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_LIMITS_URL = os.environ.get("REDIS_LIMITS_URL", "") or REDIS_URL
 # Seconds to connect to Redis and to wait for each answer: a stopped or hung
-# Redis then costs a request at most this before it degrades (backcare/cache_guard.py).
+# Redis then costs a request at most this before it degrades (pagecache/guard.py).
 REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.1"))
 _REDIS_OPTIONS = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
 _LOCAL_MEMORY = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "backcare"}
 CACHES = {
     # The counters: allauth counts in "default" (django.core.cache.cache), and so do
     # comments/flood.py, classes/limits.py and exercises/builds.py. Redis while it answers,
-    # else the database ("counts"): an outage never lifts a limit (backcare/cache_guard.py).
+    # else the database ("counts"): an outage never lifts a limit (pagecache/guard.py).
     "default": {
-        "BACKEND": "backcare.cache_guard.RedisWithDatabaseFallback",
+        "BACKEND": "pagecache.guard.RedisWithDatabaseFallback",
         "LOCATION": REDIS_LIMITS_URL,
         "KEY_PREFIX": "backcare",
         "TIMEOUT": 300,
@@ -268,10 +270,10 @@ CACHES = {
     }
     if REDIS_LIMITS_URL
     else _LOCAL_MEMORY,
-    # Whole pages, fragments, routine PDFs (backcare/pagecache.py): evictable; a Redis fault
-    # means rendering them again (ConnectionError, backcare/cache_guard.py).
+    # Whole pages, fragments, routine PDFs (pagecache/): evictable; a Redis fault
+    # means rendering them again (ConnectionError, pagecache/guard.py).
     "pages": {
-        "BACKEND": "backcare.cache_guard.ResilientRedisCache",
+        "BACKEND": "pagecache.guard.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "backcare",
         "TIMEOUT": 300,
@@ -297,38 +299,13 @@ CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "2"))
 # database is unreachable (backcare/database_outage.py).
 DATABASE_RETRY_EXCLUDE = ["/admin/"]
 
-# Whole anonymous pages, kept in the cache above (backcare/pagecache.py).
+# Whole anonymous pages, kept in the cache above (pagecache/). Which views are
+# cached is said at each view (@shared_page); what retires them, in each app's
+# ready() (retire_on_change); cookies that make a page personal, by the app that
+# sets them (pagecache.personal).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60)
-# The cached pages: for each view, the query parameters it reads (the only
-# ones in its cache key; any other parameter means "render, don't store") and
-# the scopes of content it shows. Every page also depends on its own path
-# (an approved comment retires the page it sits on) and the site-wide generation.
-EXERCISES = ("exercises",)
-CLASSES = ("classes",)
-PAGE_CACHE_PAGES: dict[str, dict[str, tuple[str, ...]]] = {
-    "home": {"scopes": ("exercises", "classes")},
-    "privacy": {},
-    "robots": {},
-    "sitemap": {"scopes": ("exercises", "classes")},
-    "exercises:list": {"params": ("category", "page", "q"), "scopes": EXERCISES},
-    # The upcoming-courses box and the comments (open or closed) are on it too.
-    "exercises:detail": {"params": ("comments_page",), "scopes": ("exercises", "classes", "comments")},
-    "exercises:print": {"scopes": EXERCISES},
-    "exercises:follow": {"scopes": EXERCISES},
-    # A reader's routine: the exercises it holds, in the order given (?e=…&e=…).
-    "routine:page": {"params": ("e",), "scopes": EXERCISES},
-    "routine:print": {"params": ("e",), "scopes": EXERCISES},
-    "routine:follow": {"params": ("e",), "scopes": EXERCISES},
-    "exercises:feed": {"scopes": EXERCISES},
-    "exercises:atom": {"scopes": EXERCISES},
-    "classes:list": {"params": ("language", "teacher", "town", "weekday"), "scopes": CLASSES},
-    "classes:course": {"scopes": CLASSES},
-    "classes:teacher": {"scopes": CLASSES},
-    "classes:calendar": {"scopes": CLASSES},
-    "classes:feed": {"scopes": CLASSES},
-}
 # bench/run routes /bench/floor/ (a fixed answer through the middleware) to
 # measure what Django itself costs; never set on a real site.
 BENCH_FLOOR = env_bool("BACKCARE_BENCH_FLOOR", False)
@@ -336,25 +313,9 @@ BENCH_FLOOR = env_bool("BACKCARE_BENCH_FLOOR", False)
 # invalidations missed while Redis was down; 0: only after its own cache
 # failures. Only a shared cache needs it: the local-memory cache cannot be down.
 PAGE_CACHE_RECONCILE_SECONDS = env_int("PAGE_CACHE_RECONCILE_SECONDS", 10 if REDIS_URL else 0)
-# Cookies that make a page personal: such requests are never served from, or
-# stored in, the shared cache.
-PAGE_CACHE_PERSONAL_COOKIES = ["sessionid", "messages", "comment_author", "comments_mine"]
-# Saving or deleting one of these retires the pages of these scopes, after
-# commit. Comments are wired on their own: only a change a reader can see
-# retires the page the comment is on (backcare/pagecache.py).
-PAGE_CACHE_SCOPES_OF: dict[str, tuple[str, ...]] = {
-    "exercises.Category": EXERCISES,
-    "exercises.Exercise": EXERCISES,
-    "exercises.Step": EXERCISES,
-    # A rebuilt handout changes the size and page count its exercise pages show.
-    "exercises.Handout": EXERCISES,
-    "exercises.HandoutItem": EXERCISES,
-    "comments.CommentSettings": ("comments",),
-    "classes.Teacher": CLASSES,
-    "classes.Venue": CLASSES,
-    "classes.Course": CLASSES,
-    "classes.Session": CLASSES,
-}
+# Where those missed invalidations are written (pagecache/invalidation.py); the
+# model is still backcare's until a state-only migration moves it to pagecache.
+PAGE_CACHE_MISSED_INVALIDATION_MODEL = "backcare.MissedPageInvalidation"
 
 # --- Tasks ------------------------------------------------------------------
 
@@ -507,7 +468,7 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# The release this process runs, worked out once when it starts (backcare/release.py):
+# The release this process runs, worked out once when it starts (pagecache/release.py):
 # part of every cached page's key, so a restarted server never answers from pages
 # the old code rendered. BACKCARE_RELEASE sets it; otherwise the commit in .git
 # and a hash of the compiled catalogues and the static files' manifest.
@@ -729,10 +690,10 @@ COMMENTS_KEEP_SPAM_DAYS = env_int("COMMENTS_KEEP_SPAM_DAYS", 15)
 COMMENTS_KEEP_DISCARD_DAYS = env_int("COMMENTS_KEEP_DISCARD_DAYS", 1)
 COMMENTS_KEEP_TRASH_DAYS = env_int("COMMENTS_KEEP_TRASH_DAYS", 30)
 # "Save my name, e-mail and website in this browser."
-COMMENTS_AUTHOR_COOKIE = "comment_author"  # also in PAGE_CACHE_PERSONAL_COOKIES
+COMMENTS_AUTHOR_COOKIE = "comment_author"  # personal to the page cache (comments/apps.py)
 COMMENTS_AUTHOR_COOKIE_DAYS = 365
 # A poster's own recent comment ids, signed, so they see theirs while it waits
-# (instead of a session row per poster). Also in PAGE_CACHE_PERSONAL_COOKIES.
+# (instead of a session row per poster). Personal to the page cache (comments/apps.py).
 COMMENTS_OWN_COOKIE = "comments_mine"
 COMMENTS_OWN_COOKIE_DAYS = 30
 # Unsubscribe links in reply e-mails stay valid this long.

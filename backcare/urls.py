@@ -8,6 +8,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from pagecache.decorators import shared_page
+
 from . import views
 from .admin_language import admin_language_view
 from .sitemaps import SITEMAPS
@@ -22,7 +24,12 @@ admin.site.login = secure_admin_login(admin.site.login)
 # One address per file for robots, the sitemap (which lists both languages) and the admin.
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        shared_page(scopes=["exercises", "classes"])(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     # Ahead of the admin's own "view on site" address (admin:view_on_site), which it replaces.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     # Each login's choice of English or Welsh for the admin (backcare/admin_language.py).

@@ -6,8 +6,10 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from exercises.models import Exercise
+from pagecache.decorators import shared_page
 
 
+@shared_page(scopes=["exercises", "classes"])
 class HomeView(TemplateView):
     template_name = "home.html"
 
@@ -16,6 +18,7 @@ class HomeView(TemplateView):
         return super().get_context_data(latest_exercises=latest, **kwargs)
 
 
+@shared_page()
 class PrivacyView(TemplateView):
     template_name = "privacy.html"
 
@@ -39,6 +42,7 @@ def framework_floor(request: HttpRequest) -> HttpResponse:
     return HttpResponse("<!doctype html><title>floor</title><p>floor</p>")
 
 
+@shared_page()
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [

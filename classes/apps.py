@@ -8,7 +8,12 @@ class ClassesConfig(AppConfig):
     verbose_name = _("Yoga for backs classes")
 
     def ready(self) -> None:
+        from pagecache.invalidation import retire_on_change
+
+        from .models import Course, Session, Teacher, Venue
         from .signals import announce_when_published
+
+        retire_on_change(Teacher, Venue, Course, Session, scope="classes")
 
         post_save.connect(
             announce_when_published, sender="classes.Course", dispatch_uid="classes.announce_when_published"

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import DetailView, TemplateView
 
 from akismet_service import visitors
+from pagecache.decorators import shared_page
 from safety import signs
 
 from . import alerts, limits
@@ -93,6 +94,7 @@ class CourseListing:
         return list(Teacher.objects.only("name", "slug"))
 
 
+@shared_page(params=CourseFilterForm.base_fields, scopes=["classes"])
 class CourseListView(TemplateView):
     template_name = "classes/course_list.html"
 
@@ -106,6 +108,7 @@ class CourseListView(TemplateView):
         )
 
 
+@shared_page(scopes=["classes"])
 class CourseDetailView(DetailView):
     template_name = "classes/course_detail.html"
     context_object_name = "course"
@@ -123,6 +126,7 @@ class CourseDetailView(DetailView):
         )
 
 
+@shared_page(scopes=["classes"])
 class TeacherDetailView(DetailView):
     template_name = "classes/teacher_detail.html"
     context_object_name = "teacher"
@@ -147,6 +151,7 @@ def _ics_response(content: bytes, filename: str, *, attachment: bool) -> HttpRes
     return response
 
 
+@shared_page(scopes=["classes"])
 @require_GET
 def course_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(
@@ -156,6 +161,7 @@ def course_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     return _ics_response(content, f"{course.slug}.ics", attachment=True)
 
 
+@shared_page(scopes=["classes"])
 @require_GET
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     courses = Course.objects.published().upcoming().select_related("venue").prefetch_related("sessions")

@@ -4,9 +4,12 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from pagecache.decorators import shared_page
+
 from .models import Exercise
 
 
+@shared_page(scopes=["exercises"])
 class LatestExercisesFeed(Feed):
     title = _("BackCare: new exercises")
     link = reverse_lazy("exercises:list")
@@ -31,6 +34,7 @@ class LatestExercisesFeed(Feed):
         return [item.category.name]
 
 
+@shared_page(scopes=["exercises"])
 class LatestExercisesAtomFeed(LatestExercisesFeed):
     feed_type = Atom1Feed
     subtitle = LatestExercisesFeed.description

@@ -16,6 +16,7 @@ from django.views.generic import DetailView, ListView
 
 from akismet_service import visitors
 from bilingual.languages import HREFLANG
+from pagecache.decorators import shared_page
 
 from . import builds, follow, handouts, routines
 from .models import LANGUAGE_COLUMNS, BuiltPdf, Category, Exercise, Handout, Step
@@ -24,6 +25,7 @@ from .structured_data import exercise_plan
 logger = logging.getLogger(__name__)
 
 
+@shared_page(params=["category", "page", "q"], scopes=["exercises"])
 class ExerciseListView(ListView):
     template_name = "exercises/exercise_list.html"
     context_object_name = "exercises"
@@ -49,6 +51,8 @@ class ExerciseListView(ListView):
         )
 
 
+# The upcoming-courses box and the comments (open or closed) are on it too.
+@shared_page(params=["comments_page"], scopes=["exercises", "classes", "comments"])
 class ExerciseDetailView(DetailView):
     template_name = "exercises/exercise_detail.html"
     context_object_name = "exercise"
@@ -90,6 +94,7 @@ def handout_links(exercise: Exercise, language: str) -> list[tuple[Handout, Buil
     return [(handout, pdf) for handout in found if (pdf := handout.pdf_for(language))]
 
 
+@shared_page(scopes=["exercises"])
 class ExercisePrintView(ExerciseDetailView):
     """The A4 handout: the steps, dosage and cautions, and where to find them online."""
 
@@ -99,6 +104,7 @@ class ExercisePrintView(ExerciseDetailView):
         return Exercise.objects.visible_to(self.request.user).for_detail()
 
 
+@shared_page(scopes=["exercises"])
 class ExerciseFollowView(ExerciseDetailView):
     """Follow along: one step at a time with JavaScript; the numbered steps without it."""
 
@@ -208,6 +214,8 @@ def _routine(request: HttpRequest, exercises: QuerySet[Exercise] | None = None) 
     return routines.from_query(request.GET.getlist("e"), exercises)
 
 
+# A reader's routine: the exercises it holds, in the order given (?e=…&e=…).
+@shared_page(params=["e"], scopes=["exercises"])
 @require_GET
 def routine_page(request: HttpRequest) -> HttpResponse:
     routine = _routine(request)
@@ -231,6 +239,7 @@ def routine_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shared_page(params=["e"], scopes=["exercises"])
 @require_GET
 def routine_print(request: HttpRequest) -> HttpResponse:
     routine = _routine(request, Exercise.objects.published().prefetch_related("steps"))
@@ -274,6 +283,7 @@ def routine_pdf(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shared_page(params=["e"], scopes=["exercises"])
 @require_GET
 def routine_follow(request: HttpRequest) -> HttpResponse:
     routine = _routine(request, Exercise.objects.published().prefetch_related("steps"))

@@ -61,8 +61,8 @@ def _empty_cache():
     and no memory of cache failures in an earlier test."""
     from django.contrib.contenttypes.models import ContentType
 
-    from backcare.cache_guard import counters_guard, guard
-    from backcare.pagecache import reconciler
+    from pagecache.guard import counters_guard, guard
+    from pagecache.invalidation import reconciler
 
     guard.reset()
     counters_guard.reset()

@@ -13,6 +13,8 @@ import httpx
 import pytest
 from django.conf import settings
 
+from pagecache.personal import personal_cookie_names
+
 from .conftest import (
     ROOT,
     Server,
@@ -60,7 +62,7 @@ def test_nginx_accepts_the_rendered_site(tmp_path):
 def test_nginx_bypasses_its_cache_for_every_cookie_the_app_treats_as_personal():
     site = (ROOT / "deploy" / "nginx" / "backcare.conf").read_text()
     pattern = re.search(r'map \$http_cookie \$backcare_personal_cookie \{[^}]*"~([^"]+)" 1;', site).group(1)
-    for name in settings.PAGE_CACHE_PERSONAL_COOKIES:
+    for name in personal_cookie_names():
         assert re.search(pattern, f"_ga=1; {name}=abc"), f"nginx would cache pages for {name} holders"
         assert re.search(pattern, f"{name}=abc"), f"nginx would cache pages for {name} holders"
     assert not re.search(pattern, "csrftoken=abc; theme=dark")
@@ -176,7 +178,7 @@ def test_a_change_shows_through_nginx_within_about_a_second(nginx, postgres_env)
         postgres_env,
         "from exercises.models import Exercise\n"
         f"Exercise.objects.filter(slug='knee-walking').update(title={title!r})\n"
-        "from backcare.pagecache import invalidate\n"
+        "from pagecache.invalidation import invalidate\n"
         "invalidate()\n",
     )
     changed, seen = time.monotonic(), []

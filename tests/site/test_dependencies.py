@@ -17,6 +17,7 @@ OUR_APPS = {
     "classes",
     "picture_pipeline",
     "mailing",
+    "pagecache",
 }
 
 
@@ -40,12 +41,13 @@ def imported_apps(app: str) -> dict[str, set[str]]:
 @pytest.mark.parametrize(
     ("app", "may_use"),
     [
-        ("comments", {"akismet_service", "safety", "mailing"}),
+        ("comments", {"akismet_service", "safety", "mailing", "pagecache"}),
         ("akismet_service", set()),
         ("safety", set()),
         ("bilingual", set()),
         ("picture_pipeline", set()),
         ("mailing", set()),
+        ("pagecache", set()),
     ],
 )
 def test_an_app_imports_only_the_apps_it_may_use(app, may_use):

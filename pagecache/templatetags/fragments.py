@@ -1,7 +1,7 @@
 """``{% cachedfragment "name" "scope" … [vary=value] [path=value] %}…{% endcachedfragment %}``: a part of pages, rendered once.
 
 Kept in the shared cache with the generations of the scopes it shows (the
-same counters as the page cache, ``backcare/pagecache.py``), so it is fresh
+same counters as the page cache, ``pagecache/fragments.py``), so it is fresh
 exactly when the pages are: the upcoming-courses box is rendered once per
 change of the classes, per language and per day, not once per page view.
 ``vary`` names a context value that tells versions apart (the course list's
@@ -19,7 +19,9 @@ import hashlib
 from django import template
 from django.utils.safestring import SafeString
 
-from backcare import pagecache
+from ..fragments import cached_fragment
+from ..invalidation import retired_scopes
+from ..personal import is_personal
 
 register = template.Library()
 
@@ -41,13 +43,13 @@ class CachedFragmentNode(template.Node):
 
     def render(self, context: template.Context) -> SafeString:
         request = context.get("request")
-        if request is None or pagecache.is_personal(request):
+        if request is None or is_personal(request):
             return self.nodelist.render(context)
         name = self.name
         if self.vary is not None:
             name += ":" + hashlib.sha256(str(self.vary.resolve(context)).encode()).hexdigest()[:32]
         path = str(self.path.resolve(context)) if self.path is not None else ""
-        return pagecache.cached_fragment(name, self.scopes, lambda: self.nodelist.render(context), path=path)
+        return cached_fragment(name, self.scopes, lambda: self.nodelist.render(context), path=path)
 
 
 USAGE = 'usage: {% cachedfragment "name" "scope" … [vary=value] [path=value] %}'
@@ -65,6 +67,10 @@ def cachedfragment(parser: template.base.Parser, token: template.base.Token) -> 
     if not bits or any(bit[0] not in "\"'" or bit[-1] != bit[0] for bit in bits):
         raise template.TemplateSyntaxError(USAGE)
     name, *scopes = (bit[1:-1] for bit in bits)
+    if unknown := sorted(set(scopes) - retired_scopes()):
+        raise template.TemplateSyntaxError(
+            f"cachedfragment {name!r}: no model retires the scope(s) {unknown} (see retire_on_change)"
+        )
     nodelist = parser.parse(("endcachedfragment",))
     parser.delete_first_token()
     return CachedFragmentNode(nodelist, name, tuple(scopes), options.get("vary"), options.get("path"))

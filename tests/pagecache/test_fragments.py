@@ -1,4 +1,4 @@
-"""backcare/templatetags/fragments.py: the upcoming-courses box is rendered once and refreshed with the classes."""
+"""pagecache/templatetags/fragments.py: the upcoming-courses box is rendered once and refreshed with the classes."""
 
 from datetime import timedelta
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from backcare import pagecache
+from pagecache.invalidation import bump
+from pagecache.keys import GENERATION_KEY
 
 
 class Command(BaseCommand):
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, **options) -> None:
         # Straight away, not after a commit: no transaction is open, and nothing waits on one.
         # If the cache cannot be reached, the bump is kept in the database and applied later.
-        pagecache.bump([pagecache.GENERATION_KEY])
+        bump([GENERATION_KEY])
         self.stdout.write(
             "Every cached page and fragment is retired; each is rendered afresh when next asked for."
         )

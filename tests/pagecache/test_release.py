@@ -2,7 +2,7 @@
 
 A new template or Welsh string changes pages without touching a row, so no
 generation is bumped; the process that starts after ``deploy/update`` has a
-new ``BACKCARE_RELEASE`` (backcare/release.py), and that alone must make it
+new ``BACKCARE_RELEASE`` (pagecache/release.py), and that alone must make it
 render afresh. Below, a row changed behind the cache's back (a queryset
 ``update()``, which sends no signal) stands for such a change.
 """
@@ -18,9 +18,9 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from backcare.release import current_release, git_commit
 from classes.models import Course
 from exercises.models import Exercise
+from pagecache.release import current_release, git_commit
 from tests.classes.factories import weekly_course
 from tests.factories import ExerciseFactory
 

@@ -166,7 +166,7 @@ def test_cancelling_a_session_shows_at_once_in_the_course_calendar(client, commi
 def test_a_page_outlives_a_lost_generation_counter_without_being_served_stale(client, exercise):
     from django.core.cache import cache
 
-    from backcare.pagecache import GENERATION_KEY
+    from pagecache.keys import GENERATION_KEY
 
     cache.clear()  # the first visit below seeds the counter
     client.get(exercise.get_absolute_url())
@@ -183,7 +183,7 @@ def generations_now() -> dict[str, object]:
     """Every generation counter in the (local-memory) test cache, by key."""
     from django.core.cache import cache
 
-    from backcare.pagecache import GENERATION_KEY, PATH_PREFIX, SCOPE_PREFIX
+    from pagecache.keys import GENERATION_KEY, PATH_PREFIX, SCOPE_PREFIX
 
     keys = [key.split(":", 2)[2] for key in cache._cache]  # locmem keys are ":version:key"
     counters = [key for key in keys if key == GENERATION_KEY or key.startswith((SCOPE_PREFIX, PATH_PREFIX))]
@@ -287,7 +287,7 @@ def test_query_parameters_a_page_does_not_read_are_answered_but_never_stored(cli
     assert generations_now()  # the counters exist…
     from django.core.cache import cache
 
-    from backcare.pagecache import PAGE_PREFIX
+    from pagecache.keys import PAGE_PREFIX
 
     assert not [key for key in cache._cache if PAGE_PREFIX in key]  # …but no page was stored
 
@@ -317,14 +317,14 @@ def test_a_host_that_is_not_allowed_is_refused_even_for_a_cached_page(client, se
 def test_cached_pages_expire(client, exercise, settings):
     from django.core.cache import cache
 
-    from backcare.pagecache import PAGE_PREFIX
+    from pagecache.keys import PAGE_PREFIX
 
     client.get(exercise.get_absolute_url())
     key = next(key for key in cache._cache if PAGE_PREFIX in key)
     assert cache._expire_info[key] is not None
 
 
-# --- Hits answered before Django (backcare/wsgi.py) ----------------------------------
+# --- Hits answered before Django (pagecache/wsgi.py, in backcare/wsgi.py) ----------------------------------
 
 
 class DjangoStandIn:
@@ -344,7 +344,7 @@ def before_django():
     """An HTTP client for the WSGI layer, with the stand-in for Django behind it."""
     import httpx
 
-    from backcare.pagecache import ServeHitsBeforeDjango
+    from pagecache.wsgi import ServeHitsBeforeDjango
 
     django = DjangoStandIn()
     layer = httpx.Client(
@@ -418,7 +418,7 @@ def test_posts_misses_and_unread_parameters_are_sent_on_to_django(client, exerci
 
 def test_the_site_wsgi_application_serves_hits_before_django():
     from backcare import wsgi
-    from backcare.pagecache import ServeHitsBeforeDjango
+    from pagecache.wsgi import ServeHitsBeforeDjango
 
     assert isinstance(wsgi.application, ServeHitsBeforeDjango)
     assert wsgi.application.django_app is wsgi.django_application
@@ -443,7 +443,7 @@ def test_with_the_cache_down_the_layer_before_django_passes_the_request_on(
 
 
 def test_with_the_cache_down_the_courses_box_is_still_rendered(broken_cache):
-    from backcare.pagecache import cached_fragment
+    from pagecache.fragments import cached_fragment
 
     assert (
         cached_fragment("upcoming-courses-3", ["classes"], lambda: "<p>Tuesday backs</p>")
@@ -475,7 +475,7 @@ def test_english_and_welsh_readers_never_get_each_others_page_from_the_cache(exe
 
 
 def test_the_cache_keeps_one_copy_per_address_whatever_the_browsers_language(exercise):
-    from backcare.pagecache import cached_page
+    from pagecache.keys import cached_page
 
     def key(path, accept):
         return cached_page(RequestFactory().get(path, headers={"Accept-Language": accept})).key

@@ -4,9 +4,10 @@ A release can change what a page looks like without changing a single row:
 a template, a view, a Welsh string (``make messages`` rebuilds the ``.mo``,
 which is never committed), a static file's hashed name. The page cache's
 generations only follow content, so each process works out its release once,
-when its settings load, and the page cache files pages under it: a fresh
-gunicorn after ``deploy/update`` never answers from pages the old code
-rendered, while pages of the same release stay shared by every app server.
+when its settings load (settings.py calls ``current_release``), and the
+page cache files pages under it: a fresh gunicorn after ``deploy/update``
+never answers from pages the old code rendered, while pages of the same
+release stay shared by every app server.
 Pages of the old release are not deleted; they expire (``PAGE_CACHE_SECONDS``).
 
 The id is ``BACKCARE_RELEASE`` when the environment sets one (letters,

@@ -18,12 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backcare import health
-from backcare.cache_guard import guard, guarded
 from backcare.models import CountedLimit, MissedPageInvalidation
-from backcare.pagecache import reconciler
 from classes.models import Enquiry
 from comments.models import Comment
 from exercises.models import Exercise
+from pagecache.guard import guard, guarded
+from pagecache.invalidation import reconciler
 from tests.classes.factories import TeacherFactory
 from tests.comments.conftest import comment_data
 from tests.comments.factories import CommentFactory
@@ -78,10 +78,10 @@ def real_redis_client_settings(settings):
             **settings.CACHES,
             "default": {
                 **server,
-                "BACKEND": "backcare.cache_guard.RedisWithDatabaseFallback",
+                "BACKEND": "pagecache.guard.RedisWithDatabaseFallback",
                 "FALLBACK": "counts",
             },
-            "pages": {**server, "BACKEND": "backcare.cache_guard.ResilientRedisCache"},
+            "pages": {**server, "BACKEND": "pagecache.guard.ResilientRedisCache"},
         }
 
     return point_at
@@ -170,7 +170,7 @@ def test_a_page_read_just_as_another_server_applies_the_missed_changes_is_not_se
     client, exercise, settings, monkeypatch
 ):
     """Two servers reach Redis again at once: the other bumps and clears the rows while this one looks."""
-    from backcare.pagecache import GENERATION_KEY, fresh_generation
+    from pagecache.keys import GENERATION_KEY, fresh_generation
 
     client.get(exercise.get_absolute_url())
     Exercise.objects.filter(pk=exercise.pk).update(title="Knee walking, changed while Redis was down")
@@ -200,7 +200,7 @@ def test_a_cached_page_costs_no_query_while_no_missed_change_is_due(
 
 
 def test_the_outage_is_logged_once_not_on_every_request(client, exercise, cache_down, caplog):
-    with caplog.at_level(logging.WARNING, logger="backcare.cache_guard"):
+    with caplog.at_level(logging.WARNING, logger="pagecache.guard"):
         for _ in range(5):
             guard._open_until = 0  # as if each request came after the breaker closed
             assert client.get(exercise.get_absolute_url()).status_code == 200
@@ -436,12 +436,12 @@ def test_a_password_reset_is_sent_while_redis_is_down(client, redis_refuses, mai
 
 
 def test_a_page_redis_fault_leaves_the_counters_redis_in_use(client, exercise, settings):
-    from backcare.cache_guard import counters_guard
+    from pagecache.guard import counters_guard
 
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
-            "BACKEND": "backcare.cache_guard.ResilientRedisCache",
+            "BACKEND": "pagecache.guard.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
         },
     }
