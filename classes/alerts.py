@@ -123,7 +123,7 @@ def absolute(path: str) -> str:
 def take_signup_allowance(ip: str | None) -> bool:
     """Count one sign-up from this address (IPv6: its /64); False past the hourly allowance.
 
-    With the cache unavailable (``backcare/cache_guard.py``) the database decides:
+    With the cache unavailable (``pagecache/guard.py``) the database decides:
     this address's sign-ups kept from the window count instead, never "no limit".
     """
     key = f"classes:alerts:signups:{visitors.rate_key(ip) or 'unknown'}"

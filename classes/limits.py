@@ -20,7 +20,7 @@ ADDRESSES_READ = 10_000
 def count_in_cache(key: str, *, window: int) -> int:
     """Add one to the counter ``key`` (started for ``window`` seconds) and return it.
 
-    Raises ``ConnectionError`` when the cache is unavailable (backcare/cache_guard.py).
+    Raises ``ConnectionError`` when the cache is unavailable (pagecache/guard.py).
     """
     cache.add(key, 0, timeout=window)
     try:

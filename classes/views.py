@@ -188,7 +188,7 @@ def take_enquiry_allowance(ip: str | None) -> bool:
         if limits.count_in_cache(key, window=window) > limit:
             return False
     except ConnectionError:
-        pass  # the cache is unavailable (backcare/cache_guard.py): the database alone decides
+        pass  # the cache is unavailable (pagecache/guard.py): the database alone decides
     return enquiries_saved_since(ip, seconds=window) + 1 <= limit
 
 

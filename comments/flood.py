@@ -9,7 +9,7 @@ The database backs the cache up: when the cache lets a post through, the
 database is asked too whether this address or e-mail posted a comment within
 the window. So flood control is never silently off: not when the cache
 cannot be reached (the production cache backend raises ``ConnectionError``
-for any Redis fault, see backcare/cache_guard.py), nor after Redis restarted
+for any Redis fault, see pagecache/guard.py), nor after Redis restarted
 empty or evicted a slot. The cache still matters: it is what stops a burst
 of posts sent at the same instant, before any of them is saved.
 """

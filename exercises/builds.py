@@ -129,7 +129,7 @@ def take_allowance(ip: str | None) -> bool:
         except ValueError:  # expired between add() and incr()
             cache.set(key, 1, timeout=WINDOW_SECONDS)
             count = 1
-    except ConnectionError:  # the cache is unavailable (backcare/cache_guard.py): this process counts
+    except ConnectionError:  # the cache is unavailable (pagecache/guard.py): this process counts
         return local_window.take(key, limit=limit)
     return count <= limit
 
