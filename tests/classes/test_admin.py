@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -769,3 +770,34 @@ def test_with_the_admin_in_welsh_a_teacher_saves_their_course_and_moves_a_date_i
     assert (course_a.title_en_gb, course_a.title_cy) == ("New title", "Teitl newydd")
     session.refresh_from_db()
     assert session.date == new_date
+
+
+def breadcrumbs(html: str) -> str:
+    """The breadcrumb trail's words and links, spacing aside."""
+    [trail] = re.findall(r'<div class="breadcrumbs">(.*?)</div>', html, flags=re.DOTALL)
+    return " ".join(trail.split())
+
+
+def test_our_admin_pages_lead_back_to_the_start_page_and_keep_their_content_in_one_place(
+    alice, course_a, waiting
+):
+    start = reverse("admin:index")
+    session = course_a.sessions.first()
+    pages = {
+        admin_url(
+            "guide"
+        ): f'<a href="{start}">Your start page</a> &rsaquo; How to keep your course up to date',
+        quick_url("move_session", course_a, session): f'<a href="{start}">Your start page</a> &rsaquo; ',
+        reverse("admin_language"): f'<a href="{start}">Your start page</a> &rsaquo; ',
+        admin_url("repeat", course_a.pk): (
+            f'<a href="{start}">Home</a> &rsaquo; <a href="{reverse("admin:app_list", args=["classes"])}">'
+        ),
+        alerts_url(): f'<a href="{start}">Home</a> &rsaquo; <a href="{reverse("admin:app_list", args=["classes"])}">',
+    }
+    for url, trail in pages.items():
+        html = alice.get(url).content.decode()
+        assert breadcrumbs(html).startswith(trail), url
+        assert html.count('<div id="content-main"') == 1, url
+    assert breadcrumbs(alice.get(admin_url("repeat", course_a.pk)).content.decode()).endswith(
+        "&rsaquo; Repeat"
+    )
