@@ -1,4 +1,5 @@
-"""Marking English text on Welsh pages, where an editor has not written the Welsh yet."""
+"""The page's language (``{% html_lang %}``), and English text marked on Welsh pages where an
+editor has not written the Welsh yet."""
 
 from collections.abc import Iterable
 
@@ -7,9 +8,19 @@ from django.db import models
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from bilingual.languages import WELSH, missing_welsh, shows_english
+from bilingual.languages import ENGLISH, HREFLANG, WELSH, missing_welsh, shows_english
 
 register = template.Library()
+
+
+@register.simple_tag
+def html_lang() -> str:
+    """The ``<html lang>`` of the page being rendered: Welsh under /cy/, English (en-GB) otherwise.
+
+    Read from the active language, so it is right without a request too (the error pages,
+    nginx's 429 page rendered at collectstatic, the handout PDF).
+    """
+    return HREFLANG[WELSH] if translation.get_language() == WELSH else HREFLANG[ENGLISH]
 
 
 @register.filter

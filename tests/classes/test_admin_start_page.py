@@ -1,5 +1,6 @@
 """The admin start page and its quick actions (classes/admin/courses.py, classes/quick_actions.py)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils import timezone
 from classes.models import Course, Session
 from tests.classes.conftest import admin_url, change_form_data
 from tests.classes.factories import weekly_course
+from tests.classes.test_admin_alerts import alerts_url
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +264,35 @@ def test_the_course_list_marks_courses_without_welsh(editor_client, course_a):
         reverse("admin:classes_course_changelist"), {"welsh": "missing"}
     ).content.decode()
     assert "Alice’s course" in html
+
+
+def breadcrumbs(html: str) -> str:
+    """The breadcrumb trail's words and links, spacing aside."""
+    [trail] = re.findall(r'<div class="breadcrumbs">(.*?)</div>', html, flags=re.DOTALL)
+    return " ".join(trail.split())
+
+
+def test_our_admin_pages_lead_back_to_the_start_page_and_keep_their_content_in_one_place(
+    alice, course_a, waiting
+):
+    start = reverse("admin:index")
+    session = course_a.sessions.first()
+    home_then_classes = (
+        f'<a href="{start}">Home</a> &rsaquo; <a href="{reverse("admin:app_list", args=["classes"])}">'
+    )
+    pages = {
+        admin_url(
+            "guide"
+        ): f'<a href="{start}">Your start page</a> &rsaquo; How to keep your course up to date',
+        quick_url("move_session", course_a, session): f'<a href="{start}">Your start page</a> &rsaquo; ',
+        reverse("admin_language"): f'<a href="{start}">Your start page</a> &rsaquo; ',
+        admin_url("repeat", course_a.pk): home_then_classes,
+        alerts_url(): home_then_classes,
+    }
+    for url, trail in pages.items():
+        html = alice.get(url).content.decode()
+        assert breadcrumbs(html).startswith(trail), url
+        assert html.count('<div id="content-main"') == 1, url
+    assert breadcrumbs(alice.get(admin_url("repeat", course_a.pk)).content.decode()).endswith(
+        "&rsaquo; Repeat"
+    )

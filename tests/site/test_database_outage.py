@@ -142,3 +142,19 @@ def test_a_secret_looking_field_posted_with_a_comment_is_dropped_and_the_comment
     assert "k-1" not in html
     assert "see you Tuesday" in html
     assert f'name="token" value="{data["token"]}"' in html
+
+
+def test_a_welsh_comment_posted_while_the_database_restarts_gets_a_page_in_welsh_that_leads_home_in_welsh(
+    database_restarting,
+):
+    exercise = ExerciseFactory()
+    response = Client().post(
+        "/cy/comments/post/",
+        comment_data(exercise, text=TEXT),
+        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert '<html lang="cy">' in html
+    assert "Anfon eto" in html
+    assert '<a class="site-brand" href="/cy/">' in html
