@@ -80,6 +80,7 @@ run: demo
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -90,7 +91,7 @@ test: install assets system messages lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache test-artifacts locale/cy/LC_MESSAGES/django.mo locale/admin/cy/LC_MESSAGES/*.mo
+	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache .mypy_cache test-artifacts locale/cy/LC_MESSAGES/django.mo locale/admin/cy/LC_MESSAGES/*.mo
 
 # The database tests (everything but the browser) against $$DATABASE_URL; .ci/run uses it.
 test-postgres: install assets system messages
