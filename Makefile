@@ -13,7 +13,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test test-fast test-postgres lint format hooks install assets messages catalogue system demo clean bench
+.PHONY: help run test test-fast test-postgres lint format hooks install assets messages catalogue system system-fast demo clean bench
 
 help: ## list these targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "make %-14s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
@@ -69,6 +69,9 @@ catalogue: install ## refresh locale/cy/LC_MESSAGES/django.po from the code
 system: ## install Chromium, nginx, Redis and start PostgreSQL (as root; bin/system-deps)
 	bin/system-deps
 
+system-fast: ## only the system packages make test-fast needs (PDF fonts, gettext, restic)
+	bin/system-deps fast
+
 demo: install assets messages ## migrate the SQLite database under var/ and load the demo content
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v0
@@ -92,8 +95,9 @@ test: install assets system messages lint ## everything CI runs: lint, migration
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The quick loop while working: no browser, no production stack, no PostgreSQL,
-# so nothing of `make system` is needed (see the README for how long it takes).
-test-fast: install assets messages lint ## lint, migrations check and the tests without browser, stack or PostgreSQL
+# so of `make system` only the PDF fonts, gettext and restic (see the README for
+# how long it takes).
+test-fast: install assets system-fast messages lint ## lint, migrations check and the tests without browser, stack or PostgreSQL
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest -m "not browser and not deploy" $(PYTEST_ARGS)
 
