@@ -1,5 +1,7 @@
 # BackCare: `make run` serves the demo site, `make test` runs every test.
 # Both install what they need first, so they work on a fresh clone.
+# `make` alone (or `make help`) lists every target: the text after `## ` on a
+# target's line is its entry, so the list cannot drift from the targets.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -11,11 +13,10 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test test-postgres lint format install assets messages catalogue system demo clean bench
+.PHONY: help run test test-fast test-postgres lint format hooks install assets messages catalogue system system-fast demo clean bench
 
-help:
-	@echo "make run   - install, migrate, load demo content and serve http://$(HOST):$(PORT)"
-	@echo "make test  - install everything the tests need, then lint, check migrations and run all tests"
+help: ## list these targets
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "make %-14s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	@python=$$(bin/find-python); \
@@ -26,7 +27,7 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed ## create .venv and install the locked Python packages
 
 # .npmrc turns install scripts off. The Observatory package's would download
 # the HSTS preload list; the tests give it an empty one instead (nothing here
@@ -46,7 +47,7 @@ static/vendor/.built: node_modules/.installed
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
 	@touch $@
 
-assets: static/vendor/.built
+assets: static/vendor/.built ## install the npm packages and copy Bootstrap into static/vendor
 
 # The Welsh interface: the .po is the source, the .mo is built (never committed).
 # locale/admin/cy: Welsh for the Django admin strings Django's own Welsh lacks (written by hand).
@@ -56,48 +57,63 @@ ALLAUTH_WELSH := locale/allauth/cy/LC_MESSAGES/django.po
 locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po $(ADMIN_WELSH) $(ALLAUTH_WELSH) $(VENV)/.installed
 	$(MANAGE) compilemessages -l cy --ignore=.venv --ignore=node_modules -v0
 
-messages: locale/cy/LC_MESSAGES/django.mo
+messages: locale/cy/LC_MESSAGES/django.mo ## compile the Welsh catalogues (.po to .mo)
 
 # After adding or changing a translatable string: refresh locale/cy from the code,
 # then translate what is new (tests/site/test_welsh_catalogue.py fails until then).
-catalogue: install
+catalogue: install ## refresh locale/cy/LC_MESSAGES/django.po from the code
 	$(MANAGE) makemessages -l cy --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests \
 	  --ignore=bench --ignore=static/vendor --ignore=staticfiles --ignore=var -v0
 
 # Chromium, nginx, Redis and a running PostgreSQL with the backcare role (see the script).
-system:
+system: ## install Chromium, nginx, Redis and start PostgreSQL (as root; bin/system-deps)
 	bin/system-deps
 
-demo: install assets messages
+system-fast: ## only the system packages make test-fast needs (PDF fonts, gettext, restic)
+	bin/system-deps fast
+
+demo: install assets messages ## migrate the SQLite database under var/ and load the demo content
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_demo
 
-run: demo
+run: demo ## install, load the demo and serve http://127.0.0.1:8000 (HOST=, PORT= change it)
 	@echo "BackCare is starting at http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-lint: install
+lint: install ## ruff (lint and format check) and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
-format: install
+format: install ## let ruff fix and format the code
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: install assets system messages lint
+test: install assets system messages lint ## everything CI runs: lint, migrations check, every test
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-clean:
-	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache test-artifacts locale/cy/LC_MESSAGES/django.mo locale/admin/cy/LC_MESSAGES/*.mo
+# The quick loop while working: no browser, no production stack, no PostgreSQL,
+# so of `make system` only the PDF fonts, gettext and restic (see the README for
+# how long it takes).
+test-fast: install assets system-fast messages lint ## lint, migrations check and the tests without browser, stack or PostgreSQL
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest -m "not browser and not deploy" $(PYTEST_ARGS)
+
+# Runs ruff, ruff-format, djade and django-upgrade on each commit (.pre-commit-config.yaml).
+hooks: install ## install the pre-commit hooks into this clone's .git/hooks
+	$(VENV)/bin/pre-commit install
+
+clean: ## remove everything make installed or built
+	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache .mypy_cache test-artifacts locale/cy/LC_MESSAGES/django.mo locale/admin/cy/LC_MESSAGES/*.mo
 
 # The database tests (everything but the browser) against $$DATABASE_URL; .ci/run uses it.
-test-postgres: install assets system messages
+test-postgres: install assets system messages ## the database tests on the PostgreSQL at DATABASE_URL (CI)
 	@[ -n "$${DATABASE_URL:-}" ] || { echo "Set DATABASE_URL to a PostgreSQL database." >&2; exit 1; }
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest -m "not browser and not deploy" $(PYTEST_ARGS)
 
 # The benchmarks of docs/performance.md (loopback only; a few minutes).
-bench: install assets system messages
+bench: install assets system messages ## the benchmarks of docs/performance.md (a few minutes)
 	bench/run

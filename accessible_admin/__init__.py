@@ -31,9 +31,9 @@ class LabelledListEditableMixin:
     """Names each editable cell after its column and row: "Places left, Gentle backs"."""
 
     def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type[forms.ModelForm]:
-        base = super().get_changelist_form(request, **kwargs)
+        base = super().get_changelist_form(request, **kwargs)  # type: ignore[misc]  # a mixin for ModelAdmin
 
-        class LabelledRowForm(base):
+        class LabelledRowForm(base):  # type: ignore[valid-type,misc]  # a class made at run time
             def __init__(self, *args: Any, **form_kwargs: Any) -> None:
                 super().__init__(*args, **form_kwargs)
                 for field in self.fields.values():

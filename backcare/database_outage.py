@@ -24,6 +24,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from bilingual.languages import ENGLISH, path_in
 
@@ -56,7 +57,9 @@ def is_sign_in(path: str) -> bool:
 
 def retry_page(request: HttpRequest) -> HttpResponse:
     keep = not is_sign_in(request.path_info)
-    visible, texts, hidden = [], [], []
+    visible: list[tuple[str, StrOrPromise, str]] = []
+    texts: list[tuple[str, StrOrPromise, str]] = []
+    hidden: list[tuple[str, str]] = []
     for name in request.POST if keep else ():
         value = request.POST.get(name, "")
         if is_secret(name):

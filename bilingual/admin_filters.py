@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from .languages import missing_welsh, missing_welsh_q
 
@@ -20,7 +21,7 @@ class MissingWelshFilter(admin.SimpleListFilter):
     title = _("Welsh version")
     parameter_name = "welsh"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, StrOrPromise]]:
         return [("missing", _("Missing or incomplete")), ("complete", _("Complete"))]
 
     def missing(self, model: type[models.Model]) -> Q:

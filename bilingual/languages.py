@@ -138,7 +138,8 @@ def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
         options = translator.get_options_for_model(model)
     except NotRegistered:
         return ()
-    return tuple(name for name in options.fields if model._meta.get_field(name).editable)
+    fields = options.fields  # type: ignore[attr-defined]  # modeltranslation sets it at run time
+    return tuple(name for name in fields if model._meta.get_field(name).editable)
 
 
 def _column(field: str, language: str) -> str:

@@ -20,9 +20,9 @@ class BounceAddressBackend(EmailBackend):
 
     def _send(self, email_message: EmailMessage) -> bool:
         if not self.bounce_address:
-            return super()._send(email_message)
+            return super()._send(email_message)  # type: ignore[misc]  # private in Django, not in its stubs
         envelope = copy.copy(email_message)
         # The From header stays what the message says; only the envelope changes.
         envelope.extra_headers = {"From": email_message.from_email, **email_message.extra_headers}
         envelope.from_email = self.bounce_address
-        return super()._send(envelope)
+        return super()._send(envelope)  # type: ignore[misc]

@@ -18,7 +18,7 @@ from datetime import datetime
 from email.message import Message
 from email.utils import parseaddr
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from django.utils import timezone
 
@@ -49,7 +49,8 @@ def failures(message: Message) -> list[Failure]:
         if part.get_content_type() != "message/delivery-status":
             continue
         # The first block is about the message; each further block is about one recipient.
-        for fields in (part.get_payload() or [])[1:]:
+        blocks = cast("list[Message]", part.get_payload() or [])
+        for fields in blocks[1:]:
             action = str(fields.get("Action", "")).strip().lower()
             status = str(fields.get("Status", "")).strip().split(" ")[0]
             address = _recipient(fields)

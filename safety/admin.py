@@ -20,7 +20,7 @@ class WarningSignAdmin(admin.ModelAdmin):
         which safety may not import."""
         base = super().get_changelist_form(request, **kwargs)
 
-        class LabelledRowForm(base):
+        class LabelledRowForm(base):  # type: ignore[valid-type,misc]  # a class made at run time
             def __init__(self, *args, **form_kwargs) -> None:
                 super().__init__(*args, **form_kwargs)
                 for field in self.fields.values():

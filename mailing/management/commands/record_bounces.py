@@ -1,5 +1,6 @@
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from django.core.management.base import BaseCommand
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="*", type=Path, help="Maildir folders or mbox files; none: stdin.")
 
     def handle(self, *, paths: list[Path], **options) -> None:
-        sources = paths or [sys.stdin.buffer]
+        sources: list[Path | BinaryIO] = [*paths] or [sys.stdin.buffer]
         marked = []
         for source in sources:
             for message in bounces.read_messages(source):
