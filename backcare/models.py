@@ -1,6 +1,5 @@
 """The site-wide models of the ``backcare`` app: the page cache's missed invalidations, each login's admin language."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,27 +23,6 @@ class MissedPageInvalidation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S}"
-
-
-class AdminLanguage(models.Model):
-    """The language a login's admin pages are in. Public pages keep the language of their address."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="admin_language",
-        verbose_name=_("login"),
-    )
-    # No choices here: they are settings.LANGUAGES, checked by the form, so
-    # offering another language needs no migration.
-    language = models.CharField(_("language of the admin"), max_length=10)
-
-    class Meta:
-        verbose_name = _("admin language")
-        verbose_name_plural = _("admin languages")
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.language}"
 
 
 class CountedLimit(models.Model):

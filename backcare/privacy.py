@@ -39,6 +39,7 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django_tasks_db.models import DBTaskResult
 
+from accounts.models import AdminLanguage
 from classes import privacy as classes_privacy
 from classes.models import AlertSubscription, Enquiry
 from comments import privacy as comments_privacy
@@ -46,8 +47,6 @@ from comments.lifecycle import ERASED_NAME
 from comments.models import Comment
 from exercises.models import Exercise
 from mailing.models import BouncingAddress
-
-from .models import AdminLanguage
 
 # What a data request does with each model's rows: a test checks that every installed model is here.
 PERSONAL_DATA: dict[str, str] = {
@@ -64,7 +63,7 @@ PERSONAL_DATA: dict[str, str] = {
     "socialaccount.SocialToken": "counted (never exported: a credential); deleted with the account",
     "mfa.Authenticator": "exported without its secrets; deleted with the account",
     "sessions.Session": "the account's sessions: expiry exported; deleted",
-    "backcare.AdminLanguage": "exported; deleted with the account",
+    "accounts.AdminLanguage": "exported; deleted with the account",
     "admin.LogEntry": "the account's admin history exported, deleted with it; entries about "
     "erased rows lose the name they showed",
     "classes.Teacher": "exported; erase refuses while a teacher profile exists (the editor removes it)",

@@ -115,7 +115,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
-    # Sign-in (backcare/accounts.py): staff passwords with rate limits and a second
+    # Sign-in (accounts/sign_in.py): staff passwords with rate limits and a second
     # factor, and optional sign-in for commenters. Providers are switched on by
     # adding a "Social application" in the admin: no keys in code.
     "allauth",
@@ -127,6 +127,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "backcare",
+    # Sign-in, idle staff sessions, each login's admin language (accounts/).
+    "accounts",
     # Shared anonymous pages: views say @shared_page, apps say what retires them (pagecache/).
     "pagecache",
     "bilingual",
@@ -158,13 +160,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # On admin pages, the language the signed-in login chose (after the login is known).
-    "backcare.admin_language.AdminLanguageMiddleware",
+    "accounts.admin_language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # A staff session idle longer than STAFF_SESSION_IDLE_SECONDS is ended (backcare/staff_sessions.py).
-    "backcare.staff_sessions.StaffIdleTimeoutMiddleware",
+    # A staff session idle longer than STAFF_SESSION_IDLE_SECONDS is ended (accounts/staff_sessions.py).
+    "accounts.staff_sessions.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Editors without a second factor are sent to add one (BACKCARE_REQUIRE_MFA_FOR_EDITORS).
-    "backcare.accounts.SecondFactorForEditorsMiddleware",
+    "accounts.sign_in.SecondFactorForEditorsMiddleware",
     # A public form posted while the database is unreachable: a 503 page keeping every field.
     "backcare.database_outage.KeepThePostMiddleware",
     # Outermost of ours on the way out: marks pages personalised by the
@@ -380,9 +382,9 @@ AUTHENTICATION_BACKENDS = [
 # get its rate limits, lockout and second factor.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ACCOUNT_ADAPTER = "backcare.accounts.AccountAdapter"
-ACCOUNT_FORMS = {"login": "backcare.accounts.LoginForm"}
-SOCIALACCOUNT_ADAPTER = "backcare.accounts.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "accounts.sign_in.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.sign_in.LoginForm"}
+SOCIALACCOUNT_ADAPTER = "accounts.sign_in.SocialAccountAdapter"
 # Staff sign in with their username, readers usually with their e-mail address.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 # A password is optional for readers: they can come back by e-mail code or a provider.
@@ -400,7 +402,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BackCare] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Failed password logins: at most 5 per account from one address (the "key" is the
-# login typed plus the address: backcare.accounts) and 20 per address (IPv6: per /64)
+# login typed plus the address: accounts/sign_in.py) and 20 per address (IPv6: per /64)
 # in 15 minutes; then every try from there, right or wrong, is refused until the
 # window has passed. A stranger's wrong passwords never lock staff out from their
 # own address, and the e-mail code sign-in stays open. Counted in the counters' Redis
@@ -425,7 +427,7 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # factor before the admin lets them in. docs/deploying.md asks owners to turn it on.
 BACKCARE_REQUIRE_MFA_FOR_EDITORS = env_bool("BACKCARE_REQUIRE_MFA_FOR_EDITORS", False)
 # A member of staff whose session has had no request for this long is signed out at the next one
-# (backcare/staff_sessions.py); readers' sessions last SESSION_COOKIE_AGE (two weeks) as before.
+# (accounts/staff_sessions.py); readers' sessions last SESSION_COOKIE_AGE (two weeks) as before.
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 2 * 3600)
 
 # --- Language and time ------------------------------------------------------
@@ -590,7 +592,7 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         # Failed sign-ins, with the login name and address, never the password.
-        "backcare.accounts": {"level": "INFO"},
+        "accounts.sign_in": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -8,17 +8,17 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from accounts.admin_language import admin_language_view
 from pagecache.decorators import shared_page
 
 from . import views
-from .admin_language import admin_language_view
 from .sitemaps import SITEMAPS
 from .view_on_site import view_on_site
 
 admin.site.site_header = _("BackCare administration")
 admin.site.site_title = _("BackCare admin")
 admin.site.index_title = _("Exercises, classes and comments")
-# Staff sign in through allauth (backcare/accounts.py): rate limits, lockout, second factors.
+# Staff sign in through allauth (accounts/sign_in.py): rate limits, lockout, second factors.
 admin.site.login = secure_admin_login(admin.site.login)
 
 # One address per file for robots, the sitemap (which lists both languages) and the admin.
@@ -32,7 +32,7 @@ urlpatterns = [
     ),
     # Ahead of the admin's own "view on site" address (admin:view_on_site), which it replaces.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
-    # Each login's choice of English or Welsh for the admin (backcare/admin_language.py).
+    # Each login's choice of English or Welsh for the admin (accounts/admin_language.py).
     path("admin/language/", admin.site.admin_view(admin_language_view), name="admin_language"),
     path("admin/", admin.site.urls),
 ]

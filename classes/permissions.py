@@ -5,7 +5,7 @@ superuser, or a login holding ``classes.manage_all_courses``. Staff status is
 part of the rule because the role lives in the admin: a login that cannot open
 the admin is nobody's editor, however its other ticks are set. Inside the admin
 this changes nothing (Django lets in only active staff); outside it, the second
-factor demanded of editors (``backcare/accounts.py``) is asked of exactly the
+factor demanded of editors (``accounts/sign_in.py``) is asked of exactly the
 logins the admin would treat as editors.
 
 A *teacher* is a member of staff whose login is linked to a ``Teacher``

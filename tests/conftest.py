@@ -97,6 +97,13 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def fast_passwords(settings):
+    """Passwords hash with MD5: the hashing cost is not under test, and a tenth of a second per
+    sign-in adds up. For tests that sign in with a password rather than ``force_login``."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
 def editor(db):
     return get_user_model().objects.create_user(
         "ed", email="ed@backcare.example.org", password="pw", is_staff=True, is_superuser=True

@@ -376,9 +376,8 @@ LOCKED = "Too many failed sign-in attempts"
 
 
 @pytest.fixture
-def redis_refuses(settings, real_redis_client_settings) -> None:
+def redis_refuses(fast_passwords, real_redis_client_settings) -> None:
     """Both Redis stores refuse connections, as when they are stopped; passwords hash fast."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     real_redis_client_settings(closed_port())
 
 

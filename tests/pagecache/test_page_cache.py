@@ -520,7 +520,7 @@ def test_trashing_a_comment_removes_it_at_once_from_the_page_in_both_languages(
 def test_a_comment_trashed_from_a_welsh_admin_leaves_both_languages_pages_at_once(
     exercise, editor, committed
 ):
-    from backcare.admin_language import choose_admin_language
+    from accounts.admin_language import choose_admin_language
 
     reader = Client()
     comment = CommentFactory(on=exercise, text="Buy cheap mats here")

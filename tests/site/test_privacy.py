@@ -21,8 +21,8 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from accounts.models import AdminLanguage
 from backcare import privacy
-from backcare.models import AdminLanguage
 from classes.models import AlertSubscription, Enquiry, PendingAlert
 from comments.models import Comment, CommentEvent
 from comments.privacy import EXPORT_NAMES
@@ -31,7 +31,7 @@ from tests.classes.factories import CourseFactory, TeacherFactory
 from tests.comments.factories import CommentFactory
 from tests.factories import ExerciseFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 SIGN = "numbness in the saddle area"
 
@@ -193,11 +193,6 @@ def everything_about(marker: str, ip: str, *, moderator, exercise) -> Records:
             diagnostic=f"smtp; 550 5.1.1 <{marker}@second.example.net>: Recipient address rejected",
         ),
     )
-
-
-@pytest.fixture(autouse=True)
-def _quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

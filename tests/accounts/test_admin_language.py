@@ -1,4 +1,4 @@
-"""Each login chooses English or Welsh for the admin (backcare/admin_language.py); public pages keep
+"""Each login chooses English or Welsh for the admin (accounts/admin_language.py); public pages keep
 the language of their address."""
 
 import re
@@ -14,19 +14,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from backcare.models import AdminLanguage
+from accounts.models import AdminLanguage
 from tests.classes.factories import teacher_login, weekly_course
 from tests.site.test_welsh_catalogue import gettext_tool
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 PASSWORD = "gentle-back-demo"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The hashing cost is not under test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

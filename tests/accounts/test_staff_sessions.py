@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from backcare import staff_sessions
+from accounts import staff_sessions
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Sign-in (backcare/accounts.py): the staff door with lockout and second factors, and optional
+"""Sign-in (accounts/sign_in.py): the staff door with lockout and second factors, and optional
 sign-in for commenters through a provider (mocked: no network) or an e-mail code."""
 
 import json
@@ -21,18 +21,12 @@ from comments.models import Comment
 from tests.comments.conftest import comment_data
 from tests.factories import ExerciseFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 LOGIN = "/accounts/login/"
 PASSWORD = "gentle-back-demo"
 LOCKED = "Too many failed sign-in attempts"
 WRONG = "The username or e-mail address, or the password, is not right."
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The hashing cost is not under test; a tenth of a second per try adds up.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -132,7 +126,7 @@ def test_an_unknown_account_gets_the_same_answers_as_a_real_one(client, staff):
 
 
 def test_a_failed_sign_in_is_logged_with_the_login_and_address_but_never_the_password(client, staff, caplog):
-    with caplog.at_level(logging.WARNING, logger="backcare.accounts"):
+    with caplog.at_level(logging.WARNING, logger="accounts.sign_in"):
         log_in(client, "ed", "my-secret-guess", ip="192.0.2.44")
     assert "Failed sign-in for 'ed' from 192.0.2.44" in caplog.text
     assert "my-secret-guess" not in caplog.text

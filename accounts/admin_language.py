@@ -14,7 +14,7 @@ the admin is written in their chosen language (``sign_in_language``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -96,9 +96,8 @@ class AdminLanguageForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Each language named in itself, as on the public site's language link.
-        self.fields["language"].choices = [
-            (code, LANGUAGE_NAMES.get(code, name)) for code, name in settings.LANGUAGES
-        ]
+        field = cast(forms.ChoiceField, self.fields["language"])
+        field.choices = [(code, LANGUAGE_NAMES.get(code, name)) for code, name in settings.LANGUAGES]
 
 
 def admin_language_view(request: HttpRequest) -> HttpResponse:

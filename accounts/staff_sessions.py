@@ -35,7 +35,10 @@ def now() -> float:
 
 
 def is_staff(user: object) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and (user.is_staff or user.is_superuser))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))
+    )
 
 
 class StaffIdleTimeoutMiddleware:

@@ -99,7 +99,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return user
 
 
-@receiver(user_login_failed, dispatch_uid="backcare.accounts.log_failed_login")
+@receiver(user_login_failed, dispatch_uid="accounts.sign_in.log_failed_login")
 def log_failed_login(
     sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
