@@ -60,7 +60,7 @@ locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po $(ADMIN_WELSH) 
 messages: locale/cy/LC_MESSAGES/django.mo ## compile the Welsh catalogues (.po to .mo)
 
 # After adding or changing a translatable string: refresh locale/cy from the code,
-# then translate what is new (tests/site/test_welsh_catalogue.py fails until then).
+# then translate what is new (tests/welsh/test_welsh_catalogue.py fails until then).
 catalogue: install ## refresh locale/cy/LC_MESSAGES/django.po from the code
 	$(MANAGE) makemessages -l cy --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests \
 	  --ignore=bench --ignore=static/vendor --ignore=staticfiles --ignore=var -v0

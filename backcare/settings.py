@@ -26,7 +26,7 @@ def env_file_values(path: str) -> dict[str, str]:
     systemd's units read the same file with ``EnvironmentFile=``; the two
     parsers agree on plain values and on single and double quotes without
     backslashes, which is all ``deploy/.env.example`` uses
-    (tests/site/test_env_file.py holds them to it). A line the parser cannot
+    (tests/project/test_env_file.py holds them to it). A line the parser cannot
     read is an error here, never a value silently left out.
     """
     try:
@@ -129,6 +129,8 @@ INSTALLED_APPS = [
     "backcare",
     # Sign-in, idle staff sessions, each login's admin language (accounts/).
     "accounts",
+    # /healthz, backups, the database-outage page, error mail, the development mail (operations/).
+    "operations",
     # Shared anonymous pages: views say @shared_page, apps say what retires them (pagecache/).
     "pagecache",
     "bilingual",
@@ -143,15 +145,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # /healthz, before the host check and the HTTPS redirect: probed by IP on loopback.
-    "backcare.health.HealthCheckMiddleware",
+    "operations.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside WhiteNoise and the page cache: static files and replayed pages get them too.
     "backcare.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pagecache.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Django's, but a session the database cannot save is dropped, not a 500 (backcare/sessions.py).
-    "backcare.sessions.FaultTolerantSessionMiddleware",
+    # Django's, but a session the database cannot save is dropped, not a 500 (operations/sessions.py).
+    "operations.sessions.FaultTolerantSessionMiddleware",
     # The URL alone decides the language (no Accept-Language, no cookie), so a
     # shared cache keyed by URL can never hand one language's page to the other.
     "bilingual.languages.UrlLanguageMiddleware",
@@ -168,7 +170,7 @@ MIDDLEWARE = [
     # Editors without a second factor are sent to add one (BACKCARE_REQUIRE_MFA_FOR_EDITORS).
     "accounts.sign_in.SecondFactorForEditorsMiddleware",
     # A public form posted while the database is unreachable: a 503 page keeping every field.
-    "backcare.database_outage.KeepThePostMiddleware",
+    "operations.database_outage.KeepThePostMiddleware",
     # Outermost of ours on the way out: marks pages personalised by the
     # comments tag (saved details, a held comment) as private.
     "comments.middleware.PrivateWhenPersonalisedMiddleware",
@@ -298,7 +300,7 @@ CACHES = {
 CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "2"))
 
 # POSTs to these paths get Django's error page, not the retry page, when the
-# database is unreachable (backcare/database_outage.py).
+# database is unreachable (operations/database_outage.py).
 DATABASE_RETRY_EXCLUDE = ["/admin/"]
 
 # Whole anonymous pages, kept in the cache above (pagecache/). Which views are
@@ -356,11 +358,11 @@ if os.environ.get("EMAIL_HOST"):
     }
 else:
     # Printed on the console. In development bodies are printed as written, links
-    # unbroken (backcare/devmail.py); in production the plain console backend keeps
+    # unbroken (operations/devmail.py); in production the plain console backend keeps
     # `check --deploy` warning that no mail would leave.
     MAILERS = {
         "default": {
-            "BACKEND": "backcare.devmail.ReadableConsoleBackend"
+            "BACKEND": "operations.devmail.ReadableConsoleBackend"
             if DEBUG
             else "django.core.mail.backends.console.EmailBackend"
         }
@@ -571,7 +573,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Everything goes to the console (the journal). ERROR records of Django's loggers, a view
 # that raised (django.request) or a task that failed (django.tasks), are also e-mailed to
-# DJANGO_ADMINS with secrets masked (backcare/errors.py); the "django" entry replaces
+# DJANGO_ADMINS with secrets masked (operations/errors.py); the "django" entry replaces
 # Django's default handlers, so each error sends one mail and prints one line.
 LOGGING = {
     "version": 1,
@@ -581,7 +583,7 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "mail_admins": {
-            "class": "backcare.errors.AdminEmailHandler",
+            "class": "operations.errors.AdminEmailHandler",
             "level": "ERROR",
             "filters": ["require_debug_false"],
         },
@@ -597,13 +599,13 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
-DEFAULT_EXCEPTION_REPORTER_FILTER = "backcare.errors.SecretsHiddenFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "operations.errors.SecretsHiddenFilter"
 EMAIL_SUBJECT_PREFIX = "[BackCare] "
 
 # Optional error tracking: nothing is sent anywhere unless SENTRY_DSN is set.
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 if SENTRY_DSN:
-    from backcare.errors import start_sentry
+    from operations.errors import start_sentry
 
     start_sentry(
         dsn=SENTRY_DSN,
@@ -613,10 +615,10 @@ if SENTRY_DSN:
 
 # --- Backups ----------------------------------------------------------------
 
-# `manage.py backup` (backcare/backups.py): where, and how many to keep.
+# `manage.py backup` (operations/backups.py): where, and how many to keep.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
-# `manage.py offsite_backup` (backcare/offsite.py): restic's repository and the file holding its
+# `manage.py offsite_backup` (operations/offsite.py): restic's repository and the file holding its
 # password (never the password itself), what `restic forget` keeps, and when /healthz warns.
 RESTIC_REPOSITORY = os.environ.get("RESTIC_REPOSITORY", "")
 RESTIC_PASSWORD_FILE = os.environ.get("RESTIC_PASSWORD_FILE", "")

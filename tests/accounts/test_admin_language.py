@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import AdminLanguage
 from tests.classes.factories import teacher_login, weekly_course
-from tests.site.test_welsh_catalogue import gettext_tool
+from tests.welsh.test_welsh_catalogue import gettext_tool
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 

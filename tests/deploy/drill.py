@@ -9,7 +9,7 @@ command runs in bash, as root, with the server's paths (``/srv/backcare``,
 
 A few commands cannot run here as written (apt, certbot, the package's own Redis and
 nginx services, an interactive password prompt). Each has a stand-in in ``STAND_INS``
-that does the same job on loopback and says why; ``tests/site/test_drill_guide.py``
+that does the same job on loopback and says why; ``tests/project/test_drill_guide.py``
 checks that every block of the guide is either played or listed with a reason, and that
 no stand-in is left over when the guide changes.
 """

@@ -4,7 +4,7 @@ The test machine has no systemd (PID 1 is not systemd), so the drill's ``systemc
 ``systemd-run`` are small clients (``tests/deploy/systemctl.py``) that ask this object,
 over a Unix socket, to do what the real ones do with the unit files the operator copied:
 ``User=``/``Group=``, ``WorkingDirectory=``, ``EnvironmentFile=`` (read with systemd's own
-rules, ``tests/site/test_env_file.py``), ``Environment=``, ``ExecStart=`` (one for a
+rules, ``tests/project/test_env_file.py``), ``Environment=``, ``ExecStart=`` (one for a
 service, each in turn for a oneshot), ``ExecStartPost=``, ``ExecReload=`` with ``$MAINPID``,
 ``CacheDirectory=``, a ``.socket`` unit's listening socket held across restarts and handed
 to the service as systemd does (``LISTEN_FDS``), ``KillSignal=`` and ``TimeoutStopSec=``.
@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.site.test_env_file import systemd_environment_file
+from tests.project.test_env_file import systemd_environment_file
 
 from .systemd import SHIM
 

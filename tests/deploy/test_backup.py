@@ -18,7 +18,7 @@ WRITERS = 4
 PER_WRITER = 100
 CHECKSUM = (
     "from django.db import connection\n"
-    "from backcare import backups\n"
+    "from operations import backups\n"
     "from comments.models import Comment\n"
     "with connection.cursor() as cursor:\n"
     "    print(Comment.objects.count(), backups.checksum(cursor, Comment))\n"
@@ -124,7 +124,7 @@ def test_a_backup_taken_while_comments_are_posted_restores_into_a_fresh_database
 WRITTEN_ROWS = (
     "from django.apps import apps\n"
     "from django.db import connection\n"
-    "from backcare import backups\n"
+    "from operations import backups\n"
     "with connection.cursor() as cursor:\n"
     "    for label in ('comments.Comment', 'classes.Course', 'classes.Enquiry'):\n"
     "        model = apps.get_model(label)\n"

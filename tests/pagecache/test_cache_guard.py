@@ -17,11 +17,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from backcare import health
 from backcare.models import CountedLimit, MissedPageInvalidation
 from classes.models import Enquiry
 from comments.models import Comment
 from exercises.models import Exercise
+from operations import health
 from pagecache.guard import guard, guarded
 from pagecache.invalidation import reconciler
 from tests.classes.factories import TeacherFactory

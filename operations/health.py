@@ -103,7 +103,7 @@ class HealthReport:
                     "is the task worker (manage.py db_worker) running?",
                     "%(count)d background tasks are waiting, the oldest for %(age)s: "
                     "is the task worker (manage.py db_worker) running?",
-                    self.task_queue_depth,
+                    self.task_queue_depth or 0,
                 )
                 % {
                     "count": self.task_queue_depth,

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from backcare import backups, offsite
+from operations import backups, offsite
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import io
 
 from django.core.mail import EmailMessage
 
-from backcare.devmail import ReadableConsoleBackend
+from operations.devmail import ReadableConsoleBackend
 
 LINK = "http://127.0.0.1:8000/classes/alerts/confirm/" + "x" * 120 + "/"
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from backcare import health
 from comments import tasks
 from comments.models import Comment
+from operations import health
 from tests.comments.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db

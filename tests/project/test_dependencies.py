@@ -29,6 +29,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     # Sign-in (accounts/) and running the site (operations/): `backcare` wires them in, never the
     # other way round. Editors (classes.permissions) are who must add a second factor.
     "accounts": {"akismet_service", "bilingual", "classes"},
+    # /healthz reports the spam check, the page cache and comments waiting for a verdict.
+    "operations": {"akismet_service", "bilingual", "comments", "pagecache"},
     "comments": {"akismet_service", "safety", "mailing", "pagecache"},
     "classes": {
         "accessible_admin",

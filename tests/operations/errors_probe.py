@@ -1,4 +1,4 @@
-"""Run by tests/site/test_errors.py in a process of its own, under production settings.
+"""Run by tests/operations/test_errors.py in a process of its own, under production settings.
 
 ``request``: one POST, with a session and a CSRF cookie, a password and an e-mail
 address, to a view that raises. ``enqueue``: queue a task that raises, for
@@ -78,7 +78,7 @@ if __name__ == "__main__":
     if sys.argv[1] == "request":
         print(post_to_a_broken_view())
     else:
-        from tests.site.broken_tasks import fail_on_purpose
+        from tests.operations.broken_tasks import fail_on_purpose
 
         print(fail_on_purpose.enqueue().id)
     import sentry_sdk

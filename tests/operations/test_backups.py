@@ -20,9 +20,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from backcare import backups, health
-from backcare import offsite as offsite_module
 from classes.models import Course, Enquiry
+from operations import backups, health
+from operations import offsite as offsite_module
 from tests.classes.factories import CourseFactory, TeacherFactory
 from tests.comments.factories import CommentFactory
 

@@ -19,7 +19,7 @@ import pytest
 
 from tests.fake_sentry import FakeSentry
 from tests.fake_smtp import FakeSmtp
-from tests.site.errors_probe import COMMENTER_EMAIL, CSRF_COOKIE, POSTED_PASSWORD, SESSION_COOKIE
+from tests.operations.errors_probe import COMMENTER_EMAIL, CSRF_COOKIE, POSTED_PASSWORD, SESSION_COOKIE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SECRET_KEY = "test-only-" + "s3cr3t" * 10
@@ -100,7 +100,7 @@ def broken_request(servers) -> tuple[str, list[EmailMessage], list[dict[str, Any
     smtp, sentry, database = servers
     collect(smtp, sentry)
     env = production_env(database=database, smtp=smtp, sentry=sentry)
-    result = run("-m", "tests.site.errors_probe", "request", env=env)
+    result = run("-m", "tests.operations.errors_probe", "request", env=env)
     return result.stdout.strip(), *collect(smtp, sentry), result.stderr
 
 
@@ -109,7 +109,7 @@ def broken_task(servers) -> tuple[list[EmailMessage], list[dict[str, Any]]]:
     smtp, sentry, database = servers
     collect(smtp, sentry)
     env = production_env(database=database, smtp=smtp, sentry=sentry)
-    run("-m", "tests.site.errors_probe", "enqueue", env=env)
+    run("-m", "tests.operations.errors_probe", "enqueue", env=env)
     run("manage.py", "db_worker", "--batch", "--interval", "0.1", env=env)
     return collect(smtp, sentry)
 
@@ -192,11 +192,11 @@ def closed_port() -> int:
 def test_the_worker_goes_on_when_the_error_mail_cannot_be_sent(servers):
     smtp, _, database = servers
     env = production_env(database=database, smtp=smtp, sentry=None) | {"EMAIL_PORT": str(closed_port())}
-    run("-m", "tests.site.errors_probe", "enqueue", env=env)
-    run("-m", "tests.site.errors_probe", "enqueue", env=env)
+    run("-m", "tests.operations.errors_probe", "enqueue", env=env)
+    run("-m", "tests.operations.errors_probe", "enqueue", env=env)
     result = run("manage.py", "db_worker", "--batch", "--interval", "0.1", env=env)
     log = result.stdout + result.stderr
-    assert log.count("path=tests.site.broken_tasks.fail_on_purpose state=FAILED") == 2
+    assert log.count("path=tests.operations.broken_tasks.fail_on_purpose state=FAILED") == 2
     assert "Connection refused" in log
 
 

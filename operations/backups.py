@@ -30,9 +30,11 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -61,8 +63,9 @@ def checksum(cursor, model: type[models.Model], *, pks: list[int] | None = None)
     """SHA-256 over every row of ``model``'s table (all columns, in primary-key order; only ``pks``
     if given), read with a DB-API ``cursor``: equal for two databases of one engine only if the rows are."""
     quote = connections["default"].ops.quote_name
-    columns = ", ".join(quote(field.column) for field in model._meta.concrete_fields)
-    pk = quote(model._meta.pk.column)
+    # Concrete fields always have a column; the stubs allow None for the others.
+    columns = ", ".join(quote(cast(str, field.column)) for field in model._meta.concrete_fields)
+    pk = quote(cast(str, model._meta.pk.column))
     where = f" WHERE {pk} IN ({', '.join(str(int(value)) for value in pks)})" if pks else ""
     cursor.execute(
         f"SELECT {columns} FROM {quote(model._meta.db_table)}{where} ORDER BY {pk}"  # noqa: S608 - names from our models, integers
@@ -178,7 +181,7 @@ def _backup_sqlite(target: Path) -> tuple[Path, dict]:
         copy.close()
 
 
-def _pg_environment(database: dict) -> dict[str, str]:
+def _pg_environment(database: Mapping[str, Any]) -> dict[str, str]:
     env = {**os.environ}
     for variable, key in (
         ("PGHOST", "HOST"),

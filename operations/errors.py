@@ -15,6 +15,7 @@ request body, no local variables) because comments carry a commenter's e-mail.
 
 import logging
 import re
+from collections.abc import ItemsView
 from copy import copy
 from typing import Any
 
@@ -46,14 +47,14 @@ class SecretsHiddenFilter(SafeExceptionReporterFilter):
                 cleansed[name] = self.cleansed_substitute
         return cleansed
 
-    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> list[tuple[str, Any]]:
+    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> ItemsView[str, Any]:
         """Mask local variables named like secrets (``password``, ``token``) in every frame."""
         variables = super().get_traceback_frame_variables(request, tb_frame)
         if not self.is_active(request):
             return variables
-        return [
-            (name, self.cleansed_substitute if HIDDEN.search(name) else value) for name, value in variables
-        ]
+        return {
+            name: self.cleansed_substitute if HIDDEN.search(name) else value for name, value in variables
+        }.items()
 
 
 class AdminEmailHandler(DjangoAdminEmailHandler):

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from tests.site.welsh_po import Entry, all_entries
+from tests.welsh.welsh_po import Entry, all_entries
 
 GLOSSARY = settings.BASE_DIR / "locale" / "cy" / "glossary.toml"
 

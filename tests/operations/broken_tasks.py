@@ -1,4 +1,4 @@
-"""A task that fails, for tests/site/test_errors.py to hand to the real worker."""
+"""A task that fails, for tests/operations/test_errors.py to hand to the real worker."""
 
 from django.tasks import task
 

@@ -34,7 +34,7 @@ entry (ngettext, blocktranslate count) for the second form to exist at all.
 
 import re
 
-from tests.site.welsh_po import CATALOGUES, Entry, all_entries, entries
+from tests.welsh.welsh_po import CATALOGUES, Entry, all_entries, entries
 
 SOFT = ["am", "ar", "at", "dan", "tan", "dros", "drwy", "trwy", "gan", "heb", "hyd", "i", "o", "wrth"]
 SOFT += ["neu", "dau", "dwy", "ei", "dy", "pa", "mor", "rhy", "go", "yn"]
