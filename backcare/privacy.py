@@ -76,8 +76,8 @@ PERSONAL_DATA: dict[str, str] = {
     "django_tasks_database.DBTaskResult": "tasks take row ids; a failed one whose traceback names an "
     "address (a refused recipient) is exported and deleted",
     "socialaccount.SocialApp": "none: the site's own provider keys",
-    "backcare.MissedPageInvalidation": "none",
-    "backcare.CountedLimit": "none: rate-limit counts kept during a Redis outage, keyed by an IP "
+    "pagecache.MissedPageInvalidation": "none",
+    "pagecache.CountedLimit": "none: rate-limit counts kept during a Redis outage, keyed by an IP "
     "address, an account id or a hashed login; deleted within a day of expiring (purge_counted_limits)",
     "akismet_service.AkismetHealth": "none: Akismet's last answer",
     "safety.WarningSign": "none: the editor's list",

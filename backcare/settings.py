@@ -285,7 +285,7 @@ CACHES = {
     }
     if REDIS_URL
     else _LOCAL_MEMORY,  # the same LOCATION: in development and tests, one store for both
-    # Where "default" counts while its Redis cannot be used: the table of backcare.models.CountedLimit
+    # Where "default" counts while its Redis cannot be used: the table of pagecache.models.CountedLimit
     # (created by migrate). Culled only past a million rows, so a burst cannot push a count out.
     "counts": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -317,9 +317,6 @@ BENCH_FLOOR = env_bool("BACKCARE_BENCH_FLOOR", False)
 # invalidations missed while Redis was down; 0: only after its own cache
 # failures. Only a shared cache needs it: the local-memory cache cannot be down.
 PAGE_CACHE_RECONCILE_SECONDS = env_int("PAGE_CACHE_RECONCILE_SECONDS", 10 if REDIS_URL else 0)
-# Where those missed invalidations are written (pagecache/invalidation.py); the
-# model is still backcare's until a state-only migration moves it to pagecache.
-PAGE_CACHE_MISSED_INVALIDATION_MODEL = "backcare.MissedPageInvalidation"
 
 # --- Tasks ------------------------------------------------------------------
 

@@ -34,8 +34,8 @@ consistent.
 
 When the cache is down or slow (``guard.py``) pages are rendered as if nothing
 were cached (``X-Page-Cache: unavailable``), and a change still retires the
-pages later: a bump that fails is written to the database (the model named by
-``PAGE_CACHE_MISSED_INVALIDATION_MODEL``) and the first process that reaches
+pages later: a bump that fails is written to the database
+(``models.MissedPageInvalidation``) and the first process that reaches
 the cache again bumps the site-wide generation before serving any page. A
 process that saw no failure itself checks for such rows every
 ``PAGE_CACHE_RECONCILE_SECONDS``. So a page cached before the outage is never

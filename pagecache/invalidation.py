@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, models, transaction
 from django.db.models import Max
@@ -25,6 +24,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .guard import CacheUnavailable, guard, guarded
 from .keys import GENERATION_KEY, cache, fresh_generation, path_key, scope_key
+from .models import MissedPageInvalidation
 
 logger = logging.getLogger(__name__)
 
@@ -45,21 +45,11 @@ def bump(keys: Iterable[str]) -> None:
         record_missed_invalidation()
 
 
-def missed_invalidations() -> type[models.Model]:
-    """The table of invalidations the cache missed: the model ``PAGE_CACHE_MISSED_INVALIDATION_MODEL`` names.
-
-    Any model with an auto-incrementing key will do (rows are only created,
-    counted by their newest key and deleted). The one seam to another app: the
-    model still lives in ``backcare`` (moving it needs a state-only migration).
-    """
-    return apps.get_model(settings.PAGE_CACHE_MISSED_INVALIDATION_MODEL)
-
-
 def record_missed_invalidation() -> None:
     """Keep in the database that pages must be dropped once the cache is back (see ``Reconciler``)."""
     try:
         with transaction.atomic():
-            missed_invalidations().objects.create()
+            MissedPageInvalidation.objects.create()
     except DatabaseError:
         logger.exception("Could not record a missed page-cache invalidation")
 
@@ -89,11 +79,10 @@ class Reconciler:
         Raises ``CacheUnavailable`` if the cache fails meanwhile; on a database
         error it leaves things due and returns None.
         """
-        missed = missed_invalidations()
         with self._lock:
             failures = guard.failures
             try:
-                newest = missed.objects.aggregate(newest=Max("pk"))["newest"]
+                newest = MissedPageInvalidation.objects.aggregate(newest=Max("pk"))["newest"]
             except DatabaseError:
                 logger.warning("Could not read missed page-cache invalidations", exc_info=True)
                 return None
@@ -102,7 +91,7 @@ class Reconciler:
                 generation = fresh_generation()
                 guarded("page cache invalidation", cache.set, GENERATION_KEY, generation, timeout=None)
                 try:
-                    missed.objects.filter(pk__lte=newest).delete()
+                    MissedPageInvalidation.objects.filter(pk__lte=newest).delete()
                 except DatabaseError:  # deleted next time; one more bump is harmless
                     logger.warning("Could not clear missed page-cache invalidations", exc_info=True)
                 logger.warning(

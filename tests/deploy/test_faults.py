@@ -356,7 +356,9 @@ def test_with_both_redis_stopped_people_sign_in_sign_up_and_reset_and_wrong_pass
         reset_mail = "/accounts/password/reset/key/" in mail_to(stack.smtp, reader, after=seen)
         outage_seconds = time.monotonic() - started
         counted_in_database = int(
-            stack.orm("from backcare.models import CountedLimit\nprint(CountedLimit.objects.count())").strip()
+            stack.orm(
+                "from pagecache.models import CountedLimit\nprint(CountedLimit.objects.count())"
+            ).strip()
         )
     finally:
         stack.redis.resume()

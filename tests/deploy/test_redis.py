@@ -78,7 +78,7 @@ def empty(store: redis.Redis) -> None:
 
 
 def counted_in_database(env: dict[str, str]) -> int:
-    return int(orm(env, "from backcare.models import CountedLimit\nprint(CountedLimit.objects.count())"))
+    return int(orm(env, "from pagecache.models import CountedLimit\nprint(CountedLimit.objects.count())"))
 
 
 def a_new_address() -> str:

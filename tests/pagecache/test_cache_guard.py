@@ -17,13 +17,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from backcare.models import CountedLimit, MissedPageInvalidation
 from classes.models import Enquiry
 from comments.models import Comment
 from exercises.models import Exercise
 from operations import health
 from pagecache.guard import guard, guarded
 from pagecache.invalidation import reconciler
+from pagecache.models import CountedLimit, MissedPageInvalidation
 from tests.classes.factories import TeacherFactory
 from tests.comments.conftest import comment_data
 from tests.comments.factories import CommentFactory

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from backcare.models import CountedLimit
+from pagecache.models import CountedLimit
 
 
 class Command(BaseCommand):
