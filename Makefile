@@ -28,6 +28,7 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 	@touch $@
 
 install: $(VENV)/.installed ## create .venv and install the locked Python packages
+	@mkdir -p var  # the development database's folder (not in git), before any manage.py
 
 # .npmrc turns install scripts off. The Observatory package's would download
 # the HSTS preload list; the tests give it an empty one instead (nothing here
@@ -73,7 +74,6 @@ system-fast: ## only the system packages make test-fast needs (PDF fonts, gettex
 	bin/system-deps fast
 
 demo: install assets messages ## migrate the SQLite database under var/ and load the demo content
-	@mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_demo
 

@@ -12,8 +12,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+
+# Only our own pages may load our pages, scripts, styles and pictures (nginx sends the same
+# for /static/ and /media/).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Browser features the site never uses are off for it and anything it might
+# embed. The screen wake lock stays allowed for our own pages: the planned
+# follow-along mode keeps the screen on during an exercise.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "local-fonts": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    # Passkeys as a second factor for staff (allauth.mfa) ask for credentials on our own pages.
+    "publickey-credentials-get": ["self"],
+    "screen-wake-lock": ["self"],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 
 def permissions_policy_header(policy: Mapping[str, Sequence[str]]) -> str:
@@ -27,8 +56,8 @@ class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.headers = {
-            "Cross-Origin-Resource-Policy": settings.CROSS_ORIGIN_RESOURCE_POLICY,
-            "Permissions-Policy": permissions_policy_header(settings.PERMISSIONS_POLICY),
+            "Cross-Origin-Resource-Policy": CROSS_ORIGIN_RESOURCE_POLICY,
+            "Permissions-Policy": permissions_policy_header(PERMISSIONS_POLICY),
         }
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:

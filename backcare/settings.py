@@ -9,74 +9,24 @@ variable read here.
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
-from dotenv.parser import parse_stream
 
+from backcare.databases import database
+from backcare.environment import env_bool, env_int, env_list, load_env_file
+from operations.logging_config import logging_config
+from pagecache.caches import caches
 from pagecache.release import current_release
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_file_values(path: str) -> dict[str, str]:
-    """The NAME=value lines of an environment file, parsed by python-dotenv.
-
-    systemd's units read the same file with ``EnvironmentFile=``; the two
-    parsers agree on plain values and on single and double quotes without
-    backslashes, which is all ``deploy/.env.example`` uses
-    (tests/project/test_env_file.py holds them to it). A line the parser cannot
-    read is an error here, never a value silently left out.
-    """
-    try:
-        with open(path, encoding="utf-8") as stream:
-            bindings = list(parse_stream(stream))
-    except OSError as error:
-        raise ImproperlyConfigured(
-            f"BACKCARE_ENV_FILE names {path}, which cannot be read ({error.strerror}). "
-            "BackCare stops rather than run on development defaults."
-        ) from None
-    broken = [str(binding.original.line) for binding in bindings if binding.error]
-    if broken:
-        raise ImproperlyConfigured(
-            f"{path}: cannot read line {', '.join(broken)} (NAME=value, quote with '...')."
-        )
-    return {binding.key: binding.value for binding in bindings if binding.key and binding.value is not None}
 
 
 # The file BACKCARE_ENV_FILE names (bin/manage: /etc/backcare/env) is read before
 # any setting, so a command typed on the server sees what the services see. A
 # variable already in the environment wins, so NAME=value bin/manage … overrides.
 if os.environ.get("BACKCARE_ENV_FILE"):
-    for _name, _value in env_file_values(os.environ["BACKCARE_ENV_FILE"]).items():
-        os.environ.setdefault(_name, _value)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a yes/no value such as 1 or 0, not {value!r}.")
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    try:
-        return int(value) if value else default
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
+    load_env_file(os.environ["BACKCARE_ENV_FILE"], into=os.environ)
 
 
 # --- Core -------------------------------------------------------------------
@@ -199,6 +149,7 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 
+# var/ is not in git: `make` creates it (install), never the settings.
 SQLITE_PATH = BASE_DIR / "var" / "backcare.sqlite3"
 if not os.environ.get("DATABASE_URL") and not DEBUG:
     # Production never falls back to the development file: that is how a
@@ -208,43 +159,14 @@ if not os.environ.get("DATABASE_URL") and not DEBUG:
         "development SQLite file: on the server run commands as `bin/manage …`, which "
         "reads /etc/backcare/env (docs/deploying.md), or set DATABASE_URL."
     )
-if not os.environ.get("DATABASE_URL"):
-    SQLITE_PATH.parent.mkdir(exist_ok=True)  # var/ is not in git: a fresh clone has none.
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database(
         os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
-        conn_max_age=0,
-        conn_health_checks=True,
+        pool=env_bool("DATABASE_POOL", not DEBUG),
+        pool_max=env_int("DATABASE_POOL_MAX", 8),
+        pool_timeout=env_int("DATABASE_POOL_TIMEOUT", 10),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE transactions take the write lock at BEGIN, so two writers queue
-    # on the busy timeout instead of one failing with "database is locked"
-    # when it upgrades a read lock. WAL lets readers carry on during a write.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
-        ),
-    }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_POOL", not DEBUG
-):
-    DATABASES["default"]["OPTIONS"] = {
-        "pool": {
-            "min_size": 2,
-            "max_size": env_int("DATABASE_POOL_MAX", 8),
-            # Wait at most this for a connection (psycopg's default is 30 s, as
-            # long as gunicorn's timeout): long enough to ride out a PostgreSQL
-            # restart, short enough to answer "try again" while it is down.
-            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
-        }
-    }
-    # The pool discards broken connections itself; a health check would cost
-    # a database round trip on every request (22 % of a page view, bench/).
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -255,53 +177,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # in a Redis that never evicts (maxmemory-policy noeviction, deploy/redis/limits.conf).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_LIMITS_URL = os.environ.get("REDIS_LIMITS_URL", "") or REDIS_URL
-# Seconds to connect to Redis and to wait for each answer: a stopped or hung
-# Redis then costs a request at most this before it degrades (pagecache/guard.py).
+# Seconds to connect to Redis and to wait for each answer before a request degrades.
 REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.1"))
-_REDIS_OPTIONS = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
-_LOCAL_MEMORY = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "backcare"}
-CACHES = {
-    # The counters: allauth counts in "default" (django.core.cache.cache), and so do
-    # comments/flood.py, classes/limits.py and exercises/builds.py. Redis while it answers,
-    # else the database ("counts"): an outage never lifts a limit (pagecache/guard.py).
-    "default": {
-        "BACKEND": "pagecache.guard.RedisWithDatabaseFallback",
-        "LOCATION": REDIS_LIMITS_URL,
-        "KEY_PREFIX": "backcare",
-        "TIMEOUT": 300,
-        "OPTIONS": _REDIS_OPTIONS,
-        "FALLBACK": "counts",
-    }
-    if REDIS_LIMITS_URL
-    else _LOCAL_MEMORY,
-    # Whole pages, fragments, routine PDFs (pagecache/): evictable; a Redis fault
-    # means rendering them again (ConnectionError, pagecache/guard.py).
-    "pages": {
-        "BACKEND": "pagecache.guard.ResilientRedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "backcare",
-        "TIMEOUT": 300,
-        "OPTIONS": _REDIS_OPTIONS,
-    }
-    if REDIS_URL
-    else _LOCAL_MEMORY,  # the same LOCATION: in development and tests, one store for both
-    # Where "default" counts while its Redis cannot be used: the table of pagecache.models.CountedLimit
-    # (created by migrate). Culled only past a million rows, so a burst cannot push a count out.
-    "counts": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "backcare_counted_limits",
-        "TIMEOUT": 300,
-        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
-    },
-}
+# The counters in "default", pages in "pages", the counters' database fallback in "counts".
+CACHES = caches(pages_url=REDIS_URL, limits_url=REDIS_LIMITS_URL, timeout=REDIS_TIMEOUT)
 
 # After a cache failure a process leaves the cache alone this long (seconds),
 # using the fallbacks, instead of waiting for a timeout on every request.
 CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "2"))
-
-# POSTs to these paths get Django's error page, not the retry page, when the
-# database is unreachable (operations/database_outage.py).
-DATABASE_RETRY_EXCLUDE = ["/admin/"]
 
 # Whole anonymous pages, kept in the cache above (pagecache/). Which views are
 # cached is said at each view (@shared_page); what retires them, in each app's
@@ -504,35 +387,6 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     # No web app manifest yet: add "manifest-src": [CSP.SELF] with one.
 }
-# Only our own pages may load our pages, scripts, styles and pictures
-# (backcare/security.py; nginx sends the same for /static/ and /media/).
-CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
-# Browser features the site never uses are off for it and anything it might
-# embed. The screen wake lock stays allowed for our own pages: the planned
-# follow-along mode keeps the screen on during an exercise.
-PERMISSIONS_POLICY = {
-    "accelerometer": [],
-    "autoplay": [],
-    "browsing-topics": [],
-    "camera": [],
-    "display-capture": [],
-    "encrypted-media": [],
-    "geolocation": [],
-    "gyroscope": [],
-    "hid": [],
-    "idle-detection": [],
-    "local-fonts": [],
-    "magnetometer": [],
-    "microphone": [],
-    "midi": [],
-    "payment": [],
-    # Passkeys as a second factor for staff (allauth.mfa) ask for credentials on our own pages.
-    "publickey-credentials-get": ["self"],
-    "screen-wake-lock": ["self"],
-    "serial": [],
-    "usb": [],
-    "xr-spatial-tracking": [],
-}
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -568,34 +422,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Logging ----------------------------------------------------------------
 
-# Everything goes to the console (the journal). ERROR records of Django's loggers, a view
-# that raised (django.request) or a task that failed (django.tasks), are also e-mailed to
-# DJANGO_ADMINS with secrets masked (operations/errors.py); the "django" entry replaces
-# Django's default handlers, so each error sends one mail and prints one line.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "mail_admins": {
-            "class": "operations.errors.AdminEmailHandler",
-            "level": "ERROR",
-            "filters": ["require_debug_false"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django": {"handlers": ["mail_admins"], "level": "INFO"},
-        "django.request": {"level": "WARNING"},
-        "httpx": {"level": "WARNING"},
-        # Failed sign-ins, with the login name and address, never the password.
-        "accounts.sign_in": {"level": "INFO"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# The console (the journal); ERROR records of Django's loggers are also mailed to DJANGO_ADMINS.
+LOGGING = logging_config(level=os.environ.get("DJANGO_LOG_LEVEL", "INFO"))
 DEFAULT_EXCEPTION_REPORTER_FILTER = "operations.errors.SecretsHiddenFilter"
 EMAIL_SUBJECT_PREFIX = "[BackCare] "
 

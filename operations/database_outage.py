@@ -6,7 +6,7 @@ raised by a view answering a POST (a comment, an enquiry): nothing was saved
 (the save's transaction rolled back), and the answer is a 503 page holding
 the same form, filled in, that posts to the same address again. The page is
 rendered without the request's context processors, so it needs no database.
-The admin is left out (``DATABASE_RETRY_EXCLUDE``): its forms carry files.
+The admin is left out (``EXCLUDED_PATHS``): its forms carry files.
 
 A page never echoes a secret: the sign-in pages (``/accounts/``, in either
 language) get the page without any of what was posted (a password, a sign-in
@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template import loader
@@ -31,6 +30,8 @@ from bilingual.languages import ENGLISH, path_in
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 10
+# POSTs to these paths get Django's error page, not the retry page, when the database is unreachable.
+EXCLUDED_PATHS = ("/admin/",)
 # The fields shown to the person, with their labels; every other field is
 # carried along hidden (tokens, the CSRF token, which comment is answered…).
 VISIBLE_FIELDS = {
@@ -97,7 +98,7 @@ class KeepThePostMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError) or request.method != "POST":
             return None
-        if any(request.path_info.startswith(prefix) for prefix in settings.DATABASE_RETRY_EXCLUDE):
+        if any(request.path_info.startswith(prefix) for prefix in EXCLUDED_PATHS):
             return None
         logger.warning("Database unreachable while saving a form at %s: %s", request.path, exception)
         return retry_page(request)

@@ -4,6 +4,8 @@ database fallback. Both kept the tables ``backcare`` made before they moved here
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .caches import COUNTS_TABLE
+
 
 class MissedPageInvalidation(models.Model):
     """A change the shared page cache could not be told about (Redis was down).
@@ -31,7 +33,7 @@ class CountedLimit(models.Model):
 
     A model, so that ``migrate`` creates it and no extra install step is needed. Nothing reads
     it through the ORM but ``purge_counted_limits``: ``pagecache.guard.RedisWithDatabaseFallback``
-    uses it as a cache: settings' ``CACHES["counts"]["LOCATION"]`` names this table. Never shown
+    uses it as a cache (``caches.py`` names this table as the ``counts`` cache's ``LOCATION``). Never shown
     to anyone, so its names are not translated.
     """
 
@@ -40,7 +42,7 @@ class CountedLimit(models.Model):
     expires = models.DateTimeField(db_index=True)
 
     class Meta:
-        db_table = "backcare_counted_limits"
+        db_table = COUNTS_TABLE
 
     def __str__(self) -> str:
         return self.cache_key

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from backcare.settings import env_file_values
+from backcare.environment import env_file_values
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "deploy" / ".env.example"

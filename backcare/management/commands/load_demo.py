@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from backcare.settings import env_bool
+from backcare.environment import env_bool
 from classes import demo as classes_demo
 from comments import demo as comments_demo
 from exercises import demo as exercises_demo
