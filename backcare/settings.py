@@ -501,15 +501,6 @@ COMMENTS_FORM_TOKEN_WINDOW = env_int("COMMENTS_FORM_TOKEN_WINDOW", 600)
 # counting as "too fast" (held) or its token as expired (comments/tokens.py).
 COMMENTS_FORM_CLOCK_SKEW = env_int("COMMENTS_FORM_CLOCK_SKEW", 2)
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
-COMMENTS_PER_PAGE = 50
-# Re-checks after Akismet gave no verdict.
-COMMENTS_RECHECK_MINUTES = 20
-COMMENTS_RECHECK_KEY_PROBLEM_HOURS = 6
-COMMENTS_RECHECK_BATCH = 100
-COMMENTS_RECHECK_GIVE_UP_DAYS = 15
-# The periodic pass checks a pending comment that was never checked and has no
-# check scheduled (a lost task, a killed worker) once it is this old.
-COMMENTS_SWEEP_AFTER_MINUTES = 5
 # Retention (comments/management/commands/purge_comment_data.py).
 COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 60)
 # Counted from the day a comment became spam or trash (comments/lifecycle.py),
@@ -525,8 +516,6 @@ COMMENTS_AUTHOR_COOKIE_DAYS = 365
 # (instead of a session row per poster). Personal to the page cache (comments/apps.py).
 COMMENTS_OWN_COOKIE = "comments_mine"
 COMMENTS_OWN_COOKIE_DAYS = 30
-# Unsubscribe links in reply e-mails stay valid this long.
-COMMENTS_UNSUBSCRIBE_MAX_AGE_DAYS = 90
 
 # --- Classes ----------------------------------------------------------------
 

@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 MAX_DEPTH = 3
+# Re-checks after Akismet gave no verdict stop this long after the comment was posted.
+RECHECK_GIVE_UP_DAYS = 15
 # The comment form's trap field (a person never fills it in); Akismet is told its name too
 # (``comments/spam.py``), so it lives below both.
 HONEYPOT_FIELD = "your_phone"
@@ -263,7 +265,7 @@ class Comment(models.Model):
         return ""
 
     def gave_up_rechecking(self, now: datetime) -> bool:
-        return now - self.submitted_at >= timedelta(days=settings.COMMENTS_RECHECK_GIVE_UP_DAYS)
+        return now - self.submitted_at >= timedelta(days=RECHECK_GIVE_UP_DAYS)
 
     def change_status(self, status: str, *, now: datetime) -> str:
         """Move to ``status`` (unsaved), stamping when if it changed; the previous status.

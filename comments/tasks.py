@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import akismet
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.tasks import Task, task
@@ -35,6 +34,11 @@ logger = logging.getLogger(__name__)
 
 RECHECK_REASON = "recheck_queue"
 CLAIM_LEASE = timedelta(minutes=5)
+# Comments one re-check pass asks Akismet about at most.
+RECHECK_BATCH = 100
+# The sweep checks a pending comment that was never checked and has no check scheduled (a lost
+# task, a killed worker) once it is this old.
+SWEEP_AFTER_MINUTES = 5
 
 
 def enqueue_on_commit(work: Task, *args: object, run_after: datetime | None = None) -> None:
@@ -94,8 +98,8 @@ def claim(comment: Comment, *, field: str, now: datetime, lease: timedelta = CLA
 
 
 def _claimed(due: QuerySet[Comment], *, field: str, now: datetime, limit: int | None) -> Iterator[Comment]:
-    """The first ``limit`` (``COMMENTS_RECHECK_BATCH``) comments of ``due`` this worker could claim."""
-    for comment in list(due[: limit or settings.COMMENTS_RECHECK_BATCH]):
+    """The first ``limit`` (``RECHECK_BATCH``) comments of ``due`` this worker could claim."""
+    for comment in list(due[: limit or RECHECK_BATCH]):
         if claim(comment, field=field, now=now):
             yield comment
 
@@ -107,7 +111,7 @@ def recheck_due(
     now: datetime | None = None,
     limit: int | None = None,
 ) -> list[Comment]:
-    """One re-check pass: at most ``COMMENTS_RECHECK_BATCH`` comments whose re-check is due."""
+    """One re-check pass: at most ``RECHECK_BATCH`` comments whose re-check is due."""
     now = now or timezone.now()
     checked = []
     for comment in _claimed(
@@ -127,11 +131,11 @@ def sweep_stranded(
 ) -> list[Comment]:
     """Check comments that were saved but never checked nor scheduled (a lost task, a killed worker).
 
-    Only those older than ``COMMENTS_SWEEP_AFTER_MINUTES``, so the sweep never
+    Only those older than ``SWEEP_AFTER_MINUTES``, so the sweep never
     races the check task of a comment posted a moment ago.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(minutes=settings.COMMENTS_SWEEP_AFTER_MINUTES)
+    cutoff = now - timedelta(minutes=SWEEP_AFTER_MINUTES)
     stranded = Comment.objects.stranded(submitted_before=cutoff)
     checked = []
     for comment in _claimed(stranded, field="next_check_at", now=now, limit=limit):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import models
 
 from .models import Comment
 
+# Top-level comments on one page of a thread (their replies come with them).
+PER_PAGE = 50
 SHOWN_FIELDS = (
     "pk",
     "parent_id",
@@ -103,7 +104,7 @@ def build(
     """
     on_page = Comment.objects.for_object(target)
     roots = on_page.top_level_with_visible_threads().only(*SHOWN_FIELDS).order_by("submitted_at", "pk")
-    page = Paginator(roots, settings.COMMENTS_PER_PAGE).get_page(page_number)
+    page = Paginator(roots, PER_PAGE).get_page(page_number)
     top = [Node(comment, comments_open=comments_open) for comment in page.object_list]
     by_id = {node.comment.pk: node for node in top}
     if top:

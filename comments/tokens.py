@@ -47,6 +47,8 @@ UNSUBSCRIBE_SALT = "comments.unsubscribe"
 AUTHOR_COOKIE_SALT = "comments.author-cookie"
 OWN_COMMENTS_SALT = "comments.own-comments"
 OWN_COMMENTS_KEPT = 20
+# Unsubscribe links in reply e-mails stay valid this long.
+UNSUBSCRIBE_MAX_AGE_DAYS = 90
 
 
 def now_seconds() -> int:
@@ -111,7 +113,7 @@ def unsubscribe_token(comment_id: int) -> str:
 
 def read_unsubscribe_token(token: str) -> int | None:
     """The comment id from a valid, unexpired unsubscribe token, or None."""
-    max_age = settings.COMMENTS_UNSUBSCRIBE_MAX_AGE_DAYS * 24 * 3600
+    max_age = UNSUBSCRIBE_MAX_AGE_DAYS * 24 * 3600
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=max_age)
     except signing.BadSignature:  # also SignatureExpired, its subclass

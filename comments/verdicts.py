@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 
 from akismet_service import api
@@ -26,6 +25,9 @@ from .models import Comment, CommentEvent
 Kind = CommentEvent.Kind
 Status = Comment.Status
 REPORT_GIVE_UP_ATTEMPTS = 12
+# When to ask Akismet again after it gave no verdict: soon, or much later when the key itself failed.
+RECHECK_MINUTES = 20
+RECHECK_KEY_PROBLEM_HOURS = 6
 
 
 # --- Judged by Akismet and our rules --------------------------------------------
@@ -90,9 +92,9 @@ def _schedule_recheck(comment: Comment, result: api.CheckResult, *, now: datetim
         CommentEvent.objects.record(comment, Kind.GAVE_UP, attempts=comment.check_attempts)
         return
     if result.is_key_problem:
-        delay = timedelta(hours=settings.COMMENTS_RECHECK_KEY_PROBLEM_HOURS)
+        delay = timedelta(hours=RECHECK_KEY_PROBLEM_HOURS)
     else:
-        delay = timedelta(minutes=settings.COMMENTS_RECHECK_MINUTES)
+        delay = timedelta(minutes=RECHECK_MINUTES)
     comment.next_check_at = now + delay
 
 
@@ -118,11 +120,9 @@ def record_report(comment: Comment, outcome: api.ReportResult, *, now: datetime)
         pending = ""
     else:
         backoff = (
-            timedelta(hours=settings.COMMENTS_RECHECK_KEY_PROBLEM_HOURS)
+            timedelta(hours=RECHECK_KEY_PROBLEM_HOURS)
             if outcome.is_key_problem
-            else min(
-                timedelta(minutes=settings.COMMENTS_RECHECK_MINUTES) * 2 ** (attempts - 1), timedelta(hours=6)
-            )
+            else min(timedelta(minutes=RECHECK_MINUTES) * 2 ** (attempts - 1), timedelta(hours=6))
         )
         next_report_at = now + backoff
         pending = kind

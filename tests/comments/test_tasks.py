@@ -20,8 +20,8 @@ def held(exercise):
 
 
 @pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.HAM)
-def test_a_recheck_pass_takes_at_most_the_batch_size(akismet_sync_client, exercise, settings):
-    settings.COMMENTS_RECHECK_BATCH = 3
+def test_a_recheck_pass_takes_at_most_the_batch_size(akismet_sync_client, exercise, monkeypatch):
+    monkeypatch.setattr(tasks, "RECHECK_BATCH", 3)
     past = timezone.now() - timedelta(minutes=1)
     CommentFactory.create_batch(5, on=exercise, pending=True, next_check_at=past)
     checked = tasks.recheck_due(client=akismet_sync_client)

@@ -55,7 +55,7 @@ def test_a_tampered_token_is_refused(client, subscribed):
 
 def test_an_expired_token_is_refused(client, subscribed, settings, monkeypatch):
     token = tokens.unsubscribe_token(subscribed.pk)
-    settings.COMMENTS_UNSUBSCRIBE_MAX_AGE_DAYS = -1
+    monkeypatch.setattr(tokens, "UNSUBSCRIBE_MAX_AGE_DAYS", -1)
     response = client.post(url(token))
     subscribed.refresh_from_db()
     assert response.status_code == 400

@@ -501,9 +501,9 @@ def test_a_long_akismet_outage_with_500_comments_loses_none_and_publishes_none_u
     # One re-check pass, run when the re-checks scheduled during the outage fall due.
     pass_started = time.monotonic()
     rechecked = stack.orm(
-        "from datetime import timedelta\nfrom django.conf import settings\nfrom django.utils import timezone\n"
-        "from akismet_service import api\nfrom comments import tasks\n"
-        "due = timezone.now() + timedelta(minutes=settings.COMMENTS_RECHECK_MINUTES + 1)\n"
+        "from datetime import timedelta\nfrom django.utils import timezone\n"
+        "from akismet_service import api\nfrom comments import tasks, verdicts\n"
+        "due = timezone.now() + timedelta(minutes=verdicts.RECHECK_MINUTES + 1)\n"
         "with api.connect() as (client, alerts):\n"
         "    print(len(tasks.recheck_due(client=client, alerts=alerts, now=due, limit=100000)))\n"
     ).strip()

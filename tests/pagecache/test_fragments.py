@@ -117,11 +117,12 @@ def test_a_poster_sees_their_own_waiting_comment_although_the_thread_is_kept(cli
     assert "My own question, waiting" not in client.get(exercise.get_absolute_url()).content.decode()
 
 
-def test_each_page_of_comments_is_kept_apart(client, settings):
+def test_each_page_of_comments_is_kept_apart(client, settings, monkeypatch):
+    from comments import threads
     from tests.comments.factories import CommentFactory
 
     settings.PAGE_CACHE_ENABLED = False
-    settings.COMMENTS_PER_PAGE = 1
+    monkeypatch.setattr(threads, "PER_PAGE", 1)
     exercise = ExerciseFactory()
     CommentFactory(on=exercise, text="The first question")
     CommentFactory(on=exercise, text="The second question")

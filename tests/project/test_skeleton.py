@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from backcare import views as site_views
-from comments import tokens
+from comments import threads, tokens
 from tests.classes.factories import weekly_course
 from tests.comments.conftest import comment_data
 from tests.comments.factories import CommentFactory
@@ -169,10 +169,10 @@ def test_the_exercise_list_pages_keep_the_search_and_the_part_of_the_body(client
     assert '<nav class="pagination-nav" aria-label="Pages">' in second
 
 
-def test_the_comment_pages_link_to_each_other_with_nothing_else_of_the_address(client, settings):
+def test_the_comment_pages_link_to_each_other_with_nothing_else_of_the_address(client, monkeypatch):
     """The thread is kept once for every address of the page: one reader's ?utm_source must not
     end up in everyone's links."""
-    settings.COMMENTS_PER_PAGE = 2
+    monkeypatch.setattr(threads, "PER_PAGE", 2)
     exercise = ExerciseFactory()
     for _ in range(3):
         CommentFactory(on=exercise)

@@ -5,7 +5,7 @@ from comments import tasks
 
 class Command(BaseCommand):
     help = (
-        "Re-check held comments whose Akismet check failed (at most COMMENTS_RECHECK_BATCH) "
+        "Re-check held comments whose Akismet check failed (at most comments.tasks.RECHECK_BATCH) "
         "and retry failed Spam / Not spam reports. Run it from cron every few minutes."
     )
 
