@@ -452,7 +452,6 @@ BACKUP_OFFSITE_WARNING_HOURS = env_int("BACKUP_OFFSITE_WARNING_HOURS", 26)
 
 # --- Exercises --------------------------------------------------------------
 
-EXERCISES_PER_PAGE = 12
 # Uploaded pictures larger than this are refused (Pillow refuses twice this as a decompression bomb).
 EXERCISES_MAX_PICTURE_PIXELS = int(os.environ.get("EXERCISES_MAX_PICTURE_PIXELS", 24_000_000))
 # The practice's details printed on every handout (placeholders until the practice sets them).
@@ -464,14 +463,6 @@ BACKCARE_PRACTICE = {
 # How long browsers and proxies may keep a handout or routine PDF before revalidating (ETag).
 HANDOUT_CACHE_SECONDS = int(os.environ.get("HANDOUT_CACHE_SECONDS", 7 * 24 * 3600))
 ROUTINE_PDF_CACHE_SECONDS = int(os.environ.get("ROUTINE_PDF_CACHE_SECONDS", 24 * 3600))
-# PDFs built while a reader waits (exercises/builds.py): at most this many builds per visitor
-# address (IPv6: per /64) a minute, this many at once per process, and a failed build is not
-# tried again for this many seconds.
-PDF_BUILDS_PER_ADDRESS = 3
-PDF_BUILDS_AT_ONCE = 1
-PDF_BUILD_RETRY_SECONDS = 600
-# A routine holds at most this many exercises.
-EXERCISES_ROUTINE_MAX = 12
 
 # --- Comments ---------------------------------------------------------------
 

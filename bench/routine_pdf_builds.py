@@ -8,9 +8,9 @@ database with ``load_demo``; 30 threads, each with its own test client, wait
 at a barrier and then each ask ``/routine/handout.pdf`` for a different set of
 the demo exercises, all from 192.0.2.7. WeasyPrint runs for real; every call
 of ``exercises.handouts.render_pdf`` is counted. The builds are bounded by
-``PDF_BUILDS_PER_ADDRESS`` (whatever the timing), and fewer still run when
+``exercises.builds.PER_ADDRESS`` (whatever the timing), and fewer still run when
 they arrive together, as one process builds one PDF at a time
-(``PDF_BUILDS_AT_ONCE``). Not a test (tests/exercises/test_routines.py
+(``exercises.builds.AT_ONCE``). Not a test (tests/exercises/test_routines.py
 asserts the bound); numbers for a person to read, in docs/performance.md.
 """
 
@@ -73,11 +73,11 @@ def main() -> None:
 
         django.setup()
         logging.disable(logging.ERROR)  # each refusal is logged as a 429 or 503: not news here
-        from django.conf import settings
         from django.test import Client
         from django.urls import reverse
 
         from exercises import handouts
+        from exercises.builds import PER_ADDRESS
         from exercises.models import Exercise
 
         builds: list[float] = []
@@ -117,9 +117,7 @@ def main() -> None:
             f"{REQUESTS} different routine PDFs at once from one address (cache {'down' if cache_down else 'up'}):"
         )
         print(f"  answers: {dict(sorted(Counter(statuses).items()))}")
-        print(
-            f"  PDF builds: {len(builds)} (bound: PDF_BUILDS_PER_ADDRESS = {settings.PDF_BUILDS_PER_ADDRESS})"
-        )
+        print(f"  PDF builds: {len(builds)} (bound: exercises.builds.PER_ADDRESS = {PER_ADDRESS})")
         print(f"  build CPU: {sum(builds):.2f} s; wall time for all {REQUESTS}: {elapsed:.2f} s")
 
 

@@ -7,17 +7,17 @@ built on its first request. So every build asked for by a request goes
 through ``build_once``, which:
 
 - counts builds per visitor address, IPv6 by its /64
-  (``akismet_service.visitors``): at most ``PDF_BUILDS_PER_ADDRESS`` a minute.
+  (``akismet_service.visitors``): at most ``PER_ADDRESS`` a minute.
   The count lives in the shared cache, like the other limits; while the cache
   is down each process counts for itself (so the bound is that many per
   process, never "unlimited"). A PDF already built costs nothing and is not
   counted;
-- lets at most ``PDF_BUILDS_AT_ONCE`` builds run at once in a process (a
+- lets at most ``AT_ONCE`` builds run at once in a process (a
   semaphore taken without waiting: a request beyond it is answered at once,
   never queued, so no worker hangs behind a build);
 - builds one PDF once: a second request for the same PDF while it is being
   built is told to come back in a moment;
-- remembers a failed build for ``PDF_BUILD_RETRY_SECONDS``: it is not tried
+- remembers a failed build for ``RETRY_SECONDS``: it is not tried
   again on every request.
 
 Each refusal is a ``Refused`` with the seconds after which to try again; the
@@ -34,12 +34,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from django.conf import settings
 from django.core.cache import cache
 
 from akismet_service import visitors
 
+# PDFs built while a reader waits: at most PER_ADDRESS builds per visitor address (IPv6: per /64)
+# in WINDOW_SECONDS, AT_ONCE at once per process, and a failed build is not tried again for
+# RETRY_SECONDS.
+PER_ADDRESS = 3
 WINDOW_SECONDS = 60
+AT_ONCE = 1
+RETRY_SECONDS = 600
 # How long another request waits for a PDF someone is building (seconds); a build lasts a second or two.
 BUILDING_SECONDS = 5
 # While the cache is down: the addresses each process remembers (oldest forgotten first).
@@ -107,7 +112,7 @@ class LocalFailures:
 
 local_window = LocalWindow()
 local_failures = LocalFailures()
-running = threading.BoundedSemaphore(settings.PDF_BUILDS_AT_ONCE)
+running = threading.BoundedSemaphore(AT_ONCE)
 
 
 def reset() -> None:
@@ -115,13 +120,13 @@ def reset() -> None:
     global running
     local_window.clear()
     local_failures.clear()
-    running = threading.BoundedSemaphore(settings.PDF_BUILDS_AT_ONCE)
+    running = threading.BoundedSemaphore(AT_ONCE)
 
 
 def take_allowance(ip: str | None) -> bool:
-    """Count one build for this address (IPv6: its /64); False past ``PDF_BUILDS_PER_ADDRESS`` a minute."""
+    """Count one build for this address (IPv6: its /64); False past ``PER_ADDRESS`` a minute."""
     key = f"exercises:pdf-builds:{visitors.rate_key(ip) or 'unknown'}"
-    limit = settings.PDF_BUILDS_PER_ADDRESS
+    limit = PER_ADDRESS
     try:
         cache.add(key, 0, timeout=WINDOW_SECONDS)
         try:
@@ -148,7 +153,7 @@ def failed_recently(key: str) -> int:
 
 
 def remember_failure(key: str) -> None:
-    seconds = settings.PDF_BUILD_RETRY_SECONDS
+    seconds = RETRY_SECONDS
     try:
         cache.set(_failure_key(key), time.time() + seconds, timeout=seconds)
     except ConnectionError:  # the cache is unavailable: this process remembers it

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
@@ -25,6 +24,8 @@ from .models import Exercise
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Longer than any honest routine (12 slugs of 120 characters and commas).
 MAX_QUERY_LENGTH = 1500
+# A routine holds at most this many exercises.
+MAX_EXERCISES = 12
 
 
 @dataclass
@@ -59,7 +60,7 @@ class Routine:
 
     @property
     def is_full(self) -> bool:
-        return len(self.exercises) >= settings.EXERCISES_ROUTINE_MAX
+        return len(self.exercises) >= MAX_EXERCISES
 
 
 def requested_slugs(values: list[str]) -> tuple[list[str], list[str]]:
@@ -100,7 +101,7 @@ def from_query(values: list[str], exercises: QuerySet[Exercise] | None = None) -
                 _("We could not find an exercise called “%(slug)s”, so it was left out.") % {"slug": slug}
             )
     kept = [slug for slug in slugs if slug in found]
-    limit = settings.EXERCISES_ROUTINE_MAX
+    limit = MAX_EXERCISES
     if len(kept) > limit:
         problems.append(
             ngettext(

@@ -25,11 +25,15 @@ from .structured_data import exercise_plan
 logger = logging.getLogger(__name__)
 
 
+# Exercises on one page of the list.
+PER_PAGE = 12
+
+
 @shared_page(params=["category", "page", "q"], scopes=["exercises"])
 class ExerciseListView(ListView):
     template_name = "exercises/exercise_list.html"
     context_object_name = "exercises"
-    paginate_by = settings.EXERCISES_PER_PAGE
+    paginate_by = PER_PAGE
 
     def get_queryset(self) -> QuerySet[Exercise]:
         exercises = Exercise.objects.published().for_listing()
@@ -165,8 +169,8 @@ def handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _failed() -> builds.Refused:
-    """A build that failed: not tried again for ``PDF_BUILD_RETRY_SECONDS``."""
-    return builds.Refused("failed", settings.PDF_BUILD_RETRY_SECONDS)
+    """A build that failed: not tried again for ``builds.RETRY_SECONDS``."""
+    return builds.Refused("failed", builds.RETRY_SECONDS)
 
 
 def _build_on_request(request: HttpRequest, handout: Handout, language: str) -> builds.Refused | None:

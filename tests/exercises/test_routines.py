@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from exercises import routines
+from exercises import builds, routines
 from tests.factories import ExerciseFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
@@ -206,7 +206,7 @@ def thirty_routines(exercises) -> list[str]:
 def test_thirty_different_routine_pdfs_from_one_address_cost_three_builds(
     client, five, counted_builds, settings
 ):
-    assert settings.PDF_BUILDS_PER_ADDRESS == 3
+    assert builds.PER_ADDRESS == 3
     statuses = [client.get(url, REMOTE_ADDR="192.0.2.7").status_code for url in thirty_routines(five)]
     assert len(counted_builds) == 3
     assert statuses.count(200) == 3

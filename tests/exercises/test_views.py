@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from exercises import views
 from tests.classes.factories import weekly_course
 from tests.factories import CategoryFactory, ExerciseFactory, StepFactory
 
@@ -29,11 +30,11 @@ def test_list_shows_published_exercises_only(client):
     assert "Next week" not in html
 
 
-def test_list_is_paginated(client, settings):
-    ExerciseFactory.create_batch(settings.EXERCISES_PER_PAGE + 1)
+def test_list_is_paginated(client):
+    ExerciseFactory.create_batch(views.PER_PAGE + 1)
     first = client.get(reverse("exercises:list"))
     second = client.get(reverse("exercises:list"), {"page": 2})
-    assert len(first.context["exercises"]) == settings.EXERCISES_PER_PAGE
+    assert len(first.context["exercises"]) == views.PER_PAGE
     assert len(second.context["exercises"]) == 1
     assert "Page 2 of 2" in second.content.decode()
 

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from backcare import views as site_views
 from comments import threads, tokens
+from exercises import views as exercise_views
 from tests.classes.factories import weekly_course
 from tests.comments.conftest import comment_data
 from tests.comments.factories import CommentFactory
@@ -159,7 +160,7 @@ def test_no_page_template_writes_its_own_head_or_lang():
 
 def test_the_exercise_list_pages_keep_the_search_and_the_part_of_the_body(client, settings):
     category = CategoryFactory(slug="knees")
-    ExerciseFactory.create_batch(settings.EXERCISES_PER_PAGE + 1, category=category, title="Knee rolls")
+    ExerciseFactory.create_batch(exercise_views.PER_PAGE + 1, category=category, title="Knee rolls")
     html = client.get("/exercises/", {"q": "knee", "category": "knees"}).content.decode()
     assert 'href="?q=knee&amp;category=knees&amp;page=2" rel="next">Next page</a>' in html
     assert "Page 1 of 2" in html
