@@ -8,6 +8,26 @@ exists. A limit per account alone would let anyone who knows a staff username ke
 that person out for good with five wrong passwords every quarter of an hour. Failed sign-ins are logged here with the login name and the address,
 never the password. Editors can be made to add a second factor before the
 admin lets them in (``BACKCARE_REQUIRE_MFA_FOR_EDITORS``).
+
+The allauth settings (``backcare/settings.py``), and why:
+
+- Staff sign in with their username, readers usually with their e-mail address
+  (``ACCOUNT_LOGIN_METHODS``). A password is optional for readers: they can come back by
+  e-mail code or a provider; staff always have one (the admin login needs it).
+- Readers sign up with an e-mail address only (``ACCOUNT_SIGNUP_FIELDS``; allauth makes up
+  their username): a username field would answer "already exists" for "editor" and tell
+  anyone the staff logins to try.
+- ``ACCOUNT_RATE_LIMITS``: failed password logins, at most 5 per account from one address
+  (the "key" is the login typed plus the address, below) and 20 per address (IPv6: per /64)
+  in 15 minutes; then every try from there, right or wrong, is refused until the window has
+  passed. Counted in the counters' Redis (``CACHES["default"]``), in the database while that
+  Redis is down or full.
+- After signing out, the home page in the language of the page signed out from
+  (``ACCOUNT_LOGOUT_REDIRECT_URL``, a URL name reversed in that language; Django's
+  ``LOGOUT_REDIRECT_URL`` would also move the admin's logout).
+- A provider's e-mail address never signs someone in to an existing (staff) account
+  (``SOCIALACCOUNT_EMAIL_AUTHENTICATION``).
+- Second factors for staff: authenticator apps (TOTP) with recovery codes, and passkeys.
 """
 
 from __future__ import annotations

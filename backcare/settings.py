@@ -1,53 +1,44 @@
-"""BackCare settings, read from the environment.
-
-Every variable has a development default, so a fresh clone runs with
-``make run`` and nothing else. Production sets ``DJANGO_DEBUG=0`` and must then
-give a ``DJANGO_SECRET_KEY``; the README's configuration table lists every
-variable read here.
+"""BackCare settings: the environment read, and the apps wired together. Every variable has a
+development default (production sets DJANGO_DEBUG=0 and must then give DJANGO_SECRET_KEY); the
+README's configuration table says what each does. A number no environment sets lives by its code.
 """
 
 import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from backcare.databases import database
 from backcare.environment import env_bool, env_int, env_list, load_env_file
+from backcare.security import CONTENT_SECURITY_POLICY
 from operations.logging_config import logging_config
 from pagecache.caches import caches
 from pagecache.release import current_release
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-# The file BACKCARE_ENV_FILE names (bin/manage: /etc/backcare/env) is read before
-# any setting, so a command typed on the server sees what the services see. A
-# variable already in the environment wins, so NAME=value bin/manage … overrides.
+# The file BACKCARE_ENV_FILE names (bin/manage: /etc/backcare/env) first, so a command typed on
+# the server sees what the services see; a variable already set wins (NAME=value bin/manage …).
 if os.environ.get("BACKCARE_ENV_FILE"):
     load_env_file(os.environ["BACKCARE_ENV_FILE"], into=os.environ)
 
-
 # --- Core -------------------------------------------------------------------
-
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG off BackCare refuses to "
-            "start without a secret key: generate one with "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+            "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG off BackCare refuses to start without a "
+            "secret key: generate one with `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production-0123456789"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
-# The public address of the site, for links in e-mails and other places that
-# have no request to build an absolute address from.
+# The public address, for links in e-mails and wherever no request gives one.
 SITE_URL = os.environ.get("BACKCARE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -65,9 +56,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
-    # Sign-in (accounts/sign_in.py): staff passwords with rate limits and a second
-    # factor, and optional sign-in for commenters. Providers are switched on by
-    # adding a "Social application" in the admin: no keys in code.
+    # Providers are switched on by adding a "Social application" in the admin: no keys in code.
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -77,11 +66,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "backcare",
-    # Sign-in, idle staff sessions, each login's admin language (accounts/).
     "accounts",
-    # /healthz, backups, the database-outage page, error mail, the development mail (operations/).
     "operations",
-    # Shared anonymous pages: views say @shared_page, apps say what retires them (pagecache/).
     "pagecache",
     "bilingual",
     "akismet_service",
@@ -89,7 +75,6 @@ INSTALLED_APPS = [
     "comments",
     "exercises",
     "classes",
-    # Addresses whose mail bounced, which comments and classes no longer mail (mailing/models.py).
     "mailing",
 ]
 
@@ -102,10 +87,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pagecache.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Django's, but a session the database cannot save is dropped, not a 500 (operations/sessions.py).
+    # Django's, but a session the database cannot save is dropped, not a 500.
     "operations.sessions.FaultTolerantSessionMiddleware",
-    # The URL alone decides the language (no Accept-Language, no cookie), so a
-    # shared cache keyed by URL can never hand one language's page to the other.
+    # The URL alone decides the language, so a cache keyed by URL never mixes the two.
     "bilingual.languages.UrlLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,15 +98,14 @@ MIDDLEWARE = [
     # On admin pages, the language the signed-in login chose (after the login is known).
     "accounts.admin_language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # A staff session idle longer than STAFF_SESSION_IDLE_SECONDS is ended (accounts/staff_sessions.py).
+    # A staff session idle longer than STAFF_SESSION_IDLE_SECONDS is ended.
     "accounts.staff_sessions.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Editors without a second factor are sent to add one (BACKCARE_REQUIRE_MFA_FOR_EDITORS).
     "accounts.sign_in.SecondFactorForEditorsMiddleware",
     # A public form posted while the database is unreachable: a 503 page keeping every field.
     "operations.database_outage.KeepThePostMiddleware",
-    # Outermost of ours on the way out: marks pages personalised by the
-    # comments tag (saved details, a held comment) as private.
+    # Outermost of ours on the way out: pages the comments tag personalised become private.
     "comments.middleware.PrivateWhenPersonalisedMiddleware",
 ]
 
@@ -148,16 +131,14 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------
-
 # var/ is not in git: `make` creates it (install), never the settings.
 SQLITE_PATH = BASE_DIR / "var" / "backcare.sqlite3"
 if not os.environ.get("DATABASE_URL") and not DEBUG:
-    # Production never falls back to the development file: that is how a
-    # `migrate` typed without the settings once migrated an empty SQLite file.
+    # Never the development file in production: a `migrate` once migrated an empty one.
     raise ImproperlyConfigured(
-        "DATABASE_URL is not set. With DJANGO_DEBUG off BackCare refuses to use the "
-        "development SQLite file: on the server run commands as `bin/manage …`, which "
-        "reads /etc/backcare/env (docs/deploying.md), or set DATABASE_URL."
+        "DATABASE_URL is not set. With DJANGO_DEBUG off BackCare refuses to use the development SQLite "
+        "file: on the server run commands as `bin/manage …`, which reads /etc/backcare/env "
+        "(docs/deploying.md), or set DATABASE_URL."
     )
 DATABASES = {
     "default": database(
@@ -167,63 +148,40 @@ DATABASES = {
         pool_timeout=env_int("DATABASE_POOL_TIMEOUT", 10),
     )
 }
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
-
-# Two Redis stores. REDIS_URL: pages, fragments and PDFs, which may be evicted when it is full.
-# REDIS_LIMITS_URL (default: REDIS_URL): the counters of every rate limit, ours and allauth's,
-# in a Redis that never evicts (maxmemory-policy noeviction, deploy/redis/limits.conf).
+# REDIS_URL: pages, fragments and PDFs, evictable. REDIS_LIMITS_URL (default REDIS_URL): every
+# rate limit's counters, in a Redis that never evicts (deploy/redis/limits.conf).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_LIMITS_URL = os.environ.get("REDIS_LIMITS_URL", "") or REDIS_URL
-# Seconds to connect to Redis and to wait for each answer before a request degrades.
-REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.1"))
-# The counters in "default", pages in "pages", the counters' database fallback in "counts".
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.1"))  # to connect, and for each answer
 CACHES = caches(pages_url=REDIS_URL, limits_url=REDIS_LIMITS_URL, timeout=REDIS_TIMEOUT)
-
-# After a cache failure a process leaves the cache alone this long (seconds),
-# using the fallbacks, instead of waiting for a timeout on every request.
 CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "2"))
-
-# Whole anonymous pages, kept in the cache above (pagecache/). Which views are
-# cached is said at each view (@shared_page); what retires them, in each app's
-# ready() (retire_on_change); cookies that make a page personal, by the app that
-# sets them (pagecache.personal).
+# Whole anonymous pages (pagecache/): each view says @shared_page, each app what retires them.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60)
-# bench/run routes /bench/floor/ (a fixed answer through the middleware) to
-# measure what Django itself costs; never set on a real site.
 BENCH_FLOOR = env_bool("BACKCARE_BENCH_FLOOR", False)
-# How often (seconds) each process checks the database for page-cache
-# invalidations missed while Redis was down; 0: only after its own cache
-# failures. Only a shared cache needs it: the local-memory cache cannot be down.
 PAGE_CACHE_RECONCILE_SECONDS = env_int("PAGE_CACHE_RECONCILE_SECONDS", 10 if REDIS_URL else 0)
 
 # --- Tasks ------------------------------------------------------------------
-
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
-            "database": "django_tasks_db.DatabaseBackend",
-        }[TASKS_BACKEND]
-    }
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # --- E-mail -----------------------------------------------------------------
-
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "BackCare <hello@backcare.example.org>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = env_list("DJANGO_ADMINS", [])
 MANAGERS = env_list("DJANGO_MANAGERS", ADMINS)
-
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
-            # Django's SMTP, with EMAIL_BOUNCE_ADDRESS as the envelope sender (mailing/backends.py).
+            # Django's SMTP, with EMAIL_BOUNCE_ADDRESS as the envelope sender.
             "BACKEND": "mailing.backends.BounceAddressBackend",
             "OPTIONS": {
                 "bounce_address": os.environ.get("EMAIL_BOUNCE_ADDRESS", ""),
@@ -237,9 +195,8 @@ if os.environ.get("EMAIL_HOST"):
         }
     }
 else:
-    # Printed on the console. In development bodies are printed as written, links
-    # unbroken (operations/devmail.py); in production the plain console backend keeps
-    # `check --deploy` warning that no mail would leave.
+    # The console: readable bodies in development; Django's own in production, so that
+    # `check --deploy` warns no mail would leave.
     MAILERS = {
         "default": {
             "BACKEND": "operations.devmail.ReadableConsoleBackend"
@@ -249,7 +206,6 @@ else:
     }
 
 # --- Authentication ---------------------------------------------------------
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -260,72 +216,49 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-# The admin's login page hands over to allauth's (backcare/urls.py), so staff
-# get its rate limits, lockout and second factor.
+# Sign-in (accounts/sign_in.py says why each of these is so). The admin's login page hands over
+# to allauth's (backcare/urls.py), so staff get its rate limits, lockout and second factor.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "accounts.sign_in.AccountAdapter"
 ACCOUNT_FORMS = {"login": "accounts.sign_in.LoginForm"}
 SOCIALACCOUNT_ADAPTER = "accounts.sign_in.SocialAccountAdapter"
-# Staff sign in with their username, readers usually with their e-mail address.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
-# A password is optional for readers: they can come back by e-mail code or a provider.
-# Staff always have one (the admin login needs it). Readers sign up with an e-mail
-# address only (allauth makes up their username): a username field would answer
-# "already exists" for "editor" and tell anyone the staff logins to try.
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_GET = False
-# After signing out, the home page in the language of the page signed out from (a URL name,
-# reversed in that language; Django's LOGOUT_REDIRECT_URL would also move the admin's logout).
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BackCare] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Failed password logins: at most 5 per account from one address (the "key" is the
-# login typed plus the address: accounts/sign_in.py) and 20 per address (IPv6: per /64)
-# in 15 minutes; then every try from there, right or wrong, is refused until the
-# window has passed. A stranger's wrong passwords never lock staff out from their
-# own address, and the e-mail code sign-in stays open. Counted in the counters' Redis
-# (CACHES["default"]), in the database while that Redis is down or full.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("ACCOUNT_LOGIN_FAILED_LIMIT", "20/15m/ip,5/15m/key"),
 }
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_AUTO_SIGNUP = True
-# A provider's e-mail address never signs someone in to an existing (staff) account.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
-# Second factors for staff: authenticator apps (TOTP) with recovery codes, and passkeys.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "BackCare"
-# Passkeys need HTTPS; allow them on plain http only on this machine, for development.
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
-# With this on, an editor (superuser or "manage all courses") must add a second
-# factor before the admin lets them in. docs/deploying.md asks owners to turn it on.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # passkeys on plain http only on this machine
 BACKCARE_REQUIRE_MFA_FOR_EDITORS = env_bool("BACKCARE_REQUIRE_MFA_FOR_EDITORS", False)
-# A member of staff whose session has had no request for this long is signed out at the next one
-# (accounts/staff_sessions.py); readers' sessions last SESSION_COOKIE_AGE (two weeks) as before.
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 2 * 3600)
 
 # --- Language and time ------------------------------------------------------
-
 # English at /, Welsh under /cy/ (backcare/urls.py, bilingual/languages.py).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
-# Ours first; then Welsh for the admin strings Django's own Welsh lacks (README, "The admin in Welsh"),
-# and for allauth's sign-in pages and e-mails, which allauth ships without (README, "Signing in in Welsh").
+# Ours; Welsh for the admin strings Django's Welsh lacks, and for allauth's, which has none (README).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "admin", BASE_DIR / "locale" / "allauth"]
 # Bare domains in comments ("example.org/page") become https:// links (Django 7's default).
 URLIZE_ASSUME_HTTPS = True
 # Welsh dates as Welsh readers write them: "Dydd Mercher 25 Tachwedd 2026, 7:00 yh".
 FORMAT_MODULE_PATH = ["backcare.formats"]
-# Content fields in both languages (exercises/translation.py, classes/translation.py);
-# an empty Welsh field shows the English text, marked lang="en" by the templates.
+# Content fields in both languages; an empty Welsh field shows the English text (lang="en").
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en-gb",)
 # Slugs are made from the English title, whichever language the editor types first.
@@ -335,27 +268,21 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and media files -------------------------------------------------
-
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
-
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed names need `collectstatic`; development and the
-        # tests serve the source files as they are.
+        # Hashed, compressed names need `collectstatic`; development and tests serve the sources.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# The release this process runs, worked out once when it starts (pagecache/release.py):
-# part of every cached page's key, so a restarted server never answers from pages
-# the old code rendered. BACKCARE_RELEASE sets it; otherwise the commit in .git
-# and a hash of the compiled catalogues and the static files' manifest.
+# The release this process runs (pagecache/release.py), part of every cached page's key.
 try:
     BACKCARE_RELEASE = current_release(
         environ=os.environ, base_dir=BASE_DIR, locale_paths=LOCALE_PATHS, static_root=STATIC_ROOT
@@ -367,31 +294,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_PERMISSIONS = 0o644
 
 # --- Security ---------------------------------------------------------------
-
-SECURE_CSP = {
-    # Nothing is allowed unless a directive below names it.
-    "default-src": [CSP.NONE],
-    # No inline scripts anywhere: a template that truly needs one asks for
-    # {{ csp_nonce }}, and the header then carries that nonce (the admin's
-    # templates do). Pages that never touch the nonce get a byte-identical
-    # header, so shared caches can keep them.
-    "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
-    # Bootstrap draws form-validation and select icons as data: SVG images.
-    "img-src": [CSP.SELF, "data:"],
-    "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF],
-    "object-src": [CSP.NONE],
-    "base-uri": [CSP.NONE],
-    "form-action": [CSP.SELF],
-    "frame-ancestors": [CSP.NONE],
-    # No web app manifest yet: add "manifest-src": [CSP.SELF] with one.
-}
+# Content-Security-Policy, Cross-Origin-Resource-Policy and Permissions-Policy: backcare/security.py.
+SECURE_CSP = CONTENT_SECURITY_POLICY
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
@@ -400,34 +308,27 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
-# How many proxies in front of gunicorn append to X-Forwarded-For (nginx: 1);
-# 0 trusts only REMOTE_ADDR. See client_ip() in akismet_service/visitors.py.
 TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0 if DEBUG else 1)
 if env_bool("DJANGO_BEHIND_PROXY", not DEBUG):
     # gunicorn sits behind nginx, which sets this header (deploy/nginx/backcare.conf).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # --- Forms ------------------------------------------------------------------
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Logging ----------------------------------------------------------------
-
 # The console (the journal); ERROR records of Django's loggers are also mailed to DJANGO_ADMINS.
 LOGGING = logging_config(level=os.environ.get("DJANGO_LOG_LEVEL", "INFO"))
 DEFAULT_EXCEPTION_REPORTER_FILTER = "operations.errors.SecretsHiddenFilter"
 EMAIL_SUBJECT_PREFIX = "[BackCare] "
 
-# Optional error tracking: nothing is sent anywhere unless SENTRY_DSN is set.
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 if SENTRY_DSN:
     from operations.errors import start_sentry
@@ -439,92 +340,59 @@ if SENTRY_DSN:
     )
 
 # --- Backups ----------------------------------------------------------------
-
-# `manage.py backup` (operations/backups.py): where, and how many to keep.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
-# `manage.py offsite_backup` (operations/offsite.py): restic's repository and the file holding its
-# password (never the password itself), what `restic forget` keeps, and when /healthz warns.
 RESTIC_REPOSITORY = os.environ.get("RESTIC_REPOSITORY", "")
 RESTIC_PASSWORD_FILE = os.environ.get("RESTIC_PASSWORD_FILE", "")
 BACKUP_OFFSITE_RETENTION = os.environ.get("BACKUP_OFFSITE_RETENTION", "--keep-daily 7 --keep-weekly 4")
 BACKUP_OFFSITE_WARNING_HOURS = env_int("BACKUP_OFFSITE_WARNING_HOURS", 26)
 
 # --- Exercises --------------------------------------------------------------
-
-# Uploaded pictures larger than this are refused (Pillow refuses twice this as a decompression bomb).
 EXERCISES_MAX_PICTURE_PIXELS = int(os.environ.get("EXERCISES_MAX_PICTURE_PIXELS", 24_000_000))
-# The practice's details printed on every handout (placeholders until the practice sets them).
 BACKCARE_PRACTICE = {
     "name": os.environ.get("BACKCARE_PRACTICE_NAME", "BackCare"),
     "place": os.environ.get("BACKCARE_PRACTICE_PLACE", "Aberystwyth, Ceredigion"),
     "email": os.environ.get("BACKCARE_PRACTICE_EMAIL", "hello@backcare.example.org"),
 }
-# How long browsers and proxies may keep a handout or routine PDF before revalidating (ETag).
 HANDOUT_CACHE_SECONDS = int(os.environ.get("HANDOUT_CACHE_SECONDS", 7 * 24 * 3600))
 ROUTINE_PDF_CACHE_SECONDS = int(os.environ.get("ROUTINE_PDF_CACHE_SECONDS", 24 * 3600))
 
 # --- Comments ---------------------------------------------------------------
-
-# Akismet reads PYTHON_AKISMET_API_KEY and PYTHON_AKISMET_BLOG_URL from the
-# environment itself (akismet_service/api.py); without a key every comment is held.
+# Akismet reads PYTHON_AKISMET_API_KEY and PYTHON_AKISMET_BLOG_URL itself (akismet_service/api.py).
 AKISMET_TIMEOUT = float(os.environ.get("PYTHON_AKISMET_TIMEOUT", "3"))
 AKISMET_IS_TEST = env_bool("AKISMET_IS_TEST", False)
-# Another address for Akismet's API (a fake on 127.0.0.1 in benchmarks); empty: Akismet itself.
 AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "")
-
-# Who gets an e-mail for each held comment (name, address pairs or addresses).
 COMMENTS_MODERATORS = env_list("COMMENTS_MODERATORS", MANAGERS)
-# Send the page's author each approved comment, when the page exposes
-# ``comments_author_email``.
 COMMENTS_NOTIFY_AUTHOR = env_bool("COMMENTS_NOTIFY_AUTHOR", True)
-# Close comments this many days after a page's publication (None: never).
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0) or None
-# Local rules that hold a comment Akismet calls ham.
 COMMENTS_HOLD_FIRST_TIME = env_bool("COMMENTS_HOLD_FIRST_TIME", True)
 COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", 2)
 COMMENTS_MODERATION_WORDS = env_list("COMMENTS_MODERATION_WORDS", [])
-# The signed form token (comments/tokens.py explains the window).
 COMMENTS_FORM_MIN_SECONDS = env_int("COMMENTS_FORM_MIN_SECONDS", 5)
 COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE", 2 * 24 * 3600)
 COMMENTS_FORM_TOKEN_WINDOW = env_int("COMMENTS_FORM_TOKEN_WINDOW", 600)
-# How far apart the clocks of two app servers may be without a reader's post
-# counting as "too fast" (held) or its token as expired (comments/tokens.py).
 COMMENTS_FORM_CLOCK_SKEW = env_int("COMMENTS_FORM_CLOCK_SKEW", 2)
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
-# Retention (comments/management/commands/purge_comment_data.py).
 COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 60)
-# Counted from the day a comment became spam or trash (comments/lifecycle.py),
-# so a mistaken decision can be undone for the whole period. The privacy page
-# reads these.
 COMMENTS_KEEP_SPAM_DAYS = env_int("COMMENTS_KEEP_SPAM_DAYS", 15)
 COMMENTS_KEEP_DISCARD_DAYS = env_int("COMMENTS_KEEP_DISCARD_DAYS", 1)
 COMMENTS_KEEP_TRASH_DAYS = env_int("COMMENTS_KEEP_TRASH_DAYS", 30)
-# "Save my name, e-mail and website in this browser."
-COMMENTS_AUTHOR_COOKIE = "comment_author"  # personal to the page cache (comments/apps.py)
+# "Save my name, e-mail and website", and a poster's own waiting comments (comments/readers.py).
+COMMENTS_AUTHOR_COOKIE = "comment_author"
 COMMENTS_AUTHOR_COOKIE_DAYS = 365
-# A poster's own recent comment ids, signed, so they see theirs while it waits
-# (instead of a session row per poster). Personal to the page cache (comments/apps.py).
 COMMENTS_OWN_COOKIE = "comments_mine"
 COMMENTS_OWN_COOKIE_DAYS = 30
 
 # --- Classes ----------------------------------------------------------------
-
-# Enquiries to teachers one address may send per window (seconds) before it is asked to wait.
 CLASSES_ENQUIRY_RATE_LIMIT = env_int("CLASSES_ENQUIRY_RATE_LIMIT", 5)
 CLASSES_ENQUIRY_RATE_WINDOW = 3600
-# Retention (classes/privacy.py, `manage.py purge_enquiry_data`).
 CLASSES_ENQUIRY_KEEP_IP_DAYS = env_int("CLASSES_ENQUIRY_KEEP_IP_DAYS", 60)
 CLASSES_ENQUIRY_KEEP_DAYS = env_int("CLASSES_ENQUIRY_KEEP_DAYS", 365)
-# Course alerts (classes/alerts.py). Sign-ups one address (IPv6: its /64) may make per hour.
 CLASSES_ALERT_RATE_LIMIT = env_int("CLASSES_ALERT_RATE_LIMIT", 5)
 CLASSES_ALERT_RATE_WINDOW = 3600
-# Confirmation e-mails one inbox is sent per day, so nobody can be mail-bombed with them.
+# Course alerts (classes/alerts.py says what each limit is for).
 CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL = 3
-# Unconfirmed sign-ups (and their confirmation links) last this long.
 CLASSES_ALERT_CONFIRM_DAYS = 7
-# Unsubscribe links in alert e-mails stay valid this long (each e-mail brings a fresh one).
 CLASSES_ALERT_UNSUBSCRIBE_MAX_AGE_DAYS = 365
-# At most one alert e-mail per address in this many hours; more new courses wait and share it.
 CLASSES_ALERT_MIN_HOURS_BETWEEN = 24
 CLASSES_ALERT_BATCH = 100
