@@ -32,7 +32,7 @@ from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
@@ -106,7 +106,7 @@ class Person:
     """The addresses and sign-in accounts one data request is about."""
 
     emails: frozenset[str]
-    users: tuple[AbstractUser, ...] = ()
+    users: tuple[User, ...] = ()
 
     @property
     def user_ids(self) -> list[int]:
@@ -117,7 +117,7 @@ class Person:
         return ", ".join(sorted(self.emails) + accounts) or "nobody"
 
 
-def _account(username_or_id: str) -> AbstractUser:
+def _account(username_or_id: str) -> User:
     users = get_user_model().objects
     found = users.filter(**{get_user_model().USERNAME_FIELD: username_or_id}).first()
     if found is None and username_or_id.isdigit():
@@ -192,7 +192,7 @@ def _sessions_of(user_ids: Iterable[int]) -> list[Session]:
     ]
 
 
-def _account_row(user: AbstractUser) -> dict[str, object]:
+def _account_row(user: User) -> dict[str, object]:
     language = AdminLanguage.objects.filter(user=user).values_list("language", flat=True).first()
     return {
         **_fields(user, leave_out=["password"]),
