@@ -149,7 +149,11 @@ def mark_not_spam(comments: Iterable[Comment], *, actor: AbstractBaseUser | None
 def mark_spam(comments: Iterable[Comment], *, actor: AbstractBaseUser | None) -> int:
     """Into the spam folder; tell Akismet unless it already knew."""
     return _decide(
-        comments, status=Status.SPAM, kind=Kind.SPAM, actor=actor, report_when={"", str(api.Verdict.HAM)}
+        comments,
+        status=Status.SPAM,
+        kind=Kind.SPAM,
+        actor=actor,
+        report_when={api.Verdict.PENDING, api.Verdict.HAM},
     )
 
 

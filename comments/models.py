@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from akismet_service.choices import Verdict
+
 MAX_DEPTH = 3
 # The comment form's trap field (a person never fills it in); Akismet is told its name too
 # (``comments/spam.py``), so it lives below both.
@@ -149,7 +151,10 @@ class Comment(models.Model):
     permalink = models.TextField(_("page address"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
 
-    spam_verdict = models.CharField(_("Akismet verdict"), max_length=10, blank=True)
+    # Akismet's last answer; "unknown" is never stored here (the check is tried again instead).
+    spam_verdict = models.CharField(
+        _("Akismet verdict"), max_length=10, choices=Verdict, default=Verdict.PENDING
+    )
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
     held_reason = models.CharField(_("held because"), max_length=200, blank=True)
     # A form guard's doubt (sent too fast, a member of staff's name): the

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from akismet_service.choices import Verdict
+
 from .courses import Course
 from .teachers import Teacher
 from .venues import Venue
@@ -64,11 +66,7 @@ class AlertSubscription(models.Model):
     for the spam check and cleared on confirmation.
     """
 
-    class Verdict(models.TextChoices):
-        PENDING = "pending", _("Not checked yet")
-        HAM = "ham", _("Not spam")
-        SPAM = "spam", _("Spam")
-        UNKNOWN = "unknown", _("Could not be checked")
+    Verdict = Verdict  # the intake's verdicts, as every checked form stores them (spam is deleted)
 
     email = models.EmailField(_("e-mail"))
     teacher = models.ForeignKey(
