@@ -7,7 +7,9 @@ duck-typed attributes, each optional: see ``comments/targets.py``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
+from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -200,9 +202,9 @@ class Comment(models.Model):
         return f"{self.name}: {self.text[:50]}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.parent_id and self._state.adding:
-            self.depth = self.parent.depth + 1
-            self.root_id = self.parent.root_id or self.parent_id
+        if self._state.adding and (parent := self.parent) is not None:
+            self.depth = parent.depth + 1
+            self.root_id = parent.root_id or parent.pk
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -227,8 +229,8 @@ class Comment(models.Model):
 
     @classmethod
     def from_db(
-        cls, db: str | None, field_names: list[str], values: list[object], **kwargs: object
-    ) -> Comment:
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Self:
         comment = super().from_db(db, field_names, values, **kwargs)
         comment._public_when_loaded = comment._public_state()
         return comment
