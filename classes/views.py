@@ -8,9 +8,9 @@ the enquiry form (its own page) uses CSRF.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import groupby
-from typing import Any
+from typing import Any, Protocol, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -40,6 +40,13 @@ from .structured_data import course_data
 from .tasks import confirm_alert_signup, deliver_enquiry
 
 
+class DatedCourse(Protocol):
+    """A course read through ``CourseQuerySet.with_dates()``: the dates it annotates."""
+
+    first_date: date
+    next_date: date
+
+
 def group_by_start(courses: list[Course]) -> list[tuple[str, list[Course]]]:
     """Courses already running first, then the rest under the month they start in.
 
@@ -47,9 +54,10 @@ def group_by_start(courses: list[Course]) -> list[tuple[str, list[Course]]]:
     """
 
     def heading(course: Course) -> str:
-        if course.first_date < course.next_date:
+        dated = cast(DatedCourse, course)  # upcoming() reads them with_dates()
+        if dated.first_date < dated.next_date:
             return _("Running now")
-        return date_format(course.first_date, "F Y")
+        return date_format(dated.first_date, "F Y")
 
     return [(title, list(group)) for title, group in groupby(courses, key=heading)]
 

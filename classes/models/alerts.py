@@ -29,12 +29,12 @@ class AlertSubscriptionQuerySet(models.QuerySet["AlertSubscription"]):
         venue = course.venue
         where = Q(town="") | (Q(town=ONLINE_TOWN) if venue.is_online else Q(town__iexact=venue.town))
         who = Q(teacher__isnull=True) | Q(teacher__in=course.teachers.all())
-        wanted = {
+        languages: dict[str, list[str]] = {
             Course.Language.ENGLISH: ["", "en"],
             Course.Language.WELSH: ["", "cy"],
             Course.Language.BILINGUAL: ["", "en", "cy"],
-        }.get(course.language, [""])
-        return self.filter(where, who, language__in=wanted)
+        }
+        return self.filter(where, who, language__in=languages.get(course.language, [""]))
 
     def waiting_for(self, teacher: Teacher) -> dict[str, int]:
         """How many addresses wait for this teacher's next course, without revealing any of them."""
@@ -132,8 +132,8 @@ class AlertSubscription(models.Model):
 
     @property
     def choice_label(self) -> str:
-        if self.teacher_id:
-            label = _("new courses by %(teacher)s") % {"teacher": self.teacher.name}
+        if (teacher := self.teacher) is not None:
+            label = _("new courses by %(teacher)s") % {"teacher": teacher.name}
         elif self.town == ONLINE_TOWN:
             label = str(_("new online courses"))
         elif self.town:
@@ -141,7 +141,7 @@ class AlertSubscription(models.Model):
         else:
             label = str(_("any new course"))
         if self.language:
-            label += " (" + str(dict(self._meta.get_field("language").choices)[self.language]) + ")"
+            label += " (" + str(self.get_language_display()) + ")"
         return label
 
 
