@@ -1,11 +1,18 @@
-"""Asking Akismet whether something a person wrote is spam, and telling it when it was wrong.
+"""The intake for text from the public: ask Akismet whether it is spam, tell it when it was wrong.
 
 The one home for Akismet calls: comments (``comment`` / ``reply``), enquiries to
-teachers (``contact-form``) and any later form use it; it imports no app of
-ours. Every call takes its Akismet client as an argument, so tests hand it
-one of the library's test clients, or a real ``akismet.SyncClient`` pointed at
-a fake server on 127.0.0.1. ``connect()`` makes the configured client and
-always closes it.
+teachers (``contact-form``), course-alert sign-ups (``signup``) and any later
+form use it; it imports no app of ours. A form builds a ``Submission`` from
+the row it saved (``Submission.of``), then calls ``ask`` (comment-check) or
+``tell`` (submit-spam / submit-ham); both record Akismet's health for the
+admin banner. The answer is a ``Verdict``, the same choices every model
+stores; ``visitors.allowance`` is the matching rate limit (README, "Adding a
+public form checked by Akismet").
+
+Every call takes its Akismet client as an argument, so tests hand it one of
+the library's test clients, or a real ``akismet.SyncClient`` pointed at a fake
+server on 127.0.0.1. ``connect()`` makes the configured client and always
+closes it.
 
 A call never raises for a fault on Akismet's side or the network's: it
 returns ``Verdict.UNKNOWN`` (or an unsent ``ReportResult``) with the reason,
@@ -14,42 +21,46 @@ and the caller keeps the content held and tries again later.
 
 from __future__ import annotations
 
-import enum
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import akismet
 import httpx
 from django.conf import settings
 
+from . import health
+from .choices import KEY_PROBLEMS, Failure, Report, Verdict
+from .config import akismet_blog_url, is_configured
+
+__all__ = [
+    "KEY_PROBLEMS",
+    "AlertRecorder",
+    "CheckResult",
+    "Failure",
+    "Report",
+    "ReportResult",
+    "Submission",
+    "Verdict",
+    "akismet_blog_url",
+    "ask",
+    "check",
+    "connect",
+    "is_configured",
+    "submit_ham",
+    "submit_spam",
+    "tell",
+    "verify_key",
+]
+
 logger = logging.getLogger(__name__)
 
 ALERT_CODE_HEADER = "X-akismet-alert-code"
 ALERT_MESSAGE_HEADER = "X-akismet-alert-msg"
-
-
-class Verdict(enum.StrEnum):
-    HAM = "ham"
-    SPAM = "spam"
-    DISCARD = "discard"  # blatant spam: Akismet advises dropping it unseen
-    UNKNOWN = "unknown"  # no verdict: Akismet unreachable, slow, erroring or misconfigured
-
-
-class Failure(enum.StrEnum):
-    NOT_CONFIGURED = "not-configured"
-    INVALID_KEY = "invalid-key"
-    TIMEOUT = "timeout"
-    UNREACHABLE = "unreachable"
-    SERVER_ERROR = "server-error"
-    UNEXPECTED_ANSWER = "unexpected-answer"
-    ALERT = "alert"
-
-
-KEY_PROBLEMS = frozenset({Failure.NOT_CONFIGURED, Failure.INVALID_KEY, Failure.ALERT})
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,36 @@ class Submission:
             arguments["is_test"] = True
         return {key: value for key, value in arguments.items() if value not in ("", None)}
 
+    @classmethod
+    def of(
+        cls,
+        kind: str,
+        *,
+        ip: str | None,
+        text: str,
+        user_agent: str = "",
+        referrer: str = "",
+        language: str = "",
+        written_at: datetime | None = None,
+        **context: Any,
+    ) -> Submission:
+        """What Akismet is told about a saved row: the visitor's address, browser, referrer, page
+        language and text as the form stored them (an address may be missing), under Akismet's names.
+
+        ``kind`` is the ``comment_type``; ``context`` is any other ``Submission``
+        field the form knows (``permalink``, ``author``, ``author_email``...).
+        """
+        return cls(
+            user_ip=ip or "",
+            content=text,
+            comment_type=kind,
+            user_agent=user_agent,
+            referrer=referrer,
+            blog_lang=language,
+            comment_date_gmt=written_at,
+            **context,
+        )
+
 
 def _gmt(moment: datetime) -> str:
     """ISO 8601 in UTC, as the field names say: an aware local time would carry +01:00 in summer."""
@@ -139,14 +180,6 @@ class AlertRecorder:
         self.code = self.message = ""
 
 
-def is_configured() -> bool:
-    return bool(os.environ.get("PYTHON_AKISMET_API_KEY") and akismet_blog_url())
-
-
-def akismet_blog_url() -> str:
-    return os.environ.get("PYTHON_AKISMET_BLOG_URL") or settings.SITE_URL
-
-
 class RedirectTransport(httpx.HTTPTransport):
     """Sends the requests meant for Akismet's fixed host to another base URL.
 
@@ -168,7 +201,7 @@ def http_client(
     *, alerts: AlertRecorder | None = None, transport: httpx.BaseTransport | None = None
 ) -> httpx.Client:
     """The HTTP client Akismet requests go through: our timeout, and the alert-header hook."""
-    hooks = {"response": [alerts]} if alerts else {}
+    hooks: dict[str, list[Callable[..., Any]]] = {"response": [alerts]} if alerts else {}
     if transport is None and settings.AKISMET_API_URL:
         transport = RedirectTransport(settings.AKISMET_API_URL)
     return httpx.Client(
@@ -228,13 +261,11 @@ def check(
     if alerts:
         alerts.reset()
     try:
-        response = client.comment_check(submission.user_ip, **submission.as_akismet_arguments())
-    except akismet.APIKeyError as error:
-        return _failed(Failure.INVALID_KEY, error, alerts)
-    except akismet.ProtocolError as error:
-        return _failed(Failure.UNEXPECTED_ANSWER, error, alerts)
-    except akismet.RequestError as error:
-        return _failed(_request_failure(error), error, alerts)
+        # The library types each keyword; ours are built and checked by ``as_akismet_arguments``.
+        arguments: dict[str, Any] = submission.as_akismet_arguments()
+        response = client.comment_check(submission.user_ip, **arguments)
+    except AKISMET_ERRORS as error:
+        return _failed(_failure_of(error), error, alerts)
     if alerts and alerts.code:
         # Akismet answered, but says something is wrong with the account: keep
         # the content held and let a human look, whatever the verdict was.
@@ -245,6 +276,18 @@ def check(
         akismet.CheckResponse.DISCARD: Verdict.DISCARD,
     }[response]
     return CheckResult(verdict)
+
+
+def ask(
+    submission: Submission, *, client: akismet.SyncClient | None, alerts: AlertRecorder | None = None
+) -> CheckResult:
+    """Akismet's verdict on one submission (``check``), its health recorded for the admin banner.
+
+    What every public form calls; never raises, a failure is in the result.
+    """
+    result = check(submission, client=client, alerts=alerts)
+    health.record(result)
+    return result
 
 
 def _failed(failure: Failure, error: object, alerts: AlertRecorder | None) -> CheckResult:
@@ -281,6 +324,17 @@ def submit_ham(submission: Submission, *, client: akismet.SyncClient | None) -> 
     return _submit("submit_ham", submission, client)
 
 
+def tell(report: Report, submission: Submission, *, client: akismet.SyncClient | None) -> ReportResult:
+    """Tell Akismet it was wrong about a submission (submit-spam or submit-ham), its health recorded.
+
+    Never raises; an unsent report says why, for the caller to try again later.
+    """
+    submit = submit_spam if report == Report.SPAM else submit_ham
+    outcome = submit(submission, client=client)
+    health.record(outcome)
+    return outcome
+
+
 def _submit(method: str, submission: Submission, client: akismet.SyncClient | None) -> ReportResult:
     if client is None:
         return ReportResult(False, Failure.NOT_CONFIGURED, "No Akismet API key is configured.")
@@ -289,16 +343,11 @@ def _submit(method: str, submission: Submission, client: akismet.SyncClient | No
     arguments.pop("recheck_reason", None)
     try:
         getattr(client, method)(submission.user_ip, **arguments)
-    except akismet.APIKeyError as error:
-        failure, detail = Failure.INVALID_KEY, error
-    except akismet.ProtocolError as error:
-        failure, detail = Failure.UNEXPECTED_ANSWER, error
-    except akismet.RequestError as error:
-        failure, detail = _request_failure(error), error
-    else:
-        return ReportResult(True)
-    logger.warning("Akismet %s failed (%s): %s", method, failure, detail)
-    return ReportResult(False, failure, str(detail).strip())
+    except AKISMET_ERRORS as error:
+        failure = _failure_of(error)
+        logger.warning("Akismet %s failed (%s): %s", method, failure, error)
+        return ReportResult(False, failure, str(error).strip())
+    return ReportResult(True)
 
 
 def verify_key(*, client: akismet.SyncClient | None) -> CheckResult:
@@ -307,10 +356,8 @@ def verify_key(*, client: akismet.SyncClient | None) -> CheckResult:
         return CheckResult(Verdict.UNKNOWN, Failure.NOT_CONFIGURED, "No Akismet API key is configured.")
     try:
         valid = client.verify_key()
-    except akismet.ProtocolError as error:
-        return _failed(Failure.UNEXPECTED_ANSWER, error, None)
-    except akismet.RequestError as error:
-        return _failed(_request_failure(error), error, None)
+    except AKISMET_ERRORS as error:
+        return _failed(_failure_of(error), error, None)
     if not valid:
         return CheckResult(
             Verdict.UNKNOWN, Failure.INVALID_KEY, "Akismet says the key or site address is invalid."
@@ -318,7 +365,17 @@ def verify_key(*, client: akismet.SyncClient | None) -> CheckResult:
     return CheckResult(Verdict.HAM)
 
 
-def _request_failure(error: akismet.RequestError) -> Failure:
+# What the library raises for Akismet's faults and the network's; anything else is our bug.
+AKISMET_ERRORS = (akismet.APIKeyError, akismet.ProtocolError, akismet.RequestError)
+
+
+def _failure_of(error: Exception) -> Failure:
+    """Which ``Failure`` a library error means: a refused key, an answer we cannot read, or the
+    request itself (timed out, server error, unreachable)."""
+    if isinstance(error, akismet.APIKeyError):
+        return Failure.INVALID_KEY
+    if isinstance(error, akismet.ProtocolError):
+        return Failure.UNEXPECTED_ANSWER
     cause = error.__cause__
     if isinstance(cause, httpx.TimeoutException):
         return Failure.TIMEOUT

@@ -4,22 +4,35 @@ the system check and the health endpoint."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import api
+from .choices import Failure
+from .config import is_configured
 from .models import AkismetHealth
 
 SINGLETON = 1
 
 
-def record(result: api.CheckResult | api.ReportResult, *, now: datetime | None = None) -> None:
+class Outcome(Protocol):
+    """What ``record`` reads of an answer (``api.CheckResult`` or ``api.ReportResult``)."""
+
+    @property
+    def failure(self) -> Failure | None: ...
+
+    @property
+    def detail(self) -> str: ...
+
+
+def record(result: Outcome, *, now: datetime | None = None) -> None:
     """Remember the outcome of one call. "Not configured" is not news: the banner says it anyway."""
-    if result.failure == api.Failure.NOT_CONFIGURED:
+    if result.failure == Failure.NOT_CONFIGURED:
         return
     now = now or timezone.now()
+    fields: dict[str, object]
     if result.failure is None:
         fields = {"last_ok_at": now}
     else:
@@ -43,7 +56,7 @@ def current() -> AkismetHealth:
 def warnings() -> list[str]:
     """What a moderator should know about the spam check; [] when all is well."""
     found = []
-    if not api.is_configured():
+    if not is_configured():
         found.append(
             _(
                 "Akismet is not set up (no PYTHON_AKISMET_API_KEY), so every comment waits for you to approve it."

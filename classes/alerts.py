@@ -11,8 +11,7 @@
    ``CLASSES_ALERT_MIN_HOURS_BETWEEN`` hours, every waiting course in one message,
    with ``List-Unsubscribe`` and one-click ``List-Unsubscribe-Post`` headers.
 
-Tokens are signed with the site's secret key: a changed character, an expired
-link or a link for another address is refused; using a link twice is harmless.
+The links' signed tokens are in ``classes/alert_tokens.py``.
 """
 
 from __future__ import annotations
@@ -29,88 +28,20 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from akismet_service import api, health, visitors
+from akismet_service import api, visitors
+from akismet_service.choices import Verdict
 from mailing import bounces
 from mailing.models import BouncingAddress
 
-from . import limits
+from .alert_tokens import confirm_token, unsubscribe_token
 from .mail import one_line
 from .models import AlertSubscription, AnnouncedCourse, Course, PendingAlert
 
 logger = logging.getLogger(__name__)
-
-CONFIRM_SALT = "classes.alerts.confirm"
-UNSUBSCRIBE_SALT = "classes.alerts.unsubscribe"
-
-
-# --- Tokens -------------------------------------------------------------------
-
-
-class TokenProblem(Exception):
-    """A link that cannot be used; ``expired`` tells an old link from a broken one."""
-
-    def __init__(self, *, expired: bool) -> None:
-        super().__init__("expired" if expired else "invalid")
-        self.expired = expired
-
-
-def email_digest(email: str) -> str:
-    """A keyed digest of the address: links carry this, never the address itself (it would
-    otherwise sit in readable base64 in web server logs)."""
-    return salted_hmac("classes.alerts.email", email.strip().lower(), algorithm="sha256").hexdigest()[:16]
-
-
-def _token(subscription: AlertSubscription, *, salt: str) -> str:
-    return signing.dumps({"id": subscription.pk, "h": email_digest(subscription.email)}, salt=salt)
-
-
-def confirm_token(subscription: AlertSubscription) -> str:
-    return _token(subscription, salt=CONFIRM_SALT)
-
-
-def read_confirm_token(token: str) -> AlertSubscription | None:
-    """The sign-up the link is for; None when it is gone or its address has changed since.
-    Raises ``TokenProblem`` for a link that was tampered with or is more than a week old."""
-    max_age = timedelta(days=settings.CLASSES_ALERT_CONFIRM_DAYS)
-    return _subscription(*_read(token, salt=CONFIRM_SALT, max_age=max_age, fields=("id", "h")))
-
-
-def unsubscribe_token(subscription: AlertSubscription) -> str:
-    return _token(subscription, salt=UNSUBSCRIBE_SALT)
-
-
-def read_unsubscribe_token(token: str) -> AlertSubscription | None:
-    """One of the address's sign-ups (None if they are already gone); ``TokenProblem`` as above."""
-    max_age = timedelta(days=settings.CLASSES_ALERT_UNSUBSCRIBE_MAX_AGE_DAYS)
-    return _subscription(*_read(token, salt=UNSUBSCRIBE_SALT, max_age=max_age, fields=("id", "h")))
-
-
-def _subscription(subscription_id: object, digest: object) -> AlertSubscription | None:
-    subscription = (
-        AlertSubscription.objects.select_related("teacher").filter(pk=subscription_id).first()
-        if isinstance(subscription_id, int)
-        else None
-    )
-    if subscription is None or not constant_time_compare(email_digest(subscription.email), str(digest)):
-        return None
-    return subscription
-
-
-def _read(token: str, *, salt: str, max_age: timedelta, fields: tuple[str, ...]) -> tuple:
-    try:
-        data = signing.loads(token, salt=salt, max_age=max_age)
-    except signing.SignatureExpired:
-        raise TokenProblem(expired=True) from None
-    except signing.BadSignature:
-        raise TokenProblem(expired=False) from None
-    if not isinstance(data, dict) or not all(field in data for field in fields):
-        raise TokenProblem(expired=False)
-    return tuple(data[field] for field in fields)
 
 
 def absolute(path: str) -> str:
@@ -123,20 +54,19 @@ def absolute(path: str) -> str:
 def take_signup_allowance(ip: str | None) -> bool:
     """Count one sign-up from this address (IPv6: its /64); False past the hourly allowance.
 
-    With the cache unavailable (``pagecache/guard.py``) the database decides:
-    this address's sign-ups kept from the window count instead, never "no limit".
+    The database counts the sign-ups made or confirmation-mailed in the window
+    that still hold an address (confirming one forgets it).
     """
-    key = f"classes:alerts:signups:{visitors.rate_key(ip) or 'unknown'}"
     window = settings.CLASSES_ALERT_RATE_WINDOW
-    try:
-        return limits.count_in_cache(key, window=window) <= settings.CLASSES_ALERT_RATE_LIMIT
-    except ConnectionError:
-        since = timezone.now() - timedelta(seconds=window)
-        recent = AlertSubscription.objects.filter(
-            Q(created_at__gte=since) | Q(confirmation_sent_at__gte=since)
-        )
-        saved = limits.saved_from(recent, ip, field="ip_address") if visitors.rate_key(ip) else 0
-        return saved + 1 <= settings.CLASSES_ALERT_RATE_LIMIT
+    since = timezone.now() - timedelta(seconds=window)
+    recent = AlertSubscription.objects.filter(Q(created_at__gte=since) | Q(confirmation_sent_at__gte=since))
+    return visitors.allowance(
+        "classes:alerts:signups",
+        ip=ip,
+        limit=settings.CLASSES_ALERT_RATE_LIMIT,
+        window=window,
+        recent=recent.filter(ip_address__isnull=False),
+    )
 
 
 def take_confirmation_allowance(subscription: AlertSubscription, *, now: datetime | None = None) -> bool:
@@ -151,7 +81,9 @@ def take_confirmation_allowance(subscription: AlertSubscription, *, now: datetim
     email = subscription.email.strip().lower()
     key = f"classes:alerts:confirmations:{signing.Signer(salt='alerts-inbox').signature(email)}"
     try:
-        return limits.count_in_cache(key, window=24 * 3600) <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
+        return (
+            visitors.count_in_cache(key, window=24 * 3600) <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
+        )
     except ConnectionError:
         since = (now or timezone.now()) - timedelta(days=1)
         if subscription.confirmation_sent_at and subscription.confirmation_sent_at >= since:
@@ -188,30 +120,24 @@ def sign_up(
 
 def check_signup(
     subscription: AlertSubscription, *, client: akismet.SyncClient | None, alerts: api.AlertRecorder | None
-) -> AlertSubscription.Verdict:
+) -> Verdict:
     """Ask Akismet about the sign-up. Spam is deleted unsent; no verdict still gets its e-mail
     (the confirmation link itself proves a person owns the inbox)."""
-    submission = api.Submission(
-        user_ip=subscription.ip_address or "",
-        content="",
-        comment_type="signup",
+    submission = api.Submission.of(
+        "signup",
+        ip=subscription.ip_address,
+        text="",
         user_agent=subscription.user_agent,
+        language=subscription.site_language,
+        written_at=subscription.created_at,
         permalink=absolute(reverse("classes:alert_signup")),
         author_email=subscription.email,
-        comment_date_gmt=subscription.created_at,
-        blog_lang=subscription.site_language,
     )
-    result = api.check(submission, client=client, alerts=alerts)
-    health.record(result)
-    if result.verdict in {api.Verdict.SPAM, api.Verdict.DISCARD}:
+    verdict = api.ask(submission, client=client, alerts=alerts).verdict
+    if verdict in {Verdict.SPAM, Verdict.DISCARD}:
         logger.info("Course alert sign-up %s was spam; deleted.", subscription.pk)
         subscription.delete()
-        return AlertSubscription.Verdict.SPAM
-    verdict = (
-        AlertSubscription.Verdict.HAM
-        if result.verdict == api.Verdict.HAM
-        else AlertSubscription.Verdict.UNKNOWN
-    )
+        return Verdict.SPAM
     AlertSubscription.objects.filter(pk=subscription.pk).update(verdict=verdict)
     return verdict
 

@@ -15,7 +15,8 @@ from django.core.mail import EmailMessage
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from akismet_service import api, health
+from akismet_service import api
+from akismet_service.choices import Verdict
 
 from .mail import one_line
 from .models import Enquiry
@@ -27,23 +28,22 @@ UNCHECKED_MARKER = "[not spam-checked]"
 
 def check_enquiry(
     enquiry: Enquiry, *, client: akismet.SyncClient | None, alerts: api.AlertRecorder | None = None
-) -> Enquiry.Verdict:
+) -> Verdict:
     """Ask Akismet about the enquiry and record its verdict (UNKNOWN when it could not say)."""
-    submission = api.Submission(
-        user_ip=enquiry.ip_address or "",
-        content=enquiry.message,
-        comment_type="contact-form",
+    submission = api.Submission.of(
+        "contact-form",
+        ip=enquiry.ip_address,
+        text=enquiry.message,
         user_agent=enquiry.user_agent,
         referrer=enquiry.referrer,
+        language=enquiry.language,
+        written_at=enquiry.created_at,
         permalink=settings.SITE_URL + enquiry.teacher.get_absolute_url(),
         author=enquiry.name,
         author_email=enquiry.email,
-        comment_date_gmt=enquiry.created_at,
-        blog_lang=enquiry.language,
     )
-    result = api.check(submission, client=client, alerts=alerts)
-    health.record(result)
-    enquiry.verdict = Enquiry.Verdict(str(result.verdict))
+    result = api.ask(submission, client=client, alerts=alerts)
+    enquiry.verdict = result.verdict
     enquiry.check_detail = (str(result.failure or "") + " " + result.detail).strip()[:300]
     enquiry.save(update_fields=["verdict", "check_detail"])
     return enquiry.verdict

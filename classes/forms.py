@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -31,12 +31,12 @@ class CourseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, towns: list[str], teachers: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].choices = [
+        cast(forms.ChoiceField, self.fields["town"]).choices = [
             ("", _("Anywhere")),
             *[(town, town) for town in towns],
             (ONLINE_TOWN, _("Online")),
         ]
-        self.fields["teacher"].choices = [("", _("Any teacher")), *teachers]
+        cast(forms.ChoiceField, self.fields["teacher"]).choices = [("", _("Any teacher")), *teachers]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
@@ -88,7 +88,7 @@ class RepeatCourseForm(forms.Form):
 
     @property
     def weekday_name(self) -> str:
-        return Weekday(self.course.weekday).label
+        return str(Weekday(self.course.weekday).label)
 
     def clean_start(self) -> date:
         start: date = self.cleaned_data["start"]
@@ -124,7 +124,8 @@ class RepeatCourseForm(forms.Form):
         return skip
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "start" in data and "weeks" in data and "skip" in data:
             last = data["start"] + timedelta(weeks=data["weeks"] + len(data["skip"]))
             if last > timezone.localdate() + FURTHEST_AHEAD:
@@ -156,10 +157,10 @@ class EnquiryForm(forms.ModelForm):
 
     def __init__(self, *args: Any, teacher, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        course_field = self.fields["course"]
+        course_field = cast(forms.ModelChoiceField, self.fields["course"])
         course_field.queryset = teacher.courses.published().upcoming().only("title", "slug")
         course_field.empty_label = _("No particular course")
-        self.fields["message"].max_length = 3000
+        cast(forms.CharField, self.fields["message"]).max_length = 3000
 
 
 class AlertSignupForm(forms.Form):
@@ -183,7 +184,7 @@ class AlertSignupForm(forms.Form):
 
     def __init__(self, *args: Any, teachers: list[tuple[str, str]], towns: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["about"].choices = [
+        cast(forms.ChoiceField, self.fields["about"]).choices = [
             (self.ANY, _("Any new course")),
             (
                 _("A teacher’s new courses"),

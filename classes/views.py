@@ -8,9 +8,9 @@ the enquiry form (its own page) uses CSRF.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import groupby
-from typing import Any
+from typing import Any, Protocol, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -32,12 +32,19 @@ from akismet_service import visitors
 from pagecache.decorators import shared_page
 from safety import signs
 
-from . import alerts, limits
+from . import alert_tokens, alerts
 from .calendar import calendar_bytes
 from .forms import AlertSignupForm, CourseFilterForm, EnquiryForm
 from .models import Course, Enquiry, Teacher, Venue
 from .structured_data import course_data
 from .tasks import confirm_alert_signup, deliver_enquiry
+
+
+class DatedCourse(Protocol):
+    """A course read through ``CourseQuerySet.with_dates()``: the dates it annotates."""
+
+    first_date: date
+    next_date: date
 
 
 def group_by_start(courses: list[Course]) -> list[tuple[str, list[Course]]]:
@@ -47,9 +54,10 @@ def group_by_start(courses: list[Course]) -> list[tuple[str, list[Course]]]:
     """
 
     def heading(course: Course) -> str:
-        if course.first_date < course.next_date:
+        dated = cast(DatedCourse, course)  # upcoming() reads them with_dates()
+        if dated.first_date < dated.next_date:
             return _("Running now")
-        return date_format(course.first_date, "F Y")
+        return date_format(dated.first_date, "F Y")
 
     return [(title, list(group)) for title, group in groupby(courses, key=heading)]
 
@@ -173,29 +181,15 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 
 
 def take_enquiry_allowance(ip: str | None) -> bool:
-    """Count one enquiry from this address (IPv6: its /64); False once it has sent its hourly allowance.
-
-    The count lives in the shared cache, so every app server sees the same
-    one (and a burst sent at once is counted before any is saved). The
-    database backs it up: this address's enquiries saved in the window count
-    too, so the limit still holds with the cache down, restarted empty or
-    evicting.
-    """
-    key = f"classes:enquiries:{visitors.rate_key(ip) or 'unknown'}"
+    """Count one enquiry from this address (IPv6: its /64); False once it has sent its hourly allowance."""
     window = settings.CLASSES_ENQUIRY_RATE_WINDOW
-    limit = settings.CLASSES_ENQUIRY_RATE_LIMIT
-    try:
-        if limits.count_in_cache(key, window=window) > limit:
-            return False
-    except ConnectionError:
-        pass  # the cache is unavailable (pagecache/guard.py): the database alone decides
-    return enquiries_saved_since(ip, seconds=window) + 1 <= limit
-
-
-def enquiries_saved_since(ip: str | None, *, seconds: int) -> int:
-    """The database's count of enquiries from this address (IPv6: its /64) in the last ``seconds``."""
-    recent = Enquiry.objects.filter(created_at__gte=timezone.now() - timedelta(seconds=seconds))
-    return limits.saved_from(recent, ip, field="ip_address")
+    return visitors.allowance(
+        "classes:enquiries",
+        ip=ip,
+        limit=settings.CLASSES_ENQUIRY_RATE_LIMIT,
+        window=window,
+        recent=Enquiry.objects.filter(created_at__gte=timezone.now() - timedelta(seconds=window)),
+    )
 
 
 def enquiry(request: HttpRequest, slug: str) -> HttpResponse:
@@ -323,8 +317,8 @@ class AlertSentView(TemplateView):
 def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; only POST confirms, so a mail program opening the link changes nothing."""
     try:
-        subscription = alerts.read_confirm_token(token)
-    except alerts.TokenProblem as problem:
+        subscription = alert_tokens.read_confirm_token(token)
+    except alert_tokens.TokenProblem as problem:
         return render(request, "classes/alert_link_problem.html", {"expired": problem.expired}, status=400)
     if subscription is None:
         return render(request, "classes/alert_link_problem.html", {"gone": True}, status=400)
@@ -341,8 +335,8 @@ def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; POST (ours, or a mail program's one-click) deletes the address's alerts.
     A link used again finds nothing left and says the alerts are stopped."""
     try:
-        subscription = alerts.read_unsubscribe_token(token)
-    except alerts.TokenProblem as problem:
+        subscription = alert_tokens.read_unsubscribe_token(token)
+    except alert_tokens.TokenProblem as problem:
         return render(request, "classes/alert_link_problem.html", {"expired": problem.expired}, status=400)
     if request.method == "POST" and subscription is not None:
         alerts.unsubscribe(subscription.email)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from akismet_service import health
+from akismet_service.choices import Verdict
 
 from . import lifecycle, targets
 from .models import Comment, CommentEvent, CommentSettings
@@ -130,12 +131,12 @@ class VerdictFilter(admin.SimpleListFilter):
             ("ham", _("Not spam")),
             ("spam", _("Spam")),
             ("discard", _("Blatant spam")),
-            ("none", _("No verdict yet")),
+            ("none", _("No verdict yet")),  # "none" (not "pending") keeps bookmarked filters working
         ]
 
     def queryset(self, request, queryset):
         if self.value() == "none":
-            return queryset.filter(spam_verdict="")
+            return queryset.filter(spam_verdict=Verdict.PENDING)
         if self.value():
             return queryset.filter(spam_verdict=self.value())
         return queryset

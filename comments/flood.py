@@ -1,17 +1,14 @@
 """Flood control: one comment per address (IPv6: per /64) and per e-mail address every few seconds.
 
-The slot is taken with ``cache.add``, which only succeeds for the first
-caller: atomic in Redis (``SET NX``), so it holds across processes and app
-servers sharing one cache. With the development local-memory cache it holds
-within one process, which is all development has.
-
-The database backs the cache up: when the cache lets a post through, the
-database is asked too whether this address or e-mail posted a comment within
-the window. So flood control is never silently off: not when the cache
-cannot be reached (the production cache backend raises ``ConnectionError``
-for any Redis fault, see pagecache/guard.py), nor after Redis restarted
-empty or evicted a slot. The cache still matters: it is what stops a burst
-of posts sent at the same instant, before any of them is saved.
+Both are counted by ``akismet_service.visitors``, the rule every public form
+shares: the shared cache first (an atomic add-and-increment in Redis, so a
+burst of posts sent at the same instant is stopped before any is saved, across
+processes and app servers; the development local-memory cache holds within
+one process), then always the database: a comment from this address or
+e-mail saved within the window refuses the next. So flood control is never
+silently off: not when the cache cannot be reached (the production cache
+backend raises ``ConnectionError`` for any Redis fault, see
+pagecache/guard.py), nor after Redis restarted empty or evicted a count.
 """
 
 from __future__ import annotations
@@ -26,63 +23,50 @@ from django.utils import timezone
 
 from akismet_service import visitors
 
-# The database check reads at most this many comments of the window (a few seconds' worth).
-RECENT_LIMIT = 1000
+from .models import Comment, CommentQuerySet
+
+IP_COUNTER = "comments:flood:ip"
 
 
-def _key(kind: str, value: str) -> str:
-    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    return f"comments:flood:{kind}:{digest}"
-
-
-def _keys(*, ip: str | None, email: str) -> list[str]:
-    return [_key(kind, value) for kind, value in (("ip", visitors.rate_key(ip)), ("email", email)) if value]
+def _email_key(email: str) -> str:
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    return f"comments:flood:email:{digest}"
 
 
 def take_slot(*, ip: str | None, email: str) -> bool:
     """True when this person may post now; False when they posted moments ago.
 
-    ``COMMENTS_FLOOD_SECONDS = 0`` turns flood control off (benchmarks, load tests).
+    One comment per window from an address (IPv6: its /64) and one from an
+    e-mail address, each through ``visitors``' one rule: the cache first, the
+    database always. Both are counted (each starts its own wait) before the
+    answer. ``COMMENTS_FLOOD_SECONDS = 0`` turns flood control off (benchmarks,
+    load tests).
     """
     seconds = settings.COMMENTS_FLOOD_SECONDS
     if seconds <= 0:
         return True
-    try:
-        if not take_cache_slots(_keys(ip=ip, email=email), seconds=seconds):
-            return False
-    except ConnectionError:
-        pass  # the cache is unavailable: the database alone decides
-    return not posted_recently(ip=ip, email=email, seconds=seconds)
+    recent = _recent(seconds)
+    by_address = not visitors.rate_key(ip) or visitors.allowance(
+        IP_COUNTER, ip=ip, limit=1, window=seconds, recent=recent, field="ip"
+    )
+    by_email = not email.strip() or visitors.within_limit(
+        _email_key(email), limit=1, window=seconds, saved=lambda: _by_email(recent, email).count()
+    )
+    return by_address and by_email
 
 
 def release_slot(*, ip: str | None, email: str) -> None:
     """Give the slot back: the comment it was taken for could not be saved, and may be sent again at once."""
+    keys = [visitors.counter_key(IP_COUNTER, ip)] if visitors.rate_key(ip) else []
+    keys += [_email_key(email)] if email.strip() else []
     # If the cache is down, the database check alone applies, and nothing was saved.
     with contextlib.suppress(ConnectionError):
-        cache.delete_many(_keys(ip=ip, email=email))
+        cache.delete_many(keys)
 
 
-def take_cache_slots(keys: list[str], *, seconds: int) -> bool:
-    """Take every slot (all are taken, so each key starts its own wait); False if one was taken already."""
-    allowed = True
-    for key in keys:
-        if not cache.add(key, 1, timeout=seconds):
-            allowed = False
-    return allowed
+def _recent(seconds: int) -> CommentQuerySet:
+    return Comment.objects.filter(submitted_at__gte=timezone.now() - timedelta(seconds=seconds))
 
 
-def posted_recently(*, ip: str | None, email: str, seconds: int) -> bool:
-    """The database's answer: a comment from this address (IPv6: its /64) or e-mail within the window."""
-    from .models import Comment
-
-    recent = Comment.objects.filter(submitted_at__gte=timezone.now() - timedelta(seconds=seconds))
-    if email.strip() and recent.filter(email__iexact=email.strip()).exists():
-        return True
-    key = visitors.rate_key(ip)
-    if not key:
-        return False
-    if "/" not in key:  # IPv4: that address, as itself or mapped into IPv6; the database compares
-        return recent.filter(ip__in=[key, f"::ffff:{key}"]).exists()
-    # IPv6: its /64, which SQL cannot tell portably; only IPv6 addresses are read.
-    addresses = recent.filter(ip__contains=":").values_list("ip", flat=True)[:RECENT_LIMIT]
-    return any(visitors.rate_key(address) == key for address in addresses)
+def _by_email(recent: CommentQuerySet, email: str) -> CommentQuerySet:
+    return recent.filter(email__iexact=email.strip())

@@ -8,6 +8,7 @@ post is otherwise good.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout, Submit
@@ -176,8 +177,9 @@ class CommentForm(forms.Form):
             raise ValidationError(refusal, code="parent")
         return parent_id
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get(HONEYPOT_FIELD):
             self.add_error(
                 HONEYPOT_FIELD,
@@ -215,6 +217,8 @@ class CommentForm(forms.Form):
         )
 
     def _is_duplicate(self, email: str, text: str) -> bool:
+        if self.target is None:
+            return False
         self.duplicate_of = (
             Comment.objects.for_object(self.target)
             .by_email(email)
@@ -247,10 +251,12 @@ class CommentForm(forms.Form):
 
         ``language``: the page's, which Akismet, the page and reply e-mails use.
         """
-        data = self.cleaned_data
+        data, target = self.cleaned_data, self.target
+        if target is None:
+            raise ValueError("Only a valid form builds a comment: this one has no page.")
         comment = Comment(
-            content_type=ContentType.objects.get_for_model(self.target),
-            object_id=str(self.target.pk),
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=str(target.pk),
             parent=self.parent_comment,
             name=data["name"],
             email=data["email"],

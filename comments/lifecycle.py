@@ -20,8 +20,9 @@ is enqueued on commit through ``tasks.enqueue_on_commit``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -59,7 +60,7 @@ def receive(
     comment.submitted_at = comment.status_changed_at = now
     comment.status = Status.PENDING
     if user is not None and user.is_authenticated:
-        comment.user = user
+        comment.user_id = user.pk
     comment.badge = rules.staff_badge(user)
     if (
         not comment.badge
@@ -78,7 +79,9 @@ def receive(
         tasks.enqueue_on_commit(tasks.send_notifications, comment.pk)
         return comment
     if doubt is not None:
-        CommentEvent.objects.record(comment, doubt.kind, reason=doubt.reason, **doubt.detail)
+        # The doubt's own facts (what matched, how fast): never an ``actor``.
+        detail = cast(dict[str, Any], doubt.detail)
+        CommentEvent.objects.record(comment, doubt.kind, reason=doubt.reason, **detail)
     tasks.enqueue_on_commit(tasks.check_comment, comment.pk)
     return comment
 
@@ -92,7 +95,7 @@ def _decide(
     status: str,
     kind: str,
     actor: AbstractBaseUser | None,
-    report_when: set[str] | None = None,
+    report_when: Set[str] | None = None,
 ) -> int:
     """Apply one moderator decision to each comment not already in ``status``.
 
@@ -101,7 +104,8 @@ def _decide(
     """
     changed = 0
     now = timezone.now()
-    report = {Status.SPAM: Comment.Report.SPAM, Status.APPROVED: Comment.Report.HAM}.get(status, "")
+    report_for: dict[str, str] = {Status.SPAM: Comment.Report.SPAM, Status.APPROVED: Comment.Report.HAM}
+    report = report_for.get(status, "")
     with transaction.atomic():
         for comment in comments:
             if comment.status == status:
@@ -149,7 +153,11 @@ def mark_not_spam(comments: Iterable[Comment], *, actor: AbstractBaseUser | None
 def mark_spam(comments: Iterable[Comment], *, actor: AbstractBaseUser | None) -> int:
     """Into the spam folder; tell Akismet unless it already knew."""
     return _decide(
-        comments, status=Status.SPAM, kind=Kind.SPAM, actor=actor, report_when={"", str(api.Verdict.HAM)}
+        comments,
+        status=Status.SPAM,
+        kind=Kind.SPAM,
+        actor=actor,
+        report_when={api.Verdict.PENDING, api.Verdict.HAM},
     )
 
 

@@ -7,7 +7,9 @@ duck-typed attributes, each optional: see ``comments/targets.py``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
+from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,6 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from akismet_service.choices import Verdict
 
 MAX_DEPTH = 3
 # Re-checks after Akismet gave no verdict stop this long after the comment was posted.
@@ -151,7 +155,10 @@ class Comment(models.Model):
     permalink = models.TextField(_("page address"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
 
-    spam_verdict = models.CharField(_("Akismet verdict"), max_length=10, blank=True)
+    # Akismet's last answer; "unknown" is never stored here (the check is tried again instead).
+    spam_verdict = models.CharField(
+        _("Akismet verdict"), max_length=10, choices=Verdict, default=Verdict.PENDING
+    )
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
     held_reason = models.CharField(_("held because"), max_length=200, blank=True)
     # A form guard's doubt (sent too fast, a member of staff's name): the
@@ -197,9 +204,9 @@ class Comment(models.Model):
         return f"{self.name}: {self.text[:50]}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.parent_id and self._state.adding:
-            self.depth = self.parent.depth + 1
-            self.root_id = self.parent.root_id or self.parent_id
+        if self._state.adding and (parent := self.parent) is not None:
+            self.depth = parent.depth + 1
+            self.root_id = parent.root_id or parent.pk
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -224,8 +231,8 @@ class Comment(models.Model):
 
     @classmethod
     def from_db(
-        cls, db: str | None, field_names: list[str], values: list[object], **kwargs: object
-    ) -> Comment:
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Self:
         comment = super().from_db(db, field_names, values, **kwargs)
         comment._public_when_loaded = comment._public_state()
         return comment

@@ -14,6 +14,7 @@ pending with the reason written down, and a re-check scheduled.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -37,17 +38,13 @@ RECHECK_KEY_PROBLEM_HOURS = 6
 def apply_verdict(comment: Comment, result: api.CheckResult, *, now: datetime, recheck: bool) -> None:
     """Record Akismet's answer and move the comment on, unless a moderator already decided."""
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    detail: dict[str, Any] = {"verdict": str(result.verdict), "recheck": recheck}
+    if result.failure:
+        detail |= {"failure": str(result.failure), "reason": result.detail}
+    if result.alert_code:
+        detail |= {"alert_code": result.alert_code, "alert_message": result.alert_message}
     CommentEvent.objects.record(
-        locked,
-        Kind.CHECK_FAILED if result.failure else Kind.RECHECKED if recheck else Kind.CHECKED,
-        verdict=str(result.verdict),
-        recheck=recheck,
-        **({"failure": str(result.failure), "reason": result.detail} if result.failure else {}),
-        **(
-            {"alert_code": result.alert_code, "alert_message": result.alert_message}
-            if result.alert_code
-            else {}
-        ),
+        locked, Kind.CHECK_FAILED if result.failure else Kind.RECHECKED if recheck else Kind.CHECKED, **detail
     )
     if result.verdict == api.Verdict.UNKNOWN:
         _schedule_recheck(locked, result, now=now)

@@ -84,7 +84,9 @@ def _form_page(
 def _fresh_form(request: HttpRequest, target, *, parent_id: object = None) -> CommentForm:
     """A new form keeping what the person typed, with a token of its own: this page is never
     cached, so pressing "Post comment" again at once is not "too fast"."""
-    initial = {name: request.POST.get(name, "") for name in ("name", "email", "url", "text")}
+    initial: dict[str, object] = {
+        name: request.POST.get(name, "") for name in ("name", "email", "url", "text")
+    }
     initial.update(
         subscribe=bool(request.POST.get("subscribe")),
         remember=bool(request.POST.get("remember")),
@@ -114,9 +116,9 @@ def post_comment(request: HttpRequest) -> HttpResponse:
                 fresh,
                 target=form.target,
                 parent=form.parent_comment,
-                errors=[("", form.errors["token"][0])],
+                errors=[("", str(form.errors["token"][0]))],
             )
-        if form.repeats_warning_signs:
+        if form.repeats_warning_signs and form.duplicate_of is not None:
             return _urgent_advice(form.duplicate_of)
         return _form_page(request, form, target=form.target, parent=form.parent_comment)
     ip = visitors.client_ip(request)
@@ -145,7 +147,8 @@ def post_comment(request: HttpRequest) -> HttpResponse:
                 permalink=request.build_absolute_uri(targets.url(form.target)),
                 language=translation.get_language(),
             ),
-            user=request.user,
+            # Nobody's account for a visitor who is not signed in (what receive() does with one).
+            user=request.user if request.user.is_authenticated else None,
             doubt=form.doubt,
         )
     except DatabaseError:  # nothing saved (one transaction): backcare's retry page may send it again at once

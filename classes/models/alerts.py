@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from akismet_service.choices import Verdict
+
 from .courses import Course
 from .teachers import Teacher
 from .venues import Venue
@@ -27,12 +29,12 @@ class AlertSubscriptionQuerySet(models.QuerySet["AlertSubscription"]):
         venue = course.venue
         where = Q(town="") | (Q(town=ONLINE_TOWN) if venue.is_online else Q(town__iexact=venue.town))
         who = Q(teacher__isnull=True) | Q(teacher__in=course.teachers.all())
-        wanted = {
+        languages: dict[str, list[str]] = {
             Course.Language.ENGLISH: ["", "en"],
             Course.Language.WELSH: ["", "cy"],
             Course.Language.BILINGUAL: ["", "en", "cy"],
-        }.get(course.language, [""])
-        return self.filter(where, who, language__in=wanted)
+        }
+        return self.filter(where, who, language__in=languages.get(course.language, [""]))
 
     def waiting_for(self, teacher: Teacher) -> dict[str, int]:
         """How many addresses wait for this teacher's next course, without revealing any of them."""
@@ -64,11 +66,7 @@ class AlertSubscription(models.Model):
     for the spam check and cleared on confirmation.
     """
 
-    class Verdict(models.TextChoices):
-        PENDING = "pending", _("Not checked yet")
-        HAM = "ham", _("Not spam")
-        SPAM = "spam", _("Spam")
-        UNKNOWN = "unknown", _("Could not be checked")
+    Verdict = Verdict  # the intake's verdicts, as every checked form stores them (spam is deleted)
 
     email = models.EmailField(_("e-mail"))
     teacher = models.ForeignKey(
@@ -134,8 +132,8 @@ class AlertSubscription(models.Model):
 
     @property
     def choice_label(self) -> str:
-        if self.teacher_id:
-            label = _("new courses by %(teacher)s") % {"teacher": self.teacher.name}
+        if (teacher := self.teacher) is not None:
+            label = _("new courses by %(teacher)s") % {"teacher": teacher.name}
         elif self.town == ONLINE_TOWN:
             label = str(_("new online courses"))
         elif self.town:
@@ -143,7 +141,7 @@ class AlertSubscription(models.Model):
         else:
             label = str(_("any new course"))
         if self.language:
-            label += " (" + str(dict(self._meta.get_field("language").choices)[self.language]) + ")"
+            label += " (" + str(self.get_language_display()) + ")"
         return label
 
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from akismet_service.choices import Verdict
+
 from .courses import Course
 from .teachers import Teacher
 
@@ -17,12 +19,7 @@ class Enquiry(models.Model):
     that is down never loses what someone wrote; ``classes.tasks`` checks and sends it.
     """
 
-    class Verdict(models.TextChoices):
-        PENDING = "pending", _("Not checked yet")
-        HAM = "ham", _("Not spam")
-        SPAM = "spam", _("Spam")
-        DISCARD = "discard", _("Blatant spam")
-        UNKNOWN = "unknown", _("Could not be checked")
+    Verdict = Verdict  # the intake's verdicts, as every checked form stores them
 
     teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="enquiries")
     course = models.ForeignKey(

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from akismet_service import api
-from classes import alerts
+from classes import alert_tokens, alerts
 from classes.models import AlertSubscription, AnnouncedCourse, Course, PendingAlert
 from tests.classes.factories import TeacherFactory, VenueFactory, weekly_course
 
@@ -180,6 +180,27 @@ def test_sign_ups_from_one_ipv6_network_share_an_allowance(client, gwen, django_
     assert response.status_code == 429
 
 
+def test_the_sign_up_allowance_still_holds_after_the_cache_restarted_empty(
+    client, gwen, settings, django_capture_on_commit_callbacks
+):
+    """One rule for every public form (akismet_service.visitors): the database always counts too.
+
+    Before it, a sign-up asked the database only when the cache was unreachable,
+    so a cache restarted empty (or evicting) gave a flooder a fresh allowance.
+    """
+    from django.core.cache import cache
+
+    settings.CLASSES_ALERT_RATE_LIMIT = 2
+    statuses = [
+        sign_up(client, django_capture_on_commit_callbacks, email=f"bot{n}@example.org").status_code
+        for n in range(2)
+    ]
+    cache.clear()
+    statuses.append(sign_up(client, django_capture_on_commit_callbacks, email="bot9@example.org").status_code)
+    assert statuses == [302, 302, 429]
+    assert AlertSubscription.objects.count() == 2
+
+
 @pytest.mark.akismet_client(comment_check_response=akismet.CheckResponse.SPAM)
 def test_a_sign_up_akismet_calls_spam_is_deleted_and_gets_no_email(
     client, gwen, akismet_calls, mailoutbox, django_capture_on_commit_callbacks
@@ -256,7 +277,9 @@ def test_a_tampered_confirmation_link_is_refused_with_a_clear_message(client, co
 
 def test_a_confirmation_link_for_another_sign_up_cannot_be_forged(client, confirm_url):
     subscription = AlertSubscription.objects.get()
-    forged = signing.dumps({"id": subscription.pk, "h": alerts.email_digest("reader@example.org")}, salt="x")
+    forged = signing.dumps(
+        {"id": subscription.pk, "h": alert_tokens.email_digest("reader@example.org")}, salt="x"
+    )
     assert client.post(reverse("classes:alert_confirm", args=[forged])).status_code == 400
 
 
@@ -264,7 +287,7 @@ def test_a_confirmation_link_older_than_a_week_is_refused_as_too_old(client, gwe
     subscription = AlertSubscription.objects.create(email="late@example.org", teacher=gwen)
     real_time = time.time
     monkeypatch.setattr(time, "time", lambda: real_time() - 8 * 24 * 3600)
-    token = alerts.confirm_token(subscription)
+    token = alert_tokens.confirm_token(subscription)
     monkeypatch.setattr(time, "time", real_time)
     response = client.post(reverse("classes:alert_confirm", args=[token]))
     assert response.status_code == 400
@@ -464,7 +487,7 @@ def test_links_never_show_the_address(unsubscribe_url, confirm_url_for_reader):
 @pytest.fixture
 def confirm_url_for_reader(gwen):
     subscription = AlertSubscription.objects.create(email="reader-new@example.org", teacher=gwen)
-    return reverse("classes:alert_confirm", args=[alerts.confirm_token(subscription)])
+    return reverse("classes:alert_confirm", args=[alert_tokens.confirm_token(subscription)])
 
 
 def test_a_tampered_unsubscribe_link_is_refused_and_deletes_nothing(client, unsubscribe_url):
@@ -478,7 +501,7 @@ def test_an_expired_unsubscribe_link_points_to_the_latest_email(client, gwen, mo
     subscription = confirmed(teacher=gwen)
     real_time = time.time
     monkeypatch.setattr(time, "time", lambda: real_time() - 400 * 24 * 3600)
-    token = alerts.unsubscribe_token(subscription)
+    token = alert_tokens.unsubscribe_token(subscription)
     monkeypatch.setattr(time, "time", real_time)
     response = client.post(reverse("classes:alert_unsubscribe", args=[token]))
     assert response.status_code == 400
