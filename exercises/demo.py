@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from .models import Category, Exercise, Handout, HandoutItem
-from .tasks import build_handout
+from .tasks import enqueue_build
 
 CATEGORIES = [
     ("lower-back", "Lower back", "Gentle movements for a stiff or achy lower back.", 1),
@@ -593,5 +593,5 @@ def load_handout() -> Handout:
             for n, slug in enumerate(HANDOUT["exercises"], 1)
         ]
     )
-    transaction.on_commit(lambda: build_handout.enqueue(handout.pk), robust=True)
+    enqueue_build(handout.pk)
     return handout

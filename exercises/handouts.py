@@ -20,7 +20,6 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -222,11 +221,3 @@ def _store(handout: Handout, language: str, pdf: bytes) -> list[str]:
     setattr(handout, column["pdf_etag"], hashlib.sha256(pdf).hexdigest()[:32])
     setattr(handout, column["pdf_built_at"], timezone.now())
     return list(column.values())
-
-
-def enqueue_rebuilds(exercise: Exercise) -> None:
-    """After the exercise is saved, rebuild every handout it is in (a task, after commit)."""
-    from .tasks import build_handout
-
-    for handout_id in Handout.objects.containing(exercise).values_list("pk", flat=True):
-        transaction.on_commit(lambda pk=handout_id: build_handout.enqueue(pk), robust=True)
