@@ -21,7 +21,6 @@ from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from . import builds
 from .models import Exercise, Handout
+from .pictures import file_src, web_src
 
 # The columns each language of a handout's PDF has (exercises/translation.py).
 PDF_FIELDS = ["pdf", "pdf_bytes", "pdf_pages", "pdf_etag", "pdf_built_at"]
@@ -57,28 +57,6 @@ def qr_data_uri(url: str) -> str:
 
     segno.make(url, error="m", micro=False).save(out, kind="png", scale=8, border=2)
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
-
-
-def web_src(item) -> str:
-    """The address a browser loads an exercise's or step's picture from, or ""."""
-    if item.image:
-        return item.image.url
-    if item.drawing:
-        return static(f"exercises/drawings/{item.drawing}")
-    return ""
-
-
-def file_src(item) -> str:
-    """A file:// URI for an exercise's or step's picture, or "" when it has none."""
-    if item.image:
-        try:
-            return "file://" + item.image.path
-        except NotImplementedError:  # a storage without local paths
-            return ""
-    if item.drawing:
-        found = finders.find(f"exercises/drawings/{item.drawing}")
-        return f"file://{found}" if found else ""
-    return ""
 
 
 def entries(exercises: Sequence[Exercise], *, src: Callable[[Any], str] = web_src) -> list[dict[str, Any]]:

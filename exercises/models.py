@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,17 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from picture_pipeline import require_alt_text
+
 from .markup import render_markdown
 from .pictures import drawing_choices
 
 # The column suffix of each language's copy of a translated field (exercises/translation.py).
 LANGUAGE_COLUMNS = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
-
-
-def require_alt_text(image, alt: str, field: str = "image_alt_en_gb") -> None:
-    """An image without a description is invisible to screen-reader users."""
-    if image and not (alt or "").strip():
-        raise ValidationError({field: _("Describe the picture for people who cannot see it.")})
 
 
 class Category(models.Model):
