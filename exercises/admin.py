@@ -144,11 +144,11 @@ class HandoutAdmin(admin.ModelAdmin):
     def pdf_summary(self, obj: Handout) -> str:
         """Each language's build, named in its own language (a Welsh PDF may lag or fail alone)."""
         if not obj.pk:
-            return _("Not built yet: it is built after you save.")
+            return str(_("Not built yet: it is built after you save."))
         lines = []
         for language in handouts.languages():
             if (pdf := obj.built(language)) is None:
-                summary = _("Not built yet: it is built after you save.")
+                summary = str(_("Not built yet: it is built after you save."))
             else:
                 summary = ngettext(
                     "%(pages)d page, %(size)d KB, built %(when)s",

@@ -125,7 +125,7 @@ def _conditional_pdf(
 ):
     if_none_match = request.headers.get("If-None-Match", "")
     if etag and f'"{etag}"' in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]:
-        response = HttpResponseNotModified()
+        response: HttpResponse = HttpResponseNotModified()
     else:
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}"'

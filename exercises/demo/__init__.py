@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -41,13 +41,13 @@ NOT_FIELDS = {"slug", "category", "steps", "days_ago", "drawing", "step_drawings
 
 
 @transaction.atomic
-def load(*, author: AbstractBaseUser | None = None) -> list[Exercise]:
+def load(*, author: User | None = None) -> list[Exercise]:
     """Create or refresh the demo categories and exercises, in English and Welsh; safe to run again."""
     with translation.override("en-gb"):
         return _load(author)
 
 
-def _load(author: AbstractBaseUser | None) -> list[Exercise]:
+def _load(author: User | None) -> list[Exercise]:
     categories = {}
     for row in CATEGORIES:
         categories[row["slug"]], _ = Category.objects.update_or_create(
