@@ -15,6 +15,19 @@ from collections.abc import Callable, Mapping, Sequence
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
+# Every security header a page carries, from Django's SecurityMiddleware and
+# XFrameOptionsMiddleware, its CSP, and the middleware below: what a page replayed
+# from the cache, or served through nginx, must keep.
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "Cross-Origin-Resource-Policy",
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+)
+
 
 def permissions_policy_header(policy: Mapping[str, Sequence[str]]) -> str:
     """``{"camera": [], "screen-wake-lock": ["self"]}`` -> ``camera=(), screen-wake-lock=(self)``."""
