@@ -90,7 +90,32 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
         return self.select_related("category", "author").prefetch_related("steps")
 
 
-class Exercise(models.Model):
+class PictureFields(models.Model):
+    """An optional picture: an upload (checked and re-encoded as WebP, pictures.py) or one of our
+    line drawings, with a description that is required once there is either (the one rule:
+    ``pictures.source``). Exercise and Step; each names the folder its uploads go to."""
+
+    image = models.ImageField(
+        _("picture"),
+        upload_to="exercises/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    drawing = models.CharField(_("line drawing"), max_length=100, blank=True, choices=drawing_choices)
+    image_alt = models.CharField(_("picture description"), max_length=250, blank=True)
+    image_alt_en_gb: str  # each language's copy of image_alt (exercises/translation.py)
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        require_alt_text(self.image or self.drawing, self.image_alt_en_gb, "image_alt_en_gb")
+
+
+class Exercise(PictureFields):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -129,6 +154,7 @@ class Exercise(models.Model):
         help_text=_("Optional longer text. Markdown: *emphasis*, **bold**, lists, [links](https://…)."),
     )
     body_html = models.TextField(editable=False, blank=True)
+    # The picture's fields (PictureFields), with help for the editor of the starting position.
     image = models.ImageField(
         _("picture"),
         upload_to="exercises/",
@@ -137,8 +163,6 @@ class Exercise(models.Model):
         height_field="image_height",
         help_text=_("A JPEG, PNG or WebP picture of the starting position. It replaces the line drawing."),
     )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     drawing = models.CharField(
         _("line drawing"),
         max_length=100,
@@ -208,7 +232,7 @@ class Exercise(models.Model):
         return reverse("exercises:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        require_alt_text(self.image or self.drawing, self.image_alt_en_gb, "image_alt_en_gb")
+        super().clean()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             # "Published" with no date means "now", as an editor expects.
             self.published_at = timezone.now()
@@ -231,7 +255,7 @@ class Exercise(models.Model):
         return [line.strip(" -•\t") for line in self.cautions.splitlines() if line.strip(" -•\t")]
 
 
-class Step(models.Model):
+class Step(PictureFields):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("what to do"))
@@ -242,10 +266,6 @@ class Step(models.Model):
         width_field="image_width",
         height_field="image_height",
     )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    drawing = models.CharField(_("line drawing"), max_length=100, blank=True, choices=drawing_choices)
-    image_alt = models.CharField(_("picture description"), max_length=250, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -254,9 +274,6 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-    def clean(self) -> None:
-        require_alt_text(self.image or self.drawing, self.image_alt_en_gb, "image_alt_en_gb")
 
 
 class HandoutQuerySet(models.QuerySet["Handout"]):
