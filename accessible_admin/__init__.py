@@ -24,7 +24,9 @@ class LabelledFileInput(forms.ClearableFileInput):
     use_fieldset = False
 
 
-PICTURE_WIDGETS = {models.ImageField: {"widget": LabelledFileInput}}
+PICTURE_WIDGETS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.ImageField: {"widget": LabelledFileInput}
+}
 
 
 class LabelledListEditableMixin:

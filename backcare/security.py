@@ -65,6 +65,19 @@ PERMISSIONS_POLICY = {
     "xr-spatial-tracking": [],
 }
 
+# Every security header a page carries, from Django's SecurityMiddleware and
+# XFrameOptionsMiddleware, its CSP, and the middleware below: what a page replayed
+# from the cache, or served through nginx, must keep.
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "Cross-Origin-Resource-Policy",
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+)
+
 
 def permissions_policy_header(policy: Mapping[str, Sequence[str]]) -> str:
     """``{"camera": [], "screen-wake-lock": ["self"]}`` -> ``camera=(), screen-wake-lock=(self)``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,6 +13,7 @@ from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_stubs_ext import StrOrPromise
 
 from akismet_service import health
 from akismet_service.choices import Verdict
@@ -27,7 +29,7 @@ DECISIONS = {
 
 
 def _moderation_action(
-    decide: Callable[..., int], *, name: str, description: str, done: Callable[[int], str]
+    decide: Callable[..., int], *, name: str, description: StrOrPromise, done: Callable[[int], str]
 ) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[Comment]], None]:
     """An admin action that applies one lifecycle decision and says how many comments it changed.
 
@@ -85,7 +87,7 @@ class CommentAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "status" in self.fields:
             current = self.instance.status if self.instance.pk else None
-            self.fields["status"].choices = [
+            cast(forms.ChoiceField, self.fields["status"]).choices = [
                 (value, label)
                 for value, label in Comment.Status.choices
                 if value in DECISIONS or value == current
@@ -144,8 +146,7 @@ class VerdictFilter(admin.SimpleListFilter):
 
 class CommentEventInline(admin.TabularInline):
     model = CommentEvent
-    fields = ["at", "kind", "actor", "detail"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "kind", "actor", "detail")
     extra = 0
     can_delete = False
     ordering = ["at", "pk"]
@@ -268,7 +269,7 @@ class CommentAdmin(admin.ModelAdmin):
             new_status = obj.status
             obj.status = form.initial["status"]
             super().save_model(request, obj, form, change)
-            DECISIONS[new_status]([obj], actor=request.user)
+            DECISIONS[Comment.Status(new_status)]([obj], actor=request.user)
             return
         super().save_model(request, obj, form, change)
 
@@ -280,7 +281,7 @@ class CommentAdmin(admin.ModelAdmin):
     def on_page(self, obj: Comment) -> str:
         target = obj.target
         if target is None:
-            return _("(page deleted)")
+            return str(_("(page deleted)"))
         url = targets.url(target)
         return format_html('<a href="{}">{}</a>', url, target) if url else str(target)
 

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,9 +10,8 @@ from accessible_admin import PICTURE_WIDGETS, LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
 from bilingual.languages import LANGUAGE_NAMES, missing_welsh
 
-from . import handouts, pictures
+from . import handouts, pictures, tasks
 from .models import Category, Exercise, Handout, HandoutItem, Step
-from .tasks import build_handout
 
 
 class PictureForm(forms.ModelForm):
@@ -118,7 +117,7 @@ class ExerciseAdmin(TranslationAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        handouts.enqueue_rebuilds(form.instance)
+        tasks.enqueue_rebuilds(form.instance)
 
 
 class HandoutItemInline(admin.StackedInline):
@@ -145,11 +144,11 @@ class HandoutAdmin(admin.ModelAdmin):
     def pdf_summary(self, obj: Handout) -> str:
         """Each language's build, named in its own language (a Welsh PDF may lag or fail alone)."""
         if not obj.pk:
-            return _("Not built yet: it is built after you save.")
+            return str(_("Not built yet: it is built after you save."))
         lines = []
         for language in handouts.languages():
             if (pdf := obj.built(language)) is None:
-                summary = _("Not built yet: it is built after you save.")
+                summary = str(_("Not built yet: it is built after you save."))
             else:
                 summary = ngettext(
                     "%(pages)d page, %(size)d KB, built %(when)s",
@@ -167,5 +166,4 @@ class HandoutAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        handout_id = form.instance.pk
-        transaction.on_commit(lambda: build_handout.enqueue(handout_id), robust=True)
+        tasks.enqueue_build(form.instance.pk)

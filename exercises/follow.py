@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .handouts import web_src
 from .models import Exercise
+from .pictures import web_src
 
 REST_SECONDS = 30
 

@@ -20,9 +20,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,6 +28,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from . import builds
 from .models import Exercise, Handout
+from .pictures import file_src, web_src
 
 # The columns each language of a handout's PDF has (exercises/translation.py).
 PDF_FIELDS = ["pdf", "pdf_bytes", "pdf_pages", "pdf_etag", "pdf_built_at"]
@@ -58,28 +57,6 @@ def qr_data_uri(url: str) -> str:
 
     segno.make(url, error="m", micro=False).save(out, kind="png", scale=8, border=2)
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
-
-
-def web_src(item) -> str:
-    """The address a browser loads an exercise's or step's picture from, or ""."""
-    if item.image:
-        return item.image.url
-    if item.drawing:
-        return static(f"exercises/drawings/{item.drawing}")
-    return ""
-
-
-def file_src(item) -> str:
-    """A file:// URI for an exercise's or step's picture, or "" when it has none."""
-    if item.image:
-        try:
-            return "file://" + item.image.path
-        except NotImplementedError:  # a storage without local paths
-            return ""
-    if item.drawing:
-        found = finders.find(f"exercises/drawings/{item.drawing}")
-        return f"file://{found}" if found else ""
-    return ""
 
 
 def entries(exercises: Sequence[Exercise], *, src: Callable[[Any], str] = web_src) -> list[dict[str, Any]]:
@@ -222,11 +199,3 @@ def _store(handout: Handout, language: str, pdf: bytes) -> list[str]:
     setattr(handout, column["pdf_etag"], hashlib.sha256(pdf).hexdigest()[:32])
     setattr(handout, column["pdf_built_at"], timezone.now())
     return list(column.values())
-
-
-def enqueue_rebuilds(exercise: Exercise) -> None:
-    """After the exercise is saved, rebuild every handout it is in (a task, after commit)."""
-    from .tasks import build_handout
-
-    for handout_id in Handout.objects.containing(exercise).values_list("pk", flat=True):
-        transaction.on_commit(lambda pk=handout_id: build_handout.enqueue(pk), robust=True)

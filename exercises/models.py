@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,17 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from picture_pipeline import require_alt_text
+
 from .markup import render_markdown
 from .pictures import drawing_choices
 
 # The column suffix of each language's copy of a translated field (exercises/translation.py).
 LANGUAGE_COLUMNS = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
-
-
-def require_alt_text(image, alt: str, field: str = "image_alt_en_gb") -> None:
-    """An image without a description is invisible to screen-reader users."""
-    if image and not (alt or "").strip():
-        raise ValidationError({field: _("Describe the picture for people who cannot see it.")})
 
 
 class Category(models.Model):
@@ -95,7 +90,32 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
         return self.select_related("category", "author").prefetch_related("steps")
 
 
-class Exercise(models.Model):
+class PictureFields(models.Model):
+    """An optional picture: an upload (checked and re-encoded as WebP, pictures.py) or one of our
+    line drawings, with a description that is required once there is either (the one rule:
+    ``pictures.source``). Exercise and Step; each names the folder its uploads go to."""
+
+    image = models.ImageField(
+        _("picture"),
+        upload_to="exercises/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    drawing = models.CharField(_("line drawing"), max_length=100, blank=True, choices=drawing_choices)
+    image_alt = models.CharField(_("picture description"), max_length=250, blank=True)
+    image_alt_en_gb: str  # each language's copy of image_alt (exercises/translation.py)
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        require_alt_text(self.image or self.drawing, self.image_alt_en_gb, "image_alt_en_gb")
+
+
+class Exercise(PictureFields):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -134,6 +154,7 @@ class Exercise(models.Model):
         help_text=_("Optional longer text. Markdown: *emphasis*, **bold**, lists, [links](https://…)."),
     )
     body_html = models.TextField(editable=False, blank=True)
+    # The picture's fields (PictureFields), with help for the editor of the starting position.
     image = models.ImageField(
         _("picture"),
         upload_to="exercises/",
@@ -142,8 +163,6 @@ class Exercise(models.Model):
         height_field="image_height",
         help_text=_("A JPEG, PNG or WebP picture of the starting position. It replaces the line drawing."),
     )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     drawing = models.CharField(
         _("line drawing"),
         max_length=100,
@@ -213,7 +232,7 @@ class Exercise(models.Model):
         return reverse("exercises:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        require_alt_text(self.image or self.drawing, self.image_alt_en_gb, "image_alt_en_gb")
+        super().clean()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             # "Published" with no date means "now", as an editor expects.
             self.published_at = timezone.now()
@@ -236,7 +255,7 @@ class Exercise(models.Model):
         return [line.strip(" -•\t") for line in self.cautions.splitlines() if line.strip(" -•\t")]
 
 
-class Step(models.Model):
+class Step(PictureFields):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("what to do"))
@@ -247,10 +266,6 @@ class Step(models.Model):
         width_field="image_width",
         height_field="image_height",
     )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    drawing = models.CharField(_("line drawing"), max_length=100, blank=True, choices=drawing_choices)
-    image_alt = models.CharField(_("picture description"), max_length=250, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -259,9 +274,6 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-    def clean(self) -> None:
-        require_alt_text(self.image or self.drawing, self.image_alt_en_gb, "image_alt_en_gb")
 
 
 class HandoutQuerySet(models.QuerySet["Handout"]):

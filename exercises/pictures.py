@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
+from django.templatetags.static import static
 
 import picture_pipeline
 
@@ -23,6 +25,40 @@ LARGEST = WIDTHS[-1]
 
 DRAWINGS_DIR = Path(__file__).resolve().parent / "static" / "exercises" / "drawings"
 DRAWING_WIDTH, DRAWING_HEIGHT = 640, 400
+
+
+def source(item: Any, *, sized: bool = False) -> FieldFile | str | None:
+    """What an exercise's or step's picture is: its upload if it has one, else the static path
+    of our drawing, else None. The one "upload or drawing" rule of the pages, follow-along
+    cards and PDFs. ``sized``: an upload counts only once its width is known (an <img> on a
+    page always has a width and height, so nothing shifts as it loads)."""
+    if item.image and (item.image_width or not sized):
+        return item.image
+    if item.drawing:
+        return f"exercises/drawings/{item.drawing}"
+    return None
+
+
+def web_src(item: Any) -> str:
+    """The address a browser loads an exercise's or step's picture from, or ""."""
+    picture = source(item)
+    if isinstance(picture, str):
+        return static(picture)
+    return picture.url if picture else ""
+
+
+def file_src(item: Any) -> str:
+    """A file:// URI for an exercise's or step's picture (for WeasyPrint), or "" when it has none."""
+    picture = source(item)
+    if isinstance(picture, str):
+        found = finders.find(picture)
+        return f"file://{found}" if isinstance(found, str) else ""
+    if picture:
+        try:
+            return "file://" + picture.path
+        except NotImplementedError:  # a storage without local paths
+            return ""
+    return ""
 
 
 def drawing_choices() -> list[tuple[str, str]]:

@@ -98,24 +98,25 @@ def handout_links(exercise: Exercise, language: str) -> list[tuple[Handout, Buil
     return [(handout, pdf) for handout in found if (pdf := handout.pdf_for(language))]
 
 
+class ExerciseWithStepsView(ExerciseDetailView):
+    """A view of the whole exercise that always shows its steps, so reads them with it."""
+
+    def get_queryset(self) -> QuerySet[Exercise]:
+        return Exercise.objects.visible_to(self.request.user).for_detail()
+
+
 @shared_page(scopes=["exercises"])
-class ExercisePrintView(ExerciseDetailView):
+class ExercisePrintView(ExerciseWithStepsView):
     """The A4 handout: the steps, dosage and cautions, and where to find them online."""
 
     template_name = "exercises/exercise_print.html"
 
-    def get_queryset(self) -> QuerySet[Exercise]:
-        return Exercise.objects.visible_to(self.request.user).for_detail()
-
 
 @shared_page(scopes=["exercises"])
-class ExerciseFollowView(ExerciseDetailView):
+class ExerciseFollowView(ExerciseWithStepsView):
     """Follow along: one step at a time with JavaScript; the numbered steps without it."""
 
     template_name = "exercises/follow.html"
-
-    def get_queryset(self) -> QuerySet[Exercise]:
-        return Exercise.objects.visible_to(self.request.user).for_detail()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
@@ -128,7 +129,7 @@ def _conditional_pdf(
 ):
     if_none_match = request.headers.get("If-None-Match", "")
     if etag and f'"{etag}"' in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]:
-        response = HttpResponseNotModified()
+        response: HttpResponse = HttpResponseNotModified()
     else:
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -197,3 +197,12 @@ class PictureUploadField(forms.FileField):
         if upload is None:
             return None
         return clean_upload(upload, largest=self.largest, name_by_content=self.name_by_content)
+
+
+def require_alt_text(picture: object, alt: str, field: str) -> None:
+    """A picture without a description is invisible to screen-reader users: say so on ``field``.
+
+    One rule for every model with a picture (exercises, steps, teachers' photos).
+    """
+    if picture and not (alt or "").strip():
+        raise ValidationError({field: _("Describe the picture for people who cannot see it.")})

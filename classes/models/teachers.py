@@ -8,13 +8,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from picture_pipeline import require_alt_text
+
 from .. import photos
-
-
-def require_alt_text(image, alt: str, field: str) -> None:
-    """A picture without a description is invisible to screen-reader users."""
-    if image and not (alt or "").strip():
-        raise ValidationError({field: _("Describe the picture for people who cannot see it.")})
 
 
 class Teacher(models.Model):

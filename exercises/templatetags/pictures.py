@@ -16,17 +16,18 @@ def picture(
 ) -> dict:
     """Everything the <img> needs, so width and height are always set and nothing shifts as it loads."""
     context = {"alt": item.image_alt, "sizes": sizes, "css_class": css_class, "lazy": lazy, "src": ""}
-    if item.image and item.image_width:
+    picture = pictures.source(item, sized=True)
+    if isinstance(picture, str):
         context.update(
-            src=item.image.url,
-            srcset=pictures.srcset(item.image, item.image_width),
-            width=item.image_width,
-            height=item.image_height,
-        )
-    elif item.drawing:
-        context.update(
-            src=static(f"exercises/drawings/{item.drawing}"),
+            src=static(picture),
             width=pictures.DRAWING_WIDTH,
             height=pictures.DRAWING_HEIGHT,
+        )
+    elif picture:
+        context.update(
+            src=picture.url,
+            srcset=pictures.srcset(picture, item.image_width),
+            width=item.image_width,
+            height=item.image_height,
         )
     return context

@@ -90,6 +90,20 @@ def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 30
     pytest.fail(f"{url} did not answer in {timeout} s:\n{log.read_text()[-3000:]}", pytrace=False)
 
 
+def port_opens(port: int, *, process: subprocess.Popen | None = None, timeout: float = 10) -> bool:
+    """Whether something listens on 127.0.0.1:``port`` within ``timeout`` s (False as soon as
+    ``process``, the server meant to listen there, exits)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -153,17 +167,11 @@ def start_redis(config: str, folder: Path, *options: str) -> RedisServer:
          *options],
         folder / "redis.out",
     )  # fmt: skip
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return RedisServer(process, port, log)
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                stop(process)
-                output = (folder / "redis.out").read_text() + (log.read_text() if log.exists() else "")
-                pytest.fail(f"redis-server did not start:\n{output}", pytrace=False)
-            time.sleep(0.1)
+    if not port_opens(port, process=process):
+        stop(process)
+        output = (folder / "redis.out").read_text() + (log.read_text() if log.exists() else "")
+        pytest.fail(f"redis-server did not start:\n{output}", pytrace=False)
+    return RedisServer(process, port, log)
 
 
 @pytest.fixture(scope="session")
@@ -424,3 +432,69 @@ def start_nginx(nginx_readable_folder) -> Iterator[Callable[..., Server]]:
     yield start
     for server in started:
         stop(server.process)
+
+
+def openssl(folder: Path, *args: str) -> None:
+    result = subprocess.run(
+        [require_binary("openssl", "openssl"), *args], cwd=folder, capture_output=True, text=True
+    )
+    assert result.returncode == 0, f"openssl {' '.join(args)}:\n{result.stderr}"
+
+
+def make_certificates(
+    folder: Path, *, ca_name: str, key: str = "server.key", certificate: str = "server.pem"
+) -> Path:
+    """A throwaway certificate authority (``ca.pem``) in ``folder``, and a certificate it signed
+    for 127.0.0.1 (``certificate``, with its ``key``): what the tests' nginx serves over TLS."""
+    new_key = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
+    openssl(folder, "req", "-x509", *new_key, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+            "-subj", f"/CN={ca_name}",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign")  # fmt: skip
+    openssl(folder, "req", "-new", *new_key, "-keyout", key, "-out", "server.csr",
+            "-subj", "/CN=127.0.0.1")  # fmt: skip
+    (folder / "server.ext").write_text(
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+    )
+    openssl(folder, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", certificate)  # fmt: skip
+    return folder
+
+
+# An exercise for the writers to comment on (tests/deploy/writer.py), created with ``orm``.
+CAT_AND_COW = (
+    "from exercises.models import Category, Exercise\n"
+    "Exercise.objects.create(title='Cat and cow', slug='cat-and-cow', summary='Arch and round.',\n"
+    "    category=Category.objects.create(name='Mobility', slug='mobility'),\n"
+    "    starting_position='On all fours.', repetitions='10 times', frequency='daily',\n"
+    "    duration='a minute', cautions='Stop if it hurts.', status='published')\n"
+)
+
+
+def start_writers(env: dict[str, str], *, count: int, each: int, go: Path) -> list[subprocess.Popen]:
+    """``count`` processes of tests/deploy/writer.py, each ready to post ``each`` comments on
+    cat-and-cow as soon as the file ``go`` exists (so they all start at once)."""
+    writers = [
+        subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("writer.py")), "cat-and-cow", str(each), str(go)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    for writer in writers:
+        assert writer.stdout.readline().strip() == "ready", writer.stderr.read()
+    return writers
+
+
+def writers_failures(writers: list[subprocess.Popen], *, timeout: float) -> list[str]:
+    """Wait for every writer; the end of the error output of each that failed."""
+    failures = []
+    for writer in writers:
+        _, stderr = writer.communicate(timeout=timeout)
+        if writer.returncode != 0:
+            failures.append(stderr[-2000:])
+    return failures

@@ -3,14 +3,12 @@ on SQLite (the online backup API) and on PostgreSQL (pg_dump in a snapshot)."""
 
 import json
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, manage, orm
+from .conftest import CAT_AND_COW, manage, orm, start_writers, writers_failures
 
 pytestmark = pytest.mark.deploy
 
@@ -41,44 +39,15 @@ def test_a_backup_taken_while_comments_are_posted_restores_into_a_fresh_database
         "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
     }
     manage(live, "migrate", "--no-input", "-v0")
-    orm(
-        live,
-        "from exercises.models import Category, Exercise\n"
-        "Exercise.objects.create(title='Cat and cow', slug='cat-and-cow', summary='Arch and round.',\n"
-        "    category=Category.objects.create(name='Mobility', slug='mobility'),\n"
-        "    starting_position='On all fours.', repetitions='10 times', frequency='daily',\n"
-        "    duration='a minute', cautions='Stop if it hurts.', status='published')\n",
-    )
+    orm(live, CAT_AND_COW)
     (tmp_path / "media" / "exercises").mkdir(parents=True)
     (tmp_path / "media" / "exercises" / "cat-and-cow.jpg").write_bytes(b"\xff\xd8 a picture")
     go = tmp_path / "go"
-    writers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                str(Path(__file__).with_name("writer.py")),
-                "cat-and-cow",
-                str(PER_WRITER),
-                str(go),
-            ],
-            cwd=ROOT,
-            env=live,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(WRITERS)
-    ]
-    for writer in writers:
-        assert writer.stdout.readline().strip() == "ready", writer.stderr.read()
+    writers = start_writers(live, count=WRITERS, each=PER_WRITER, go=go)
     go.touch()
     time.sleep(2)  # comments are arriving
     backup_output = manage(live, "backup").stdout
-    failures = []
-    for writer in writers:
-        _, stderr = writer.communicate(timeout=300)
-        if writer.returncode != 0:
-            failures.append(stderr[-2000:])
+    failures = writers_failures(writers, timeout=300)
     assert failures == [], "\n---\n".join(failures)
 
     (folder,) = (tmp_path / "backups").iterdir()

@@ -1,14 +1,11 @@
 """16 writers posting 2,000 comments at once lose none and never see "database is locked",
 on SQLite (IMMEDIATE transactions, WAL, busy timeout) and on PostgreSQL."""
 
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, manage, orm
+from .conftest import CAT_AND_COW, manage, orm, start_writers, writers_failures
 
 pytestmark = pytest.mark.deploy
 
@@ -25,14 +22,7 @@ def database_env(request, production_env, make_postgres_database, tmp_path) -> d
     # Every writer posts from one address, as fast as it can: lift the flood guard.
     env = {**production_env, "DATABASE_URL": url, "COMMENTS_FLOOD_SECONDS": "0"}
     manage(env, "migrate", "--no-input", "-v0")
-    orm(
-        env,
-        "from exercises.models import Category, Exercise\n"
-        "Exercise.objects.create(title='Cat and cow', slug='cat-and-cow', summary='Arch and round.',\n"
-        "    category=Category.objects.create(name='Mobility', slug='mobility'),\n"
-        "    starting_position='On all fours.', repetitions='10 times', frequency='daily',\n"
-        "    duration='a minute', cautions='Stop if it hurts.', status='published')\n",
-    )
+    orm(env, CAT_AND_COW)
     return env
 
 
@@ -40,32 +30,10 @@ def test_sixteen_concurrent_writers_lose_no_comment_and_never_find_the_database_
     database_env, tmp_path
 ):
     go = tmp_path / "go"
-    writers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                str(Path(__file__).with_name("writer.py")),
-                "cat-and-cow",
-                str(TOTAL // WRITERS),
-                str(go),
-            ],
-            cwd=ROOT,
-            env=database_env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(WRITERS)
-    ]
-    for writer in writers:
-        assert writer.stdout.readline().strip() == "ready", writer.stderr.read()
+    writers = start_writers(database_env, count=WRITERS, each=TOTAL // WRITERS, go=go)
     go.touch()
     started = time.monotonic()
-    failures = []
-    for writer in writers:
-        _, stderr = writer.communicate(timeout=240)
-        if writer.returncode != 0:
-            failures.append(stderr[-2000:])
+    failures = writers_failures(writers, timeout=240)
     elapsed = time.monotonic() - started
 
     assert failures == [], "\n---\n".join(failures)

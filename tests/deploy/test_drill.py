@@ -19,7 +19,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
@@ -35,11 +34,20 @@ from tests.fake_akismet import FakeAkismet
 from tests.fake_smtp import FakeSmtp
 
 from . import drill
-from .conftest import free_port, nginx_command, render, require_binary, spawn, stop, wait_for
+from .conftest import (
+    free_port,
+    make_certificates,
+    nginx_command,
+    port_opens,
+    render,
+    require_binary,
+    spawn,
+    stop,
+    wait_for,
+)
 from .fake_systemd import Systemd
 from .faults import record_figures
 from .test_backup import WRITTEN_ROWS
-from .test_observatory import openssl
 
 pytestmark = pytest.mark.deploy
 
@@ -224,17 +232,9 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
         def certificate(command, match):
             live = machine.path("/etc/letsencrypt/live/example.org")
             live.mkdir(parents=True)
-            key = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
-            openssl(live, "req", "-x509", *key, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-                    "-subj", "/CN=BackCare drill CA", "-addext", "basicConstraints=critical,CA:TRUE",
-                    "-addext", "keyUsage=critical,keyCertSign,cRLSign")  # fmt: skip
-            openssl(live, "req", "-new", *key, "-keyout", "privkey.pem", "-out", "server.csr",
-                    "-subj", "/CN=127.0.0.1")  # fmt: skip
-            (live / "server.ext").write_text(
-                "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+            make_certificates(
+                live, ca_name="BackCare drill CA", key="privkey.pem", certificate="fullchain.pem"
             )
-            openssl(live, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                    "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", "fullchain.pem")  # fmt: skip
 
         def render_template(command, match):
             overrides = {
@@ -465,14 +465,7 @@ def trust(ca: Path) -> ssl.SSLContext:
 
 
 def _wait_for_port(port: int, log: Path) -> None:
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
+    assert port_opens(port), log.read_text()
 
 
 def _user_exists(name: str) -> bool:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from django.conf import settings
 
+from backcare.security import SECURITY_HEADERS
 from pagecache.personal import personal_cookie_names
 
 from .conftest import (
@@ -28,15 +29,6 @@ from .conftest import (
 pytestmark = pytest.mark.deploy
 
 PAGE = "/exercises/knee-walking/"
-SECURITY_HEADERS = (
-    "Content-Security-Policy",
-    "Cross-Origin-Resource-Policy",
-    "Permissions-Policy",
-    "Cross-Origin-Opener-Policy",
-    "X-Frame-Options",
-    "X-Content-Type-Options",
-    "Referrer-Policy",
-)
 
 
 def test_the_production_site_renders_with_every_placeholder_filled():

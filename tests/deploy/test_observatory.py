@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, Server, free_port, manage, orm, render, require_binary
+from .conftest import ROOT, Server, free_port, make_certificates, manage, orm, render, require_binary
 
 pytestmark = pytest.mark.deploy
 
@@ -27,30 +27,10 @@ OBSERVATORY = ROOT / "node_modules" / "@mdn" / "mdn-http-observatory"
 RUNNER = Path(__file__).with_name("observatory.mjs")
 
 
-def openssl(folder: Path, *args: str) -> None:
-    result = subprocess.run(
-        [require_binary("openssl", "openssl"), *args], cwd=folder, capture_output=True, text=True
-    )
-    assert result.returncode == 0, f"openssl {' '.join(args)}:\n{result.stderr}"
-
-
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory) -> Path:
     """A throwaway certificate authority, and a certificate it signed for 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("tls")
-    key = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
-    openssl(folder, "req", "-x509", *key, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-            "-subj", "/CN=BackCare test CA",
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign")  # fmt: skip
-    openssl(folder, "req", "-new", *key, "-keyout", "server.key", "-out", "server.csr",
-            "-subj", "/CN=127.0.0.1")  # fmt: skip
-    (folder / "server.ext").write_text(
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-    )
-    openssl(folder, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", "server.pem")  # fmt: skip
-    return folder
+    return make_certificates(tmp_path_factory.mktemp("tls"), ca_name="BackCare test CA")
 
 
 @pytest.fixture(scope="module")

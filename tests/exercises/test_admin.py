@@ -1,24 +1,15 @@
 import pytest
 from django.urls import reverse
 
-from exercises.models import Exercise
+from bilingual.languages import translated_fields
+from exercises.models import Exercise, Step
 from tests.factories import CategoryFactory, ExerciseFactory, StepFactory, in_english
 
 pytestmark = pytest.mark.django_db
 
 
-TRANSLATED = {
-    "title",
-    "summary",
-    "starting_position",
-    "repetitions",
-    "frequency",
-    "duration",
-    "cautions",
-    "body",
-    "image_alt",
-    "text",
-}
+# The fields the admin edits in both languages (exercises/translation.py).
+TRANSLATED = {*translated_fields(Exercise), *translated_fields(Step)}
 
 
 def exercise_form(category, **overrides) -> dict:
@@ -150,17 +141,9 @@ def test_an_editor_adds_the_welsh_version_in_the_same_form(editor_client):
 
 
 def test_the_list_shows_and_filters_exercises_that_lack_welsh(editor_client):
+    # Every translated field an exercise must have (its body and picture are optional).
     welsh_fields = {
-        f"{field}_cy": "Cymraeg"
-        for field in (
-            "title",
-            "summary",
-            "starting_position",
-            "repetitions",
-            "frequency",
-            "duration",
-            "cautions",
-        )
+        f"{field}_cy": "Cymraeg" for field in set(translated_fields(Exercise)) - {"body", "image_alt"}
     }
     translated = ExerciseFactory(title="Translated", **welsh_fields)
     StepFactory(exercise=translated, text="Move", text_cy="Symud")

@@ -9,7 +9,7 @@ from django.utils import translation
 from PIL import Image
 from pypdf import PdfReader
 
-from exercises import demo, handouts
+from exercises import demo, handouts, tasks
 from exercises.models import Handout, HandoutItem
 
 pytestmark = pytest.mark.django_db
@@ -279,7 +279,7 @@ def test_changing_an_exercise_rebuilds_its_handouts_in_both_languages(
     exercise.repetitions_cy = "tua 30 cam"
     exercise.save()
     with django_capture_on_commit_callbacks(execute=True):
-        handouts.enqueue_rebuilds(exercise)
+        tasks.enqueue_rebuilds(exercise)
     demo_handout.refresh_from_db()
     assert demo_handout.pdf_etag_en_gb != before[0]
     assert demo_handout.pdf_etag_cy != before[1]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from backcare.security import SECURITY_HEADERS
 from comments import lifecycle, verdicts
 from exercises.models import Exercise
 from tests.classes.factories import weekly_course
@@ -41,17 +42,6 @@ def test_second_anonymous_visit_is_served_from_the_cache_byte_for_byte(client, e
     assert first.content == second.content
     assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
     assert second["Content-Type"] == "text/html; charset=utf-8"
-
-
-SECURITY_HEADERS = (
-    "Content-Security-Policy",
-    "Cross-Origin-Resource-Policy",
-    "Permissions-Policy",
-    "Cross-Origin-Opener-Policy",
-    "X-Frame-Options",
-    "X-Content-Type-Options",
-    "Referrer-Policy",
-)
 
 
 def test_page_served_from_the_cache_carries_every_security_header_of_a_fresh_one(client, exercise):

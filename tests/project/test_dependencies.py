@@ -52,12 +52,6 @@ MAY_IMPORT: dict[str, set[str]] = {
     },
 }
 
-# The one module cycle left (issue 20 removed those in comments and classes). Delete
-# the line when exercises' handouts and tasks stop importing each other; no other may appear.
-KNOWN_CYCLES: list[tuple[str, ...]] = [
-    ("exercises.handouts", "exercises.tasks"),
-]
-
 
 def imported_apps(app: str) -> dict[str, set[str]]:
     """For each module of ``app`` (migrations aside), the other apps of ours it imports."""
@@ -198,9 +192,8 @@ def test_the_import_graph_sees_lazy_relative_and_from_package_imports(tmp_path):
     }
 
 
-def test_no_module_import_cycle_but_the_known_ones_waiting_to_be_removed():
-    known = [set(cycle) for cycle in KNOWN_CYCLES]
-    assert [group for group in cycles(import_graph()) if group not in known] == []
+def test_no_module_imports_itself_round_a_loop():
+    assert cycles(import_graph()) == []
 
 
 def test_the_cycle_finder_finds_a_loop_of_three_and_a_pair():

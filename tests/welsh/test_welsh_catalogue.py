@@ -32,14 +32,20 @@ def gettext_tool(name: str) -> str:
     return path
 
 
-def test_every_string_in_the_welsh_catalogue_is_translated_and_none_is_fuzzy():
-    result = subprocess.run(
-        [gettext_tool("msgfmt"), "--check", "--statistics", "-o", "/dev/null", str(CATALOGUE)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"LC_ALL": "C"},
+def run_gettext(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a GNU gettext tool in the C locale (its messages in English), its output kept."""
+    return subprocess.run(
+        [gettext_tool(name), *args], capture_output=True, text=True, check=False, env={"LC_ALL": "C"}
     )
+
+
+def msgfmt_check(catalogue: Path) -> subprocess.CompletedProcess[str]:
+    """``msgfmt --check --statistics``: the catalogue compiles, and how many are translated or fuzzy."""
+    return run_gettext("msgfmt", "--check", "--statistics", "-o", "/dev/null", str(catalogue))
+
+
+def test_every_string_in_the_welsh_catalogue_is_translated_and_none_is_fuzzy():
+    result = msgfmt_check(CATALOGUE)
     assert result.returncode == 0, result.stderr
     statistics = result.stderr.strip()
     assert "translated message" in statistics
@@ -64,18 +70,12 @@ def test_every_string_marked_for_translation_in_the_code_is_in_the_welsh_catalog
         capture_output=True,
     )
     # msgcmp: every message of the fresh catalogue (the code's strings) must be in ours.
-    result = subprocess.run(
-        [
-            gettext_tool("msgcmp"),
-            "--use-untranslated",
-            "--use-fuzzy",
-            str(CATALOGUE),
-            str(copy / CATALOGUE.relative_to(settings.BASE_DIR)),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"LC_ALL": "C"},
+    result = run_gettext(
+        "msgcmp",
+        "--use-untranslated",
+        "--use-fuzzy",
+        str(CATALOGUE),
+        str(copy / CATALOGUE.relative_to(settings.BASE_DIR)),
     )
     fresh = (copy / CATALOGUE.relative_to(settings.BASE_DIR)).read_text(encoding="utf-8").splitlines()
     missing = [
@@ -179,13 +179,7 @@ def test_every_allauth_string_on_the_pages_we_use_has_welsh(tmp_path: Path):
     """Sign-in, e-mail codes, sign-up, password reset, e-mail confirmation, second factors and
     provider sign-in: each string allauth shows there, translated in locale/allauth/cy."""
     pot = allauth_strings(tmp_path)
-    result = subprocess.run(
-        [gettext_tool("msgcmp"), str(ALLAUTH_CATALOGUE), str(pot)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"LC_ALL": "C"},
-    )
+    result = run_gettext("msgcmp", str(ALLAUTH_CATALOGUE), str(pot))
     lines = pot.read_text(encoding="utf-8").splitlines()
     missing = [
         "\n".join(lines[int(line) - 4 : int(line)])
@@ -197,13 +191,7 @@ def test_every_allauth_string_on_the_pages_we_use_has_welsh(tmp_path: Path):
 
 
 def test_the_allauth_welsh_catalogue_is_well_formed_with_nothing_fuzzy():
-    result = subprocess.run(
-        [gettext_tool("msgfmt"), "--check", "--statistics", "-o", "/dev/null", str(ALLAUTH_CATALOGUE)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"LC_ALL": "C"},
-    )
+    result = msgfmt_check(ALLAUTH_CATALOGUE)
     assert result.returncode == 0, result.stderr
     assert "fuzzy" not in result.stderr, result.stderr
     assert "untranslated" not in result.stderr, result.stderr

@@ -84,11 +84,11 @@ def test_every_welsh_catalogue_uses_the_one_glossary_term_for_each_concept():
 
 
 def welsh_demo_texts() -> list[Entry]:
-    """Every Welsh text of the demo content (exercises/demo.py, classes/demo.py), one per Entry."""
+    """Every Welsh text of the demo content (exercises/demo/, classes/demo.py), one per Entry."""
     from classes import demo as classes_demo
     from exercises import demo as exercises_demo
 
-    exercises_file = settings.BASE_DIR / "exercises" / "demo.py"
+    exercises_file = settings.BASE_DIR / "exercises" / "demo"
     classes_file = settings.BASE_DIR / "classes" / "demo.py"
     found: list[Entry] = []
 
