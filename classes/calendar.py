@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import STATUS, Calendar, Event
 
 from .models import Course, Session
 
@@ -50,7 +50,7 @@ def session_event(session: Session, course: Course) -> Event:
         else f"{course.venue.name}, {course.venue.one_line_address}",
         url=url,
         sequence=session.revision,
-        status="CANCELLED" if session.is_cancelled else "CONFIRMED",
+        status=STATUS.CANCELLED if session.is_cancelled else STATUS.CONFIRMED,
     )
     return event
 

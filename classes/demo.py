@@ -21,7 +21,7 @@ from .permissions import teachers_group
 TEACHER_USERNAME = "teacher"
 TEACHER_PASSWORD = "gentle-teacher-demo"  # noqa: S105 - demo only; printed by `make run`.
 
-TEACHERS = [
+TEACHERS: list[dict[str, Any]] = [
     {
         "slug": "gwen-demo",
         "name": "Gwen Demo",
@@ -62,7 +62,7 @@ TEACHERS = [
     },
 ]
 
-VENUES = [
+VENUES: list[dict[str, Any]] = [
     {
         "name": "Prom Community Hall (demo)",
         "address": "1 Example Parade",

@@ -22,11 +22,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
     from .models import Teacher
+
+    # The mixin's base for mypy only (its super() is the ModelAdmin it is mixed into).
+    _ModelAdmin = ModelAdmin[Any]
+else:
+    _ModelAdmin = object
 
 TEACHERS_GROUP = "Teachers"
 TEACHER_PERMISSIONS = {
@@ -54,10 +61,10 @@ def teacher_of(user: Any) -> Teacher | None:
     return getattr(user, "teacher_profile", None)
 
 
-class NotFoundForOthersMixin:
+class NotFoundForOthersMixin(_ModelAdmin):
     """Objects outside a login's queryset are "not found", not a redirect that confirms they exist."""
 
-    def get_object(self, request, object_id, from_field=None):
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404(_("Not found."))

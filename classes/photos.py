@@ -10,12 +10,11 @@ are for ``srcset``.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
 from django.db import transaction
-from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 
 import picture_pipeline
@@ -53,7 +52,15 @@ def srcset(photo: FieldFile, width: int) -> str:
     return picture_pipeline.srcset(photo, width, widths=WIDTHS)
 
 
-def reencode_stored(teacher: Model) -> str:
+class _WithPhoto(Protocol):
+    """A Teacher, or the data migration's historical one (Teacher's module imports this one)."""
+
+    photo: FieldFile
+
+    def save(self, *, update_fields: list[str]) -> None: ...
+
+
+def reencode_stored(teacher: _WithPhoto) -> str:
     """Put a photo saved before the pipeline through it; returns what was done.
 
     The original file is deleted either way: it carries the EXIF (and GPS) the
@@ -62,7 +69,7 @@ def reencode_stored(teacher: Model) -> str:
     and the teacher uploads a photo again. A missing file is left alone.
     """
     photo = teacher.photo
-    old_name = photo.name
+    old_name = picture_pipeline.stored_name(photo)
     storage = photo.storage
     if not storage.exists(old_name):
         return "missing"
@@ -75,7 +82,7 @@ def reencode_stored(teacher: Model) -> str:
         photo.delete(save=False)
         teacher.save(update_fields=["photo", "photo_width", "photo_height"])
         return "removed"
-    photo.save(cleaned.name, cleaned, save=False)
+    photo.save(picture_pipeline.stored_name(cleaned), cleaned, save=False)
     save_widths(photo)
     teacher.save(update_fields=["photo", "photo_width", "photo_height"])
     if old_name != photo.name and storage.exists(old_name):

@@ -10,7 +10,7 @@ the teacher, as what readers now see.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,6 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Course, Session, publishing_problem
+
+if TYPE_CHECKING:
+    from django.db.models import Field
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -38,7 +41,9 @@ def change_message(obj: Course | Session, field_names: list[str]) -> list[dict[s
     change made from a Welsh admin reads the same as one made from an English one.
     """
     with translation.override(None):
-        labels = [str(capfirst(obj._meta.get_field(name).verbose_name)) for name in field_names]
+        # Each name is one of the model's own fields; get_field cannot know that from a string.
+        fields = [cast("Field[Any, Any]", obj._meta.get_field(name)) for name in field_names]
+        labels = [str(capfirst(field.verbose_name)) for field in fields]
         if isinstance(obj, Session):
             return [
                 {"changed": {"name": str(Session._meta.verbose_name), "object": str(obj), "fields": labels}}
@@ -81,9 +86,9 @@ class CancelSessionForm(forms.ModelForm):
         self.instance.is_cancelled = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # returns cleaned_data, which django-stubs types as optional
         _refuse_unpublishing(self.instance, date_after=None)
-        return data
+        return self.cleaned_data
 
     def history(self) -> list[dict[str, Any]]:
         return change_message(self.instance, ["is_cancelled", "cancellation_reason"])
@@ -119,7 +124,8 @@ class MoveSessionForm(forms.ModelForm):
         return day
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # returns cleaned_data, which django-stubs types as optional
+        data = self.cleaned_data
         if data.get("date") and not self.instance.is_cancelled:
             _refuse_unpublishing(self.instance, date_after=data["date"])
         return data

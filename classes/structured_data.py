@@ -10,7 +10,7 @@ from .models import Course, Session
 
 SCHEMA = "https://schema.org/"
 
-AVAILABILITY = {
+AVAILABILITY: dict[str, str] = {
     Course.BookingStatus.OPEN: "InStock",
     Course.BookingStatus.FEW_PLACES: "LimitedAvailability",
     Course.BookingStatus.FULL: "SoldOut",
@@ -18,7 +18,7 @@ AVAILABILITY = {
     Course.BookingStatus.CANCELLED: "Discontinued",
 }
 
-LANGUAGES = {
+LANGUAGES: dict[str, list[str]] = {
     Course.Language.ENGLISH: ["en"],
     Course.Language.WELSH: ["cy"],
     Course.Language.BILINGUAL: ["cy", "en"],

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import targets
 from .models import Comment, CommentEvent
 
-DEMO_COMMENTS = [
+DEMO_COMMENTS: list[dict[str, Any]] = [
     {
         "key": "sciatica",
         "name": "Gwen",
@@ -90,7 +92,7 @@ def load(target: models.Model) -> list[Comment]:
                 "status_changed_at": now - timedelta(days=spec["days_ago"]),
                 "ip": "192.0.2.1",
                 "user_agent": "Mozilla/5.0 (demo)",
-                "permalink": settings.SITE_URL + target.get_absolute_url(),
+                "permalink": settings.SITE_URL + targets.url(target),
             },
         )
         if created:

@@ -20,6 +20,12 @@ from . import tokens
 REMEMBERED_FIELDS = ("name", "email", "url")
 
 
+def mark_personalised(request: HttpRequest) -> None:
+    """Make the page this reader's alone: ``comments/middleware.py`` marks its response private."""
+    # A flag of ours on Django's request, read back with getattr: the stubs' HttpRequest cannot declare it.
+    request.comments_personalised = True  # type: ignore[attr-defined]
+
+
 def initial_details(request: HttpRequest) -> dict[str, object]:
     """Name, e-mail and website to fill in: the signed-in account's, else the saved-details cookie's.
 
@@ -28,11 +34,11 @@ def initial_details(request: HttpRequest) -> dict[str, object]:
     """
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        request.comments_personalised = True
+        mark_personalised(request)
         return {"name": user.get_full_name() or user.get_username(), "email": user.email}
     saved = tokens.read_author_cookie(request.COOKIES.get(settings.COMMENTS_AUTHOR_COOKIE))
     if saved:
-        request.comments_personalised = True
+        mark_personalised(request)
         return {**saved, "remember": True}
     return {}
 

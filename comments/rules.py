@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser
 from django.utils.translation import gettext_noop
 
 from safety import signs
@@ -72,7 +72,8 @@ def local_hold_reason(comment: Comment) -> str:
 
 def staff_badge(user: AbstractBaseUser | None) -> str:
     """The badge a signed-in member of staff's comments carry: BackCare for moderators, else Teacher."""
-    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+    # A login (never anonymous), with the staff flag and permissions AbstractBaseUser lacks.
+    if not isinstance(user, AbstractUser) or not user.is_active or not user.is_staff:
         return Comment.Badge.NONE
     if user.has_perm("comments.change_comment"):
         return Comment.Badge.BACKCARE

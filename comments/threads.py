@@ -93,7 +93,7 @@ class Threads:
 def build(
     target: models.Model,
     *,
-    page_number: object = 1,
+    page_number: int | str | None = 1,
     own_ids: list[int] | tuple[int, ...] = (),
     comments_open: bool = True,
 ) -> Threads:
@@ -132,7 +132,8 @@ def build(
 
 
 def _attach(by_id: dict[int, Node], node: Node) -> None:
-    parent = by_id.get(node.comment.parent_id)
+    parent_id = node.comment.parent_id
+    parent = by_id.get(parent_id) if parent_id is not None else None
     if parent is not None:
         parent.children.append(node)
         by_id[node.comment.pk] = node

@@ -28,7 +28,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, default_storage
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
@@ -153,18 +153,25 @@ def served_widths(image_width: int, widths: Sequence[int]) -> list[int]:
     return [width for width in widths if width < image_width] + [min(image_width, widths[-1])]
 
 
+def stored_name(file: File) -> str:
+    """A kept picture's name. Django types ``name`` as optional (an empty field has none); no caller passes one."""
+    if not file.name:
+        raise ValueError("This file field holds no picture.")
+    return file.name
+
+
 def save_widths(field_file: FieldFile, *, widths: Sequence[int], storage: Storage | None = None) -> list[str]:
     """Save the narrower copies of a (re-encoded) picture beside it; returns their names."""
     storage = storage or default_storage
     names = []
-    with storage.open(field_file.name) as source, Image.open(source) as image:
+    with storage.open(stored_name(field_file)) as source, Image.open(source) as image:
         image.load()
         for width in served_widths(image.width, widths)[:-1]:
             copy = image.copy()
             copy.thumbnail((width, width * 4))
             out = io.BytesIO()
             copy.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
-            name = width_name(field_file.name, width)
+            name = width_name(stored_name(field_file), width)
             if storage.exists(name):
                 storage.delete(name)
             names.append(storage.save(name, ContentFile(out.getvalue())))
@@ -175,7 +182,8 @@ def srcset(field_file: FieldFile, image_width: int, *, widths: Sequence[int]) ->
     """``srcset`` for a picture saved by ``save_widths``: the copies, then the picture itself."""
     served = served_widths(image_width, widths)
     entries = [
-        f"{field_file.storage.url(width_name(field_file.name, width))} {width}w" for width in served[:-1]
+        f"{field_file.storage.url(width_name(stored_name(field_file), width))} {width}w"
+        for width in served[:-1]
     ]
     return ", ".join([*entries, f"{field_file.url} {served[-1]}w"])
 

@@ -30,7 +30,7 @@ class AlertSubscriptionAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         "confirmed_at",
         "last_sent_at",
     ]
-    fields = readonly_fields
+    fields = [*readonly_fields]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AlertSubscription]:
         subscriptions = super().get_queryset(request).select_related("teacher")

@@ -5,6 +5,8 @@ every other course is "not found" to them, whichever admin address they try.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -28,6 +30,19 @@ from ..forms import RepeatCourseForm
 from ..models import Course, Session, publishing_problem
 from ..permissions import NotFoundForOthersMixin, is_editor, teacher_of
 from ..quick_actions import CancelSessionForm, MoveSessionForm, PlacesForm, day_name
+
+if TYPE_CHECKING:
+    from datetime import date
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    from ..models.courses import CourseQuerySet
+
+    class _Dates(TypedDict):
+        """What ``CourseQuerySet.with_dates`` adds to each course of the admin's queryset."""
+
+        next_date: date | None
 
 
 class SessionFormSet(BaseInlineFormSet):
@@ -91,7 +106,9 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
         # Default ordering is dropped from GROUP BY queries, so say it again.
-        courses = super().get_queryset(request).with_dates().order_by(*Course._meta.ordering)
+        # The model's manager makes a CourseQuerySet; ModelAdmin's stub says only QuerySet.
+        courses = cast("CourseQuerySet", super().get_queryset(request))
+        courses = courses.with_dates().order_by(*(Course._meta.ordering or ()))
         return courses if is_editor(request.user) else courses.taught_by(request.user)
 
     def get_list_filter(self, request: HttpRequest) -> list:
@@ -136,7 +153,7 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
         return is_editor(request.user) or teacher_of(request.user) is not None
 
     @admin.display(description=_("next session"), ordering="next_date")
-    def next_session(self, course: Course) -> str:
+    def next_session(self, course: WithAnnotations[Course, _Dates]) -> str:
         return date_format(course.next_date, "D j M Y") if course.next_date else "—"
 
     # --- Repeat this course --------------------------------------------------

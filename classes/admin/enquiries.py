@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_stubs_ext import StrOrPromise
 
 from ..models import Enquiry
 from ..permissions import NotFoundForOthersMixin, is_editor, teacher_of
@@ -25,7 +26,7 @@ class EnquiryAnswerForm(forms.ModelForm):
 
     class Meta:
         model = Enquiry
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -74,12 +75,13 @@ class EnquiryAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
             return [*filters, "verdict", ("held_reason", admin.EmptyFieldListFilter)]
         return filters
 
-    def get_fields(self, request: HttpRequest, obj: Enquiry | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Enquiry | None = None) -> tuple[str, ...]:
         if is_editor(request.user):
-            return [
-                field.name for field in Enquiry._meta.fields if field.name not in {"id", "answered_at"}
-            ] + ["answered"]
-        return [*self.TEACHER_FIELDS, "answered"]
+            return (
+                *[field.name for field in Enquiry._meta.fields if field.name not in {"id", "answered_at"}],
+                "answered",
+            )
+        return (*self.TEACHER_FIELDS, "answered")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Enquiry | None = None) -> list[str]:
         return [name for name in self.get_fields(request, obj) if name != "answered"]
@@ -119,7 +121,7 @@ class EnquiryAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         return teacher is not None and (obj is None or obj.teacher_id == teacher.pk)
 
     @admin.display(description=_("delivered"))
-    def delivery(self, enquiry: Enquiry) -> str:
+    def delivery(self, enquiry: Enquiry) -> StrOrPromise:
         if enquiry.sent_at:
             return _("Sent by e-mail")
         if enquiry.last_error:

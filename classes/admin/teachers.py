@@ -3,6 +3,8 @@ web address); editors add, link and remove teachers."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -17,6 +19,9 @@ from bilingual.admin_filters import MissingWelshFilter, has_welsh
 from .. import photos
 from ..models import Teacher
 from ..permissions import NotFoundForOthersMixin, is_editor
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
 
 
 @admin.register(Teacher)
@@ -52,7 +57,7 @@ class TeacherAdmin(NotFoundForOthersMixin, TranslationAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Teacher | None = None) -> list[str]:
         return [] if is_editor(request.user) else ["login", "slug"]
 
-    def get_fieldsets(self, request: HttpRequest, obj: Teacher | None = None) -> list:
+    def get_fieldsets(self, request: HttpRequest, obj: Teacher | None = None) -> _FieldsetSpec:
         """A teacher sees their login as text: Django links a read-only login to the logins'
         admin, which only editors may open (the link led a teacher to "403 Forbidden")."""
         fieldsets = super().get_fieldsets(request, obj)

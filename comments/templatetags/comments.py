@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 
 from .. import targets, text, threads, tokens
 from ..forms import CommentForm
-from ..readers import initial_details, own_comment_ids
+from ..readers import initial_details, mark_personalised, own_comment_ids
 
 register = template.Library()
 
@@ -122,7 +122,7 @@ def comment_thread(context: template.Context, target) -> dict:
         comments_open=is_open,
     )
     if any(_has_own(node) for node in result.nodes):
-        request.comments_personalised = True
+        mark_personalised(request)
     rows = result.rows
     for row in rows:
         row.html = comment_html(row.node)
