@@ -55,6 +55,17 @@ def pytest_terminal_summary(terminalreporter) -> None:
             terminalreporter.write_line(f"  - {line}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher() -> Iterator[None]:
+    """Passwords are hashed with MD5 in tests: Django's PBKDF2 takes about a second a hash
+    here, and factories and sign-ins hash on almost every test (docs/performance.md,
+    "The test loop"). No test is about the hashing; a test may still set its own hashers."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: no page, flood counter or lock left by another,
