@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from akismet_service import api
+from tests import shared_pdfs
 from tests.fake_akismet import FakeAkismet, real_client
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +65,21 @@ def _fast_password_hasher() -> Iterator[None]:
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(scope="session")
+def _session_monkeypatch() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+@pytest.fixture(autouse=True)
+def _shared_pdf_renders(_session_monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each distinct PDF is laid out once a run (tests/shared_pdfs.py). Turned on once WeasyPrint
+    is imported (by the first PDF build), so a run that builds no PDF never loads it."""
+    weasyprint = sys.modules.get("weasyprint")
+    if weasyprint is not None:
+        shared_pdfs.share_renders(weasyprint, _session_monkeypatch)
 
 
 @pytest.fixture(autouse=True)
