@@ -103,7 +103,7 @@ def share_renders(weasyprint: ModuleType, monkeypatch: pytest.MonkeyPatch) -> No
             if from_string and plain and isinstance(string, str) and fetcher is not None
             else None
         )
-        real_init(self, guess, filename, url, file_obj, string, **kwargs)
+        real_init(self, guess=guess, filename=filename, url=url, file_obj=file_obj, string=string, **kwargs)
 
     def write_pdf(
         self,
@@ -121,7 +121,14 @@ def share_renders(weasyprint: ModuleType, monkeypatch: pytest.MonkeyPatch) -> No
         if key is not None and key in pdfs:
             return pdfs[key]
         pdf = real_write_pdf(
-            self, target, zoom, finisher, font_config, counter_style, color_profiles, **options
+            self,
+            target=target,
+            zoom=zoom,
+            finisher=finisher,
+            font_config=font_config,
+            counter_style=counter_style,
+            color_profiles=color_profiles,
+            **options,
         )
         if key is not None and isinstance(pdf, bytes):
             pdfs[key] = pdf
