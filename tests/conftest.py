@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from akismet_service import api
+from tests import shared_pdfs
 from tests.fake_akismet import FakeAkismet, real_client
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,32 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line(f"{scenario}:")
         for line in lines:
             terminalreporter.write_line(f"  - {line}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher() -> Iterator[None]:
+    """Passwords are hashed with MD5 in tests: Django's PBKDF2 takes about a second a hash
+    here, and factories and sign-ins hash on almost every test (docs/performance.md,
+    "The test loop"). No test is about the hashing; a test may still set its own hashers."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session")
+def _session_monkeypatch() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+@pytest.fixture(autouse=True)
+def _shared_pdf_renders(_session_monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each distinct PDF is laid out once a run (tests/shared_pdfs.py). Turned on once WeasyPrint
+    is imported (by the first PDF build), so a run that builds no PDF never loads it."""
+    weasyprint = sys.modules.get("weasyprint")
+    if weasyprint is not None:
+        shared_pdfs.share_renders(weasyprint, _session_monkeypatch)
 
 
 @pytest.fixture(autouse=True)
