@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from classes import alert_tokens
+from comments import tokens as comment_tokens
 from exercises.models import Exercise
 from pagecache.decorators import shared_page
 
@@ -26,8 +28,8 @@ class PrivacyView(TemplateView):
         return super().get_context_data(
             enquiry_keep_ip_days=settings.CLASSES_ENQUIRY_KEEP_IP_DAYS,
             enquiry_keep_days=settings.CLASSES_ENQUIRY_KEEP_DAYS,
-            own_comments_cookie_days=settings.COMMENTS_OWN_COOKIE_DAYS,
-            alert_confirm_days=settings.CLASSES_ALERT_CONFIRM_DAYS,
+            own_comments_cookie_days=comment_tokens.OWN_COOKIE_DAYS,
+            alert_confirm_days=alert_tokens.CONFIRM_DAYS,
             **kwargs,
         )
 

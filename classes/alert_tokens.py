@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -16,6 +15,10 @@ from .models import AlertSubscription
 
 CONFIRM_SALT = "classes.alerts.confirm"
 UNSUBSCRIBE_SALT = "classes.alerts.unsubscribe"
+# A confirmation link works for a week; an unsubscribe link for a year (the
+# one-click header in every alert carries one).
+CONFIRM_DAYS = 7
+UNSUBSCRIBE_MAX_AGE_DAYS = 365
 
 
 class TokenProblem(Exception):
@@ -43,7 +46,7 @@ def confirm_token(subscription: AlertSubscription) -> str:
 def read_confirm_token(token: str) -> AlertSubscription | None:
     """The sign-up the link is for; None when it is gone or its address has changed since.
     Raises ``TokenProblem`` for a link that was tampered with or is more than a week old."""
-    max_age = timedelta(days=settings.CLASSES_ALERT_CONFIRM_DAYS)
+    max_age = timedelta(days=CONFIRM_DAYS)
     return _subscription(*_read(token, salt=CONFIRM_SALT, max_age=max_age, fields=("id", "h")))
 
 
@@ -53,7 +56,7 @@ def unsubscribe_token(subscription: AlertSubscription) -> str:
 
 def read_unsubscribe_token(token: str) -> AlertSubscription | None:
     """One of the address's sign-ups (None if they are already gone); ``TokenProblem`` as above."""
-    max_age = timedelta(days=settings.CLASSES_ALERT_UNSUBSCRIBE_MAX_AGE_DAYS)
+    max_age = timedelta(days=UNSUBSCRIBE_MAX_AGE_DAYS)
     return _subscription(*_read(token, salt=UNSUBSCRIBE_SALT, max_age=max_age, fields=("id", "h")))
 
 

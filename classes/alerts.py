@@ -8,7 +8,7 @@
 3. Publishing a course calls ``announce`` once per course ever (``AnnouncedCourse``):
    it queues a ``PendingAlert`` for every confirmed, matching subscription.
 4. ``send_due_alerts`` e-mails each address at most once per
-   ``CLASSES_ALERT_MIN_HOURS_BETWEEN`` hours, every waiting course in one message,
+   ``MIN_HOURS_BETWEEN`` hours, every waiting course in one message,
    with ``List-Unsubscribe`` and one-click ``List-Unsubscribe-Post`` headers.
 
 The links' signed tokens are in ``classes/alert_tokens.py``.
@@ -37,11 +37,21 @@ from akismet_service.choices import Verdict
 from mailing import bounces
 from mailing.models import BouncingAddress
 
-from .alert_tokens import confirm_token, unsubscribe_token
+from .alert_tokens import CONFIRM_DAYS, confirm_token, unsubscribe_token
 from .mail import one_line
 from .models import AlertSubscription, AnnouncedCourse, Course, PendingAlert
 
 logger = logging.getLogger(__name__)
+
+# Sign-ups from one address (IPv6: its /64) are counted over an hour; the
+# number allowed is CLASSES_ALERT_RATE_LIMIT, which an operator may set.
+RATE_WINDOW = 3600
+# Confirmation e-mails to one inbox a day, so the form cannot be used to flood someone.
+CONFIRMATIONS_PER_EMAIL = 3
+# One alert e-mail per address in this many hours, every waiting course in it.
+MIN_HOURS_BETWEEN = 24
+# Addresses that share one mail connection.
+BATCH = 100
 
 
 def absolute(path: str) -> str:
@@ -57,7 +67,7 @@ def take_signup_allowance(ip: str | None) -> bool:
     The database counts the sign-ups made or confirmation-mailed in the window
     that still hold an address (confirming one forgets it).
     """
-    window = settings.CLASSES_ALERT_RATE_WINDOW
+    window = RATE_WINDOW
     since = timezone.now() - timedelta(seconds=window)
     recent = AlertSubscription.objects.filter(Q(created_at__gte=since) | Q(confirmation_sent_at__gte=since))
     return visitors.allowance(
@@ -70,7 +80,7 @@ def take_signup_allowance(ip: str | None) -> bool:
 
 
 def take_confirmation_allowance(subscription: AlertSubscription, *, now: datetime | None = None) -> bool:
-    """At most ``CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL`` confirmation e-mails to one inbox a day.
+    """At most ``CONFIRMATIONS_PER_EMAIL`` confirmation e-mails to one inbox a day.
 
     With the cache unavailable the database decides from the confirmation e-mails it
     recorded (``confirmation_sent_at``), not from the sign-ups created: repeating the same
@@ -81,15 +91,13 @@ def take_confirmation_allowance(subscription: AlertSubscription, *, now: datetim
     email = subscription.email.strip().lower()
     key = f"classes:alerts:confirmations:{signing.Signer(salt='alerts-inbox').signature(email)}"
     try:
-        return (
-            visitors.count_in_cache(key, window=24 * 3600) <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
-        )
+        return visitors.count_in_cache(key, window=24 * 3600) <= CONFIRMATIONS_PER_EMAIL
     except ConnectionError:
         since = (now or timezone.now()) - timedelta(days=1)
         if subscription.confirmation_sent_at and subscription.confirmation_sent_at >= since:
             return False
         sent = AlertSubscription.objects.filter(email=email, confirmation_sent_at__gte=since).count()
-        return sent + 1 <= settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL
+        return sent + 1 <= CONFIRMATIONS_PER_EMAIL
 
 
 @dataclass(frozen=True)
@@ -163,9 +171,9 @@ def send_confirmation(subscription: AlertSubscription) -> bool:
                 ngettext(
                     "The link works for %(days)s day. If you did not ask, ignore this e-mail: nothing is sent.",
                     "The link works for %(days)s days. If you did not ask, ignore this e-mail: nothing is sent.",
-                    settings.CLASSES_ALERT_CONFIRM_DAYS,
+                    CONFIRM_DAYS,
                 )
-                % {"days": settings.CLASSES_ALERT_CONFIRM_DAYS},
+                % {"days": CONFIRM_DAYS},
             ]
         )
         EmailMessage(
@@ -219,14 +227,14 @@ def announce(course_id: int) -> int:
 def send_due_alerts(*, now: datetime | None = None, connection=None) -> int:
     """E-mail every address with waiting courses that has had no alert for a day. Returns e-mails sent.
 
-    Batched: up to ``CLASSES_ALERT_BATCH`` addresses share one mail connection.
+    Batched: up to ``BATCH`` addresses share one mail connection.
     Each address is claimed in a transaction (locked on PostgreSQL), so two
     workers never both send it; if sending fails, nothing is marked sent and
     the next run tries again. One address whose e-mail cannot be built or sent
     is logged and left for the next run; it never stops the run for the others.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(hours=settings.CLASSES_ALERT_MIN_HOURS_BETWEEN)
+    cutoff = now - timedelta(hours=MIN_HOURS_BETWEEN)
     # Courses taken off the site, or over, are not news any more.
     live = Course.objects.published().upcoming(timezone.localdate(now)).values("pk")
     PendingAlert.objects.exclude(course__in=live).delete()
@@ -244,7 +252,7 @@ def send_due_alerts(*, now: datetime | None = None, connection=None) -> int:
     )
     sent = 0
     failed: set[str] = set()
-    while emails := list(due.exclude(subscription__email__in=failed)[: settings.CLASSES_ALERT_BATCH]):
+    while emails := list(due.exclude(subscription__email__in=failed)[:BATCH]):
         batch = 0
         with connection or mailers.default as mail:
             for email in emails:

@@ -10,6 +10,7 @@ from django.db.models import Model, Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from . import alert_tokens
 from .models import AlertSubscription, Enquiry, Teacher
 
 
@@ -37,9 +38,9 @@ def purge(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def purge_alert_signups(*, now: datetime | None = None) -> int:
-    """Delete course alert sign-ups never confirmed within ``CLASSES_ALERT_CONFIRM_DAYS``."""
+    """Delete course alert sign-ups never confirmed within ``alert_tokens.CONFIRM_DAYS``."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.CLASSES_ALERT_CONFIRM_DAYS)
+    cutoff = now - timedelta(days=alert_tokens.CONFIRM_DAYS)
     deleted, _ = AlertSubscription.objects.unconfirmed().filter(created_at__lt=cutoff).delete()
     return deleted
 

@@ -39,6 +39,10 @@ from .models import Course, Enquiry, Teacher, Venue
 from .structured_data import course_data
 from .tasks import confirm_alert_signup, deliver_enquiry
 
+# Enquiries from one address (IPv6: its /64) are counted over an hour; the
+# number allowed is CLASSES_ENQUIRY_RATE_LIMIT, which an operator may set.
+ENQUIRY_RATE_WINDOW = 3600
+
 
 class DatedCourse(Protocol):
     """A course read through ``CourseQuerySet.with_dates()``: the dates it annotates."""
@@ -182,7 +186,7 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 
 def take_enquiry_allowance(ip: str | None) -> bool:
     """Count one enquiry from this address (IPv6: its /64); False once it has sent its hourly allowance."""
-    window = settings.CLASSES_ENQUIRY_RATE_WINDOW
+    window = ENQUIRY_RATE_WINDOW
     return visitors.allowance(
         "classes:enquiries",
         ip=ip,

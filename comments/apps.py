@@ -1,7 +1,6 @@
 from operator import attrgetter
 
 from django.apps import AppConfig
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +12,7 @@ class CommentsConfig(AppConfig):
         from pagecache.invalidation import retire_on_change, retire_page_on_change
         from pagecache.personal import personal_cookies
 
+        from . import tokens
         from .models import Comment, CommentSettings
 
         retire_on_change(CommentSettings, scope="comments")
@@ -24,4 +24,4 @@ class CommentsConfig(AppConfig):
             if_deleted=Comment.was_public,
         )
         # A reader's saved details and own waiting comments show on the pages they read.
-        personal_cookies(settings.COMMENTS_AUTHOR_COOKIE, settings.COMMENTS_OWN_COOKIE)
+        personal_cookies(tokens.AUTHOR_COOKIE, tokens.OWN_COOKIE)

@@ -36,7 +36,7 @@ def initial_details(request: HttpRequest) -> dict[str, object]:
     if user is not None and user.is_authenticated:
         mark_personalised(request)
         return {"name": user.get_full_name() or user.get_username(), "email": user.email}
-    saved = tokens.read_author_cookie(request.COOKIES.get(settings.COMMENTS_AUTHOR_COOKIE))
+    saved = tokens.read_author_cookie(request.COOKIES.get(tokens.AUTHOR_COOKIE))
     if saved:
         mark_personalised(request)
         return {**saved, "remember": True}
@@ -45,16 +45,16 @@ def initial_details(request: HttpRequest) -> dict[str, object]:
 
 def own_comment_ids(request: HttpRequest) -> list[int]:
     """The comments this reader posted recently (the signed cookie), which they may see while they wait."""
-    return tokens.read_own_comments_cookie(request.COOKIES.get(settings.COMMENTS_OWN_COOKIE))
+    return tokens.read_own_comments_cookie(request.COOKIES.get(tokens.OWN_COOKIE))
 
 
 def remember_own_comment(request: HttpRequest, response: HttpResponse, pk: int) -> None:
     """A signed cookie instead of a session: a post writes no session row."""
     _set_cookie(
         response,
-        settings.COMMENTS_OWN_COOKIE,
+        tokens.OWN_COOKIE,
         tokens.own_comments_cookie_value([*own_comment_ids(request), pk]),
-        days=settings.COMMENTS_OWN_COOKIE_DAYS,
+        days=tokens.OWN_COOKIE_DAYS,
     )
 
 
@@ -63,13 +63,13 @@ def remember_details(request: HttpRequest, response: HttpResponse, posted: Mappi
 
     ``posted``: the comment form's cleaned data.
     """
-    cookie = settings.COMMENTS_AUTHOR_COOKIE
+    cookie = tokens.AUTHOR_COOKIE
     if posted["remember"]:
         _set_cookie(
             response,
             cookie,
             tokens.author_cookie_value(**{name: posted[name] for name in REMEMBERED_FIELDS}),
-            days=settings.COMMENTS_AUTHOR_COOKIE_DAYS,
+            days=tokens.AUTHOR_COOKIE_DAYS,
         )
     elif cookie in request.COOKIES:
         response.delete_cookie(cookie, samesite="Lax")

@@ -45,6 +45,13 @@ from django.db import models
 FORM_SALT = "comments.form-token"
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 AUTHOR_COOKIE_SALT = "comments.author-cookie"
+
+# The readers' two cookies (comments/readers.py sets and reads them): "Save my
+# name, e-mail and website", and a poster's own comments while they wait.
+AUTHOR_COOKIE = "comment_author"
+AUTHOR_COOKIE_DAYS = 365
+OWN_COOKIE = "comments_mine"
+OWN_COOKIE_DAYS = 30
 OWN_COMMENTS_SALT = "comments.own-comments"
 OWN_COMMENTS_KEPT = 20
 # Unsubscribe links in reply e-mails stay valid this long.
@@ -153,9 +160,7 @@ def read_own_comments_cookie(value: str | None) -> list[int]:
     if not value:
         return []
     try:
-        data = signing.loads(
-            value, salt=OWN_COMMENTS_SALT, max_age=settings.COMMENTS_OWN_COOKIE_DAYS * 86_400
-        )
+        data = signing.loads(value, salt=OWN_COMMENTS_SALT, max_age=OWN_COOKIE_DAYS * 86_400)
     except signing.BadSignature:
         return []
     if not isinstance(data, list):

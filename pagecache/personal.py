@@ -3,7 +3,7 @@
 Django's session and message cookies make a page personal here; an app whose
 own cookie changes what a page shows says so once, in its ``ready()``:
 
-    personal_cookies(settings.COMMENTS_AUTHOR_COOKIE, settings.COMMENTS_OWN_COOKIE)
+    personal_cookies(tokens.AUTHOR_COOKIE, tokens.OWN_COOKIE)
 
 nginx's micro-cache must skip the same cookies (deploy/nginx/backcare.conf;
 tests/deploy/test_nginx.py checks it against ``personal_cookie_names()``).

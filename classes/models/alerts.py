@@ -62,7 +62,7 @@ class AlertSubscription(models.Model):
 
     Nothing is sent until ``confirmed_at`` is set through the signed link e-mailed
     to the address (double opt-in); unconfirmed sign-ups are deleted after
-    ``CLASSES_ALERT_CONFIRM_DAYS``. The address the sign-up came from is kept only
+    ``alert_tokens.CONFIRM_DAYS``. The address the sign-up came from is kept only
     for the spam check and cleared on confirmation.
     """
 

@@ -434,9 +434,9 @@ def test_a_mail_server_that_is_down_fails_no_save_and_the_alert_goes_on_the_next
 
 
 def test_alerts_go_out_in_batches_sharing_a_mail_connection(
-    gwen, settings, mailoutbox, django_capture_on_commit_callbacks
+    gwen, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
-    settings.CLASSES_ALERT_BATCH = 2
+    monkeypatch.setattr(alerts, "BATCH", 2)
     for n in range(5):
         confirmed(f"reader{n}@example.org", teacher=gwen)
     publish(django_capture_on_commit_callbacks, [gwen])
@@ -537,10 +537,10 @@ def test_the_export_and_erase_commands_cover_course_alerts(gwen, capsys):
     assert list(AlertSubscription.objects.values_list("email", flat=True)) == ["other@example.org"]
 
 
-def test_the_privacy_page_says_how_long_unconfirmed_sign_ups_are_kept(client, settings):
-    settings.CLASSES_ALERT_CONFIRM_DAYS = 7
+def test_the_privacy_page_says_how_long_unconfirmed_sign_ups_are_kept(client, monkeypatch):
+    monkeypatch.setattr(alert_tokens, "CONFIRM_DAYS", 10)
     html = client.get(reverse("privacy")).content.decode()
-    assert "A sign-up you do not confirm: 7 days, then deleted." in html
+    assert "A sign-up you do not confirm: 10 days, then deleted." in html
 
 
 # --- Where readers find it ----------------------------------------------------
@@ -606,10 +606,10 @@ def test_a_course_title_with_a_line_break_is_sent_on_one_line_and_stops_no_one_e
 
 
 def test_one_address_the_mail_server_refuses_does_not_stop_the_alert_run(
-    gwen, settings, mailoutbox, django_capture_on_commit_callbacks, caplog
+    gwen, settings, monkeypatch, mailoutbox, django_capture_on_commit_callbacks, caplog
 ):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingOneAddress"}}
-    settings.CLASSES_ALERT_BATCH = 1
+    monkeypatch.setattr(alerts, "BATCH", 1)
     for email in ["aaa@example.org", "refused@example.org", "zzz@example.org"]:
         confirmed(email, teacher=gwen)
     with caplog.at_level(logging.ERROR, logger="classes.alerts"):

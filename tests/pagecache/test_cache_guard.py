@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from classes import alerts
 from classes.models import Enquiry
 from comments.models import Comment
 from exercises.models import Exercise
@@ -367,7 +368,7 @@ def test_one_inbox_gets_at_most_its_daily_confirmations_while_the_cache_is_down(
     with django_capture_on_commit_callbacks(execute=True):
         for n, about in enumerate(choices * 2):
             sign_up_for_alerts(n, email="victim@example.org", about=about)
-    assert len(mailoutbox) == settings.CLASSES_ALERT_CONFIRMATIONS_PER_EMAIL == 3
+    assert len(mailoutbox) == alerts.CONFIRMATIONS_PER_EMAIL == 3
 
 
 # --- Signing in and up (allauth) ---------------------------------------------------

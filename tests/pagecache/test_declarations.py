@@ -5,6 +5,7 @@ import pytest
 from django.template import Template, TemplateSyntaxError
 from django.test import Client
 
+from comments import tokens
 from pagecache.checks import check_shared_page_scopes
 from pagecache.decorators import declared_page, shared_page
 from tests.classes.factories import TeacherFactory
@@ -62,7 +63,7 @@ def test_saving_a_model_retired_on_change_retires_the_pages_of_its_scope_only(cl
 def test_a_cookie_the_comments_app_declares_personal_sends_the_reader_past_the_cache(settings):
     reader = Client()
     reader.get("/shared/")
-    reader.cookies[settings.COMMENTS_AUTHOR_COOKIE] = "signed details"
+    reader.cookies[tokens.AUTHOR_COOKIE] = "signed details"
     response = reader.get("/shared/")
     assert "X-Page-Cache" not in response
     assert "public" not in response.get("Cache-Control", "")
