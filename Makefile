@@ -10,6 +10,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
+# Our Django templates, which djade formats (make lint checks them, make format fixes them).
+TEMPLATES = $(shell git ls-files '*templates/*.html' '*templates/*.txt')
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -81,14 +83,16 @@ run: demo ## install, load the demo and serve http://127.0.0.1:8000 (HOST=, PORT
 	@echo "BackCare is starting at http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-lint: install ## ruff (lint and format check) and mypy
+lint: install ## ruff (lint and format check), djade (templates) and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djade --check --target-version 6.1 $(TEMPLATES)
 	$(VENV)/bin/mypy
 
-format: install ## let ruff fix and format the code
+format: install ## let ruff fix and format the code, and djade the templates
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djade --target-version 6.1 $(TEMPLATES)
 
 test: install assets system messages lint ## everything CI runs: lint, migrations check, every test
 	$(MANAGE) makemigrations --check --dry-run
