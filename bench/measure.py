@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -28,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from comment_form import FIELD_VALUES, MIN_FORM_AGE, CommentPost, build_comment_post
 from fake_akismet import SPAMMER
+from processes import CLK_TCK, cpu_ticks, server_groups, vm_hwm_mb
+from tables import goals, machine, table
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -35,7 +36,6 @@ ENV = os.environ
 TMP = Path(ENV["BENCH_TMP"])
 THREADS, CONNECTIONS, DURATION = ENV["BENCH_THREADS"], ENV["BENCH_CONNECTIONS"], ENV["BENCH_DURATION"]
 WARMUP = ENV.get("BENCH_WARMUP", "2")
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = "/exercises/knee-walking/"
 
 WEB = f"http://127.0.0.1:{ENV['BENCH_WEB_PORT']}"
@@ -104,133 +104,6 @@ TARGETS = [
     ),
     Target("comment_post", "comment POST through nginx (fake Akismet)", NGINX + PAGE, "web", post=True),
 ]
-
-GOALS = {
-    "uncached": (
-        "≤ 4 ms app CPU",
-        lambda r: cpu(r, "uncached") <= 4,
-        lambda r: f"{cpu(r, 'uncached'):.2f} ms",
-    ),
-    "classes": ("≤ 4 ms app CPU", lambda r: cpu(r, "classes") <= 4, lambda r: f"{cpu(r, 'classes'):.2f} ms"),
-    "home": ("≤ 2 ms app CPU", lambda r: cpu(r, "home") <= 2, lambda r: f"{cpu(r, 'home'):.2f} ms"),
-    "app_cache": (
-        "≤ 0.3 ms app CPU",
-        lambda r: cpu(r, "app_cache") <= 0.3,
-        lambda r: f"{cpu(r, 'app_cache'):.3f} ms",
-    ),
-    "comment_post": (
-        "≤ 5 ms server CPU, p95 < 150 ms",
-        lambda r: r["comment_post"]["server_cpu_ms_per_request"] <= 5 and r["comment_post"]["p95_ms"] < 150,
-        lambda r: (
-            f"{r['comment_post']['server_cpu_ms_per_request']:.2f} ms, p95 {r['comment_post']['p95_ms']:.1f} ms"
-        ),
-    ),
-    "spam_wave": (
-        "≥ 90 % of app_cache req/s",
-        lambda r: r["spam_wave"]["rps"] >= 0.9 * r["app_cache"]["rps"],
-        lambda r: f"{r['spam_wave']['rps'] / r['app_cache']['rps']:.1%}",
-    ),
-    "nginx_cache": (
-        "≥ 85 % of nginx static",
-        lambda r: ratio(r, "nginx_cache") >= 0.85,
-        lambda r: f"{ratio(r, 'nginx_cache'):.1%}",
-    ),
-    "rss": ("each web worker < 120 MB", lambda r: max_rss(r) < 120, lambda r: f"max {max_rss(r):.0f} MB"),
-}
-NEEDED = {  # the targets each goal reads, when it is not its own key alone
-    "app_cache": ["app_cache"],
-    "spam_wave": ["spam_wave", "app_cache"],
-    "nginx_cache": ["nginx_cache", "nginx_static"],
-    "rss": [],
-}
-
-
-def cpu(results: dict, key: str) -> float:
-    return results[key]["app_cpu_ms_per_request"]
-
-
-def ratio(results: dict, key: str) -> float:
-    return results[key]["rps"] / results["nginx_static"]["rps"]
-
-
-def max_rss(results: dict) -> float:
-    return max(r["worker_rss_mb"] for r in results.values() if r.get("worker_rss_mb"))
-
-
-# --- /proc --------------------------------------------------------------------
-
-
-def stat_fields(pid: int) -> list[str] | None:
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return text[text.rindex(")") + 2 :].split()  # fields from the 3rd (state) on
-
-
-def all_parents() -> dict[int, int]:
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (fields := stat_fields(int(entry.name))):
-            parents[int(entry.name)] = int(fields[1])
-    return parents
-
-
-def tree(root: int, parents: dict[int, int]) -> list[int]:
-    pids, frontier = [root], [root]
-    while frontier:
-        children = [pid for pid, parent in parents.items() if parent in frontier]
-        pids += children
-        frontier = children
-    return pids
-
-
-def cpu_ticks(pids: list[int]) -> dict[int, int]:
-    """utime+stime, plus the time of children already reaped (cutime+cstime)."""
-    ticks = {}
-    for pid in pids:
-        if fields := stat_fields(pid):
-            ticks[pid] = sum(int(fields[i]) for i in (11, 12, 13, 14))
-    return ticks
-
-
-def vm_hwm_mb(pid: int) -> float:
-    try:
-        match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
-    except OSError:
-        return 0.0
-    return int(match.group(1)) / 1024 if match else 0.0
-
-
-def postgres_backends() -> list[int]:
-    """The PostgreSQL server processes serving the benchmark's database."""
-    name = ENV["BENCH_DB_NAME"].encode()
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if name in (entry / "cmdline").read_bytes():
-                    pids.append(int(entry.name))
-            except OSError:
-                pass
-    return pids
-
-
-def server_groups() -> dict[str, list[int]]:
-    parents = all_parents()
-    groups = {
-        name: tree(int(ENV[var]), parents)
-        for name, var in (
-            ("web", "BENCH_WEB_PID"),
-            ("web_nocache", "BENCH_WEB_NOCACHE_PID"),
-            ("nginx", "BENCH_NGINX_PID"),
-            ("redis", "BENCH_REDIS_PID"),
-            ("worker", "BENCH_WORKER_PID"),
-        )
-    }
-    groups["postgres"] = postgres_backends()
-    return groups
-
 
 # --- one run ------------------------------------------------------------------
 
@@ -437,56 +310,6 @@ def check_target(target: Target, notes: list[str]) -> bool:
         if headers.get(name) != value:
             notes.append(f"{target.key}: a warm request had {name}: {headers.get(name)!r}, not {value!r}.")
     return True
-
-
-# --- report -------------------------------------------------------------------
-
-
-def table(results: dict) -> str:
-    rows = [
-        "| target | req/s | ÷ nginx static | ÷ floor | p50 ms | p95 ms | p99 ms | app CPU ms/req "
-        "| server CPU ms/req | worker peak RSS MB |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
-    ]
-
-    def share(r: dict, key: str) -> str:
-        return f"{r['rps'] / results[key]['rps']:.3f}" if key in results and results[key]["rps"] else "–"
-
-    for r in results.values():
-        errors = sum(r["errors"].values())
-        note = f" ({errors} errors)" if errors else ""
-        if r["accepted"] or r["rejected"]:
-            note += f" ({r['accepted']} accepted, {r['rejected']} rejected)"
-        rows.append(
-            f"| {r['target']}{note} | {r['rps']:,.0f} | {share(r, 'nginx_static')} | {share(r, 'floor')} | "
-            f"{r['p50_ms']:.2f} | {r['p95_ms']:.2f} | "
-            f"{r['p99_ms']:.2f} | {r['app_cpu_ms_per_request']:.3f} | {r['server_cpu_ms_per_request']:.3f} | "
-            f"{r['worker_rss_mb']:.0f} |"
-        )
-    return "\n".join(rows)
-
-
-def goals(results: dict) -> str:
-    rows = ["| goal | target | measured | met |", "|---|---|---|---|"]
-    for key, (wanted, met, shown) in GOALS.items():
-        needed = NEEDED.get(key, [key])
-        if not all(k in results for k in needed) or not results:
-            rows.append(f"| {key} | {wanted} | not measured | – |")
-            continue
-        rows.append(f"| {key} | {wanted} | {shown(results)} | {'yes' if met(results) else '**no**'} |")
-    return "\n".join(rows)
-
-
-def machine() -> str:
-    cpu = next(
-        (
-            row.split(":", 1)[1].strip()
-            for row in Path("/proc/cpuinfo").read_text().splitlines()
-            if row.startswith("model name")
-        ),
-        "unknown CPU",
-    )
-    return f"{len(os.sched_getaffinity(0))} cores ({cpu})"
 
 
 def main() -> None:
