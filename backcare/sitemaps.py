@@ -1,4 +1,6 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -6,6 +8,10 @@ from django.urls import reverse
 from bilingual.languages import HREFLANG
 from classes.sitemaps import CourseSitemap, TeacherSitemap
 from exercises.sitemaps import ExerciseSitemap
+
+if TYPE_CHECKING:  # django.contrib.sites is not installed: its models must not be imported
+    from django.contrib.sites.models import Site
+    from django.contrib.sites.requests import RequestSite
 
 
 class BilingualSitemap(Sitemap):
@@ -15,8 +21,11 @@ class BilingualSitemap(Sitemap):
     alternates = True
     x_default = True
 
-    def _urls(self, page: int, protocol: str, domain: str) -> list[dict[str, Any]]:
-        urls = super()._urls(page, protocol, domain)
+    def get_urls(
+        self, page: int | str = 1, site: Site | RequestSite | None = None, protocol: str | None = None
+    ) -> list[dict[str, Any]]:
+        # Django's public hook (the private _urls it calls is not in the stubs).
+        urls = super().get_urls(page, site, protocol)
         for url in urls:
             for alternate in url["alternates"]:
                 alternate["lang_code"] = HREFLANG.get(alternate["lang_code"], alternate["lang_code"])

@@ -20,6 +20,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
     try:
         model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:  # a content type left by a removed model (the admin shows no such model)
+            raise NotRegistered
         model_admin = admin.site.get_model_admin(model)
     except (ContentType.DoesNotExist, NotRegistered):
         raise Http404 from None

@@ -146,6 +146,12 @@ def _column(field: str, language: str) -> str:
     return build_localized_fieldname(field, language)
 
 
+def english_text(obj: models.Model, field: str) -> str:
+    """The English of a translated field (``<field>_en_gb``, a column modeltranslation adds at
+    run time, so its stubs know no such attribute), "" when empty."""
+    return getattr(obj, _column(field, ENGLISH)) or ""
+
+
 def missing_welsh_q(model: type[models.Model]) -> Q:
     """Rows with English text in a field whose Welsh is still empty."""
     condition = Q(pk__in=[])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 import akismet
 from django.conf import settings
@@ -40,6 +41,7 @@ from mailing.models import BouncingAddress
 from .alert_tokens import CONFIRM_DAYS, confirm_token, unsubscribe_token
 from .mail import one_line
 from .models import AlertSubscription, AnnouncedCourse, Course, PendingAlert
+from .models.courses import DatedCourse
 
 logger = logging.getLogger(__name__)
 
@@ -297,7 +299,8 @@ def alert_message(subscription: AlertSubscription, courses: list[Course], reason
     email, site_language = subscription.email, subscription.site_language
     unsubscribe_url = absolute(reverse("classes:alert_unsubscribe", args=[unsubscribe_token(subscription)]))
     dated = {
-        course.pk: course for course in Course.objects.filter(pk__in=[c.pk for c in courses]).with_dates()
+        course.pk: cast(DatedCourse, course)
+        for course in Course.objects.filter(pk__in=[c.pk for c in courses]).with_dates()
     }
     with translation.override(site_language):
         if len(courses) == 1:

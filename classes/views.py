@@ -8,9 +8,9 @@ the enquiry form (its own page) uses CSRF.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from itertools import groupby
-from typing import Any, Protocol, cast
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -36,19 +36,13 @@ from . import alert_tokens, alerts
 from .calendar import calendar_bytes
 from .forms import AlertSignupForm, CourseFilterForm, EnquiryForm
 from .models import Course, Enquiry, Teacher, Venue
+from .models.courses import DatedCourse
 from .structured_data import course_data
 from .tasks import confirm_alert_signup, deliver_enquiry
 
 # Enquiries from one address (IPv6: its /64) are counted over an hour; the
 # number allowed is CLASSES_ENQUIRY_RATE_LIMIT, which an operator may set.
 ENQUIRY_RATE_WINDOW = 3600
-
-
-class DatedCourse(Protocol):
-    """A course read through ``CourseQuerySet.with_dates()``: the dates it annotates."""
-
-    first_date: date
-    next_date: date
 
 
 def group_by_start(courses: list[Course]) -> list[tuple[str, list[Course]]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +22,11 @@ LANGUAGE_COLUMNS = [code.replace("-", "_") for code, _name in settings.LANGUAGES
 
 
 class Category(models.Model):
+    # modeltranslation swaps the default manager's class at run time for its own, which the
+    # django-stubs plugin cannot find: the type it would infer, said here (no value: Django adds it).
+    objects: ClassVar[models.Manager[Category]]
+    _default_manager: ClassVar[models.Manager[Category]]
+
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -88,6 +93,12 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
 
     def for_detail(self) -> ExerciseQuerySet:
         return self.select_related("category", "author").prefetch_related("steps")
+
+
+if (
+    TYPE_CHECKING
+):  # the type of Exercise.objects, for the django-stubs plugin; as_manager() makes it at run time
+    ExerciseManager = models.Manager.from_queryset(ExerciseQuerySet)
 
 
 class PictureFields(models.Model):
@@ -194,7 +205,10 @@ class Exercise(PictureFields):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ExerciseQuerySet.as_manager()
+    # modeltranslation swaps the manager's class at run time for one the django-stubs plugin cannot
+    # find (a subclass it makes in a function): its type, said here, is what the plugin would infer.
+    objects: ClassVar[ExerciseManager[Exercise]] = ExerciseQuerySet.as_manager()
+    _default_manager: ClassVar[ExerciseManager[Exercise]]
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -256,6 +270,11 @@ class Exercise(PictureFields):
 
 
 class Step(PictureFields):
+    # modeltranslation swaps the default manager's class at run time for its own, which the
+    # django-stubs plugin cannot find: the type it would infer, said here (no value: Django adds it).
+    objects: ClassVar[models.Manager[Step]]
+    _default_manager: ClassVar[models.Manager[Step]]
+
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("what to do"))
@@ -282,6 +301,12 @@ class HandoutQuerySet(models.QuerySet["Handout"]):
 
     def containing(self, exercise: Exercise) -> HandoutQuerySet:
         return self.filter(items__exercise=exercise).distinct()
+
+
+if (
+    TYPE_CHECKING
+):  # the type of Handout.objects, for the django-stubs plugin; as_manager() makes it at run time
+    HandoutManager = models.Manager.from_queryset(HandoutQuerySet)
 
 
 class Handout(models.Model):
@@ -311,7 +336,10 @@ class Handout(models.Model):
     build_error = models.CharField(_("last build error"), max_length=300, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = HandoutQuerySet.as_manager()
+    # modeltranslation swaps the manager's class at run time for one the django-stubs plugin cannot
+    # find (a subclass it makes in a function): its type, said here, is what the plugin would infer.
+    objects: ClassVar[HandoutManager[Handout]] = HandoutQuerySet.as_manager()
+    _default_manager: ClassVar[HandoutManager[Handout]]
 
     class Meta:
         ordering = ["title"]

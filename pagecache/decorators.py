@@ -24,7 +24,9 @@ class SharedPage:
     scopes: tuple[str, ...] = ()
 
 
-def shared_page[V](*, params: Iterable[str] = (), scopes: Iterable[str] = ()) -> Callable[[V], V]:
+def shared_page[V: Callable[..., object]](
+    *, params: Iterable[str] = (), scopes: Iterable[str] = ()
+) -> Callable[[V], V]:
     """Cache this view's anonymous GETs in the shared cache (see the ``pagecache`` package).
 
     On a class (a class-based view, a ``Feed``) it marks that class only: a

@@ -31,11 +31,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -153,9 +154,17 @@ class ResilientRedisCache(RedisCache):
 
     cache_guard = guard
 
+    # Set by RedisCache.__init__ (Django's private attributes, which its stubs leave out).
+    _class: type[RedisCacheClient]
+    _servers: list[str]
+    _options: dict[str, Any]
+
     @cached_property
-    def _cache(self) -> _GuardedClient:
-        return _GuardedClient(self._class(self._servers, **self._options), self.cache_guard)
+    def _cache(self) -> RedisCacheClient:
+        # The wrapper answers every client method through __getattr__: typed as the client it stands for.
+        return cast(
+            RedisCacheClient, _GuardedClient(self._class(self._servers, **self._options), self.cache_guard)
+        )
 
 
 # Every BaseCache method that reaches the store; the rest (get_or_set, the async

@@ -119,11 +119,13 @@ def fresh_generation() -> int:
     return time.time_ns()
 
 
-def generations(page: CachedPage, found: dict) -> tuple[int, ...]:
+def generations(page: CachedPage, found: dict) -> tuple[int | None, ...]:
     """The current generations of ``page``, from ``found`` (one ``get_many`` with the page).
 
     A counter that is missing (never set, evicted, expired) starts afresh,
     before the page is rendered, so a bump during the render still retires it.
+    One evicted again before it is read back is None, which no stored page
+    carries: that page is rendered, never served stale.
     Raises ``CacheUnavailable`` when the cache cannot be reached.
     """
     missing = [key for key in page.generation_keys if found.get(key) is None]
@@ -135,7 +137,7 @@ def generations(page: CachedPage, found: dict) -> tuple[int, ...]:
     return tuple(found.get(key) for key in page.generation_keys)
 
 
-def current_generation() -> int:
+def current_generation() -> int | None:
     """The site-wide generation (started if missing); raises ``CacheUnavailable``."""
     page = CachedPage(None, (GENERATION_KEY,))
     return generations(page, guarded("page cache", cache.get_many, [GENERATION_KEY]))[0]

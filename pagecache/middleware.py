@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import TypeGuard
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -37,10 +38,20 @@ def replay(request: HttpRequest, stored: dict) -> HttpResponse:
         response[header] = value
     patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS)
     response["X-Page-Cache"] = "hit"
-    return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
+    return conditional(request, response)
 
 
-def lookup(request: HttpRequest) -> tuple[CachedPage | None, dict | None, tuple[int, ...]]:
+def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """``response``, or a 304 (or 412) when the request's conditions say so.
+
+    Given a response, Django's ``get_conditional_response`` never answers None
+    (its stubs say it may, for a call without one).
+    """
+    answer = get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
+    return response if answer is None else answer
+
+
+def lookup(request: HttpRequest) -> tuple[CachedPage | None, dict | None, tuple[int | None, ...]]:
     """The request's cache entry, its stored page if still fresh, and the current generations.
 
     One cache round trip in the usual case. Raises ``CacheUnavailable`` when
@@ -64,6 +75,23 @@ def lookup(request: HttpRequest) -> tuple[CachedPage | None, dict | None, tuple[
     return page, stored, current
 
 
+def is_shareable(response: HttpResponseBase, request: HttpRequest) -> TypeGuard[HttpResponse]:
+    """A page anonymous readers may share: a 200 with its whole content (never a
+    streaming response), no cookie, nothing private.
+
+    ``response`` is narrowed to ``HttpResponse``: the only non-streaming
+    response Django has, the one with ``.content`` to store.
+    """
+    return (
+        response.status_code == 200
+        and isinstance(response, HttpResponse)
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and not is_personal(request)
+    )
+
+
 class PublicPageCacheMiddleware:
     """Serve anonymous GETs of ``@shared_page`` views from the shared cache, and store what they render."""
 
@@ -83,7 +111,7 @@ class PublicPageCacheMiddleware:
             return replay(request, stored)
 
         response = self.get_response(request)
-        if page is None or not self.is_shareable(request, response):
+        if page is None or not is_shareable(response, request):
             return self.mark_private_if_personal(request, response)
         if page.key is None:  # a query string the view does not read: not stored
             patch_vary_headers(response, ["Cookie"])
@@ -100,25 +128,16 @@ class PublicPageCacheMiddleware:
             guarded("page cache", cache.set, page.key, stored, timeout=settings.PAGE_CACHE_SECONDS)
         except CacheUnavailable:
             response["X-Page-Cache"] = "unavailable"
-        return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
+        return conditional(request, response)
 
     def render_without_cache(self, request: HttpRequest) -> HttpResponseBase:
         """The cache is down: render the page as usual, and neither read nor store it."""
         response = self.get_response(request)
-        if not self.is_shareable(request, response):
+        if not is_shareable(response, request):
             return self.mark_private_if_personal(request, response)
         self.make_public(response)
         response["X-Page-Cache"] = "unavailable"
-        return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
-
-    def is_shareable(self, request: HttpRequest, response: HttpResponseBase) -> bool:
-        return (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and "private" not in response.get("Cache-Control", "")
-            and not is_personal(request)
-        )
+        return conditional(request, response)
 
     def make_public(self, response: HttpResponse) -> None:
         response["ETag"] = '"' + hashlib.blake2b(response.content, digest_size=16).hexdigest() + '"'

@@ -19,6 +19,19 @@ from .personal import personal_cookie_names
 
 logger = logging.getLogger(__name__)
 
+# A flag of ours on Django's request (the stubs' HttpRequest cannot declare it),
+# set by the innermost step when it found the page, read back by ``hit``.
+HIT_ATTRIBUTE = "page_cache_hit"
+
+
+def mark_hit(request: HttpRequest) -> None:
+    """The stored page answered this request (not the empty stand-in)."""
+    setattr(request, HIT_ATTRIBUTE, True)
+
+
+def was_hit(request: HttpRequest) -> bool:
+    return getattr(request, HIT_ATTRIBUTE, False) is True
+
 
 class ServeHitsBeforeDjango:
     """A WSGI layer in front of Django that answers anonymous GETs of cached pages.
@@ -56,7 +69,7 @@ class ServeHitsBeforeDjango:
         # signal (which response.close() would send) has nothing to tidy.
         return [response.content]
 
-    def hit(self, environ: dict) -> HttpResponseBase | None:
+    def hit(self, environ: dict) -> HttpResponse | None:
         """The cached answer to this request, or None when Django must answer it."""
         from django.core.handlers.wsgi import WSGIRequest, get_path_info
 
@@ -70,9 +83,9 @@ class ServeHitsBeforeDjango:
         if cookies and any(name in cookies for name in self.personal_cookies):
             return None  # maybe personal: Django parses the cookies properly and decides
         request = WSGIRequest(environ)
-        request.page_cache_hit = None
         response = self.outer(request)
-        return response if request.page_cache_hit else None
+        # A hit is the stored page (an HttpResponse) or a middleware's own answer to it.
+        return response if was_hit(request) and isinstance(response, HttpResponse) else None
 
     def stored_page(self, request: HttpRequest) -> HttpResponseBase:
         """The innermost step: the stored page (marking the request a hit), else an empty stand-in."""
@@ -89,5 +102,5 @@ class ServeHitsBeforeDjango:
             stored = None
         if stored is None:
             return HttpResponse(status=204)  # discarded: the request goes on to Django
-        request.page_cache_hit = True
+        mark_hit(request)
         return replay(request, stored)

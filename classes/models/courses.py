@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -20,6 +21,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from bilingual.languages import english_text
 
 from .teachers import Teacher
 from .venues import Venue
@@ -41,6 +44,13 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class DatedCourse(Protocol):
+    """A course read through ``CourseQuerySet.with_dates()``: the dates it annotates."""
+
+    first_date: date
+    next_date: date
 
 
 class CourseQuerySet(models.QuerySet["Course"]):
@@ -67,7 +77,9 @@ class CourseQuerySet(models.QuerySet["Course"]):
         today = today or timezone.localdate()
         still_to_come = Session.objects.filter(course=OuterRef("pk"), is_cancelled=False, date__gte=today)
         return (
-            self.filter(Exists(still_to_come)).with_dates(today).order_by("first_date", "next_date", "title")
+            self.filter(Exists(still_to_come))
+            .with_dates(today)
+            .order_by(F("first_date").asc(), F("next_date").asc(), "title")
         )
 
     def taught_by(self, user) -> CourseQuerySet:
@@ -83,6 +95,12 @@ class CourseQuerySet(models.QuerySet["Course"]):
 
     def for_detail(self) -> CourseQuerySet:
         return self.with_dates().select_related("venue").prefetch_related("teachers", "sessions")
+
+
+if (
+    TYPE_CHECKING
+):  # the type of Course.objects, for the django-stubs plugin; as_manager() makes it at run time
+    CourseManager = models.Manager.from_queryset(CourseQuerySet)
 
 
 class Course(models.Model):
@@ -190,7 +208,10 @@ class Course(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = CourseQuerySet.as_manager()
+    # modeltranslation swaps the manager's class at run time for one the django-stubs plugin cannot
+    # find (a subclass it makes in a function): its type, said here, is what the plugin would infer.
+    objects: ClassVar[CourseManager[Course]] = CourseQuerySet.as_manager()
+    _default_manager: ClassVar[CourseManager[Course]]
 
     class Meta:
         ordering = ["title"]
@@ -305,6 +326,11 @@ def check_session_times(start: time, end: time) -> None:
 
 
 class Session(models.Model):
+    # modeltranslation swaps the default manager's class at run time for its own, which the
+    # django-stubs plugin cannot find: the type it would infer, said here (no value: Django adds it).
+    objects: ClassVar[models.Manager[Session]]
+    _default_manager: ClassVar[models.Manager[Session]]
+
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField(
         _("date"), help_text=_("Change it to move this one session; readers and calendars see the new date.")
@@ -368,7 +394,7 @@ class Session(models.Model):
                 check_session_times(self.start_time, self.end_time)
             except ValidationError as error:
                 errors = error.update_error_dict(errors)
-        if self.is_cancelled and not (self.cancellation_reason_en_gb or "").strip():
+        if self.is_cancelled and not english_text(self, "cancellation_reason").strip():
             errors.setdefault("cancellation_reason_en_gb", []).append(
                 ValidationError(_("Say why the session is cancelled: readers see the reason."))
             )

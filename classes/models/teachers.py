@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bilingual.languages import english_text
 from picture_pipeline import require_alt_text
 
 from .. import photos
 
 
 class Teacher(models.Model):
+    # modeltranslation swaps the default manager's class at run time for its own, which the
+    # django-stubs plugin cannot find: the type it would infer, said here (no value: Django adds it).
+    objects: ClassVar[models.Manager[Teacher]]
+    _default_manager: ClassVar[models.Manager[Teacher]]
+
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("web address name"), max_length=100, unique=True)
     organisation = models.CharField(
@@ -72,7 +80,7 @@ class Teacher(models.Model):
         return reverse("classes:teacher", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        require_alt_text(self.photo, self.photo_alt_en_gb, "photo_alt_en_gb")
+        require_alt_text(self.photo, english_text(self, "photo_alt"), "photo_alt_en_gb")
         errors = {}
         if self.show_phone and not self.phone:
             errors["phone"] = _("Add a phone number, or untick “show my phone number”.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Venue(models.Model):
+    # modeltranslation swaps the default manager's class at run time for its own, which the
+    # django-stubs plugin cannot find: the type it would infer, said here (no value: Django adds it).
+    objects: ClassVar[models.Manager[Venue]]
+    _default_manager: ClassVar[models.Manager[Venue]]
+
     name = models.CharField(_("name"), max_length=120)
     is_online = models.BooleanField(
         _("online"), default=False, help_text=_("Tick for classes held by video call.")
@@ -72,9 +78,11 @@ class Venue(models.Model):
     @property
     def access_features(self) -> list[tuple[str, bool]]:
         """Every accessibility question with its answer, so "no" is said as plainly as "yes"."""
+        fields = [self._meta.get_field(name) for name in self.ACCESS_FIELDS]
         return [
-            (str(self._meta.get_field(name).verbose_name).capitalize(), getattr(self, name))
-            for name in self.ACCESS_FIELDS
+            (str(field.verbose_name).capitalize(), getattr(self, field.name))
+            for field in fields
+            if isinstance(field, models.Field)  # always: ACCESS_FIELDS are its own BooleanFields
         ]
 
     @property

@@ -26,7 +26,8 @@ def courses_for_start_page(user) -> list[Course]:
         .prefetch_related(Prefetch("sessions", queryset=to_come, to_attr="sessions_to_come"))
     )
     for course in courses:
-        course.next_sessions = course.sessions_to_come[:NEXT_SESSIONS]
+        # An attribute for the template alone (a model instance can declare no such thing to the stubs).
+        course.next_sessions = course.sessions_to_come[:NEXT_SESSIONS]  # type: ignore[attr-defined]
     return list(courses)
 
 

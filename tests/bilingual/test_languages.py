@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from bilingual.languages import path_in
+from bilingual.languages import english_text, path_in
 from comments import tokens
 from tests.classes.factories import weekly_course
 from tests.comments.factories import CommentFactory
@@ -336,3 +336,13 @@ def test_a_crafted_english_address_never_gives_a_link_to_another_site(client, se
     for link in hrefs_and_alternates(response.content.decode()):
         assert "//evil.example" not in link, link
         assert "\\" not in link, link
+
+
+def test_english_text_reads_the_english_column_whatever_the_page_language():
+    category = CategoryFactory(name="Lower back", name_cy="Rhan isaf y cefn", slug="lower-back")
+
+    with translation.override("cy"):
+        assert category.name == "Rhan isaf y cefn"
+        assert english_text(category, "name") == "Lower back"
+    category.name_en_gb = None  # a column left empty reads as ""
+    assert english_text(category, "name") == ""
