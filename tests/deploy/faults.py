@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +29,10 @@ import httpx
 import psycopg
 import pytest
 
-from .conftest import ROOT, free_port
+from tests.fake_akismet import FakeAkismet
+from tests.fake_smtp import FakeSmtp
+
+from .services import ROOT, RedisServer, Server, free_port, orm, stop
 
 sys.path.insert(0, str(ROOT / "bench"))
 from comment_form import build_comment_post
@@ -276,3 +280,88 @@ class Visitor:
 
     def server_errors(self) -> list[tuple[str, int]]:
         return [(path, status) for path, status in self.statuses if status >= 500]
+
+
+# --- the stack each scenario runs against (test_faults.py's `stack` fixture) ---
+
+
+class Worker:
+    """``manage.py db_worker``, restarted like systemd's Restart=always would, when asked."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env, self.log = env, log
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+
+    def start(self) -> None:
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def keep_running(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            self.restarts += 1
+            self.start()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+
+
+@dataclass
+class Stack:
+    env: dict[str, str]
+    web: Server
+    worker: Worker
+    postgres: PrivatePostgres
+    redis: RedisServer
+    limits_redis: RedisServer
+    akismet: FakeAkismet
+    smtp: FakeSmtp
+
+    def orm(self, code: str) -> str:
+        return orm(self.env, code)
+
+    def health(self) -> dict:
+        return httpx.get(self.web.url + "/healthz", timeout=10).json()
+
+    def wait_for_the_queue_to_drain(self, timeout: float) -> float:
+        """Until no task is ready to run, then a few seconds for the one in hand (an Akismet timeout)."""
+        started = time.monotonic()
+        while True:
+            self.worker.keep_running()
+            report = self.health()
+            if report["task_queue_depth"] == 0:
+                time.sleep(5)
+                return time.monotonic() - started
+            assert time.monotonic() - started < timeout, f"tasks still queued after {timeout} s: {report}"
+            time.sleep(0.5)
+
+
+def statuses(outcomes) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def mail_to(smtp: FakeSmtp, address: str, *, after: int) -> str:
+    """The plain-text body of the first message to ``address`` among those received after the first
+    ``after``; empty if none comes."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        for message in smtp.messages[after:]:
+            if address in message["To"]:
+                return message.get_body(("plain",)).get_content()
+        time.sleep(0.1)
+    return ""

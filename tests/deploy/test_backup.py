@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CAT_AND_COW, manage, orm, start_writers, writers_failures
+from .services import CAT_AND_COW, manage, orm, start_writers, writers_failures
 
 pytestmark = pytest.mark.deploy
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from .conftest import CAT_AND_COW, manage, orm, start_writers, writers_failures
+from .services import CAT_AND_COW, manage, orm, start_writers, writers_failures
 
 pytestmark = pytest.mark.deploy
 

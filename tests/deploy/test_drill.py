@@ -19,12 +19,10 @@ import os
 import pwd
 import secrets
 import shutil
-import ssl
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -34,69 +32,35 @@ from tests.fake_akismet import FakeAkismet
 from tests.fake_smtp import FakeSmtp
 
 from . import drill
-from .conftest import (
+from .drill_site import (
+    FAILING_VIEW,
+    RELEASE_MIGRATION,
+    RELEASED_SENTENCE,
+    Readers,
+    first_seen,
+    trust,
+    user_exists,
+    wait_for_port,
+    wait_until,
+)
+from .fake_systemd import Systemd
+from .faults import record_figures
+from .services import (
     free_port,
     make_certificates,
     nginx_command,
-    port_opens,
     render,
     require_binary,
     spawn,
     stop,
     wait_for,
 )
-from .fake_systemd import Systemd
-from .faults import record_figures
 from .test_backup import WRITTEN_ROWS
 
 pytestmark = pytest.mark.deploy
 
 ROOT = drill.ROOT
 USER = "backcare"
-# The drill's release: a sentence on the home page, a migration, and a page that fails.
-RELEASED_SENTENCE = "This sentence arrived with the drill's release."
-RELEASE_MIGRATION = '''from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    """The drill's release: a migration the update must apply."""
-
-    dependencies = [("{app}", "{latest}")]
-    operations = [migrations.RunSQL("SELECT 1", migrations.RunSQL.noop)]
-'''
-FAILING_VIEW = """
-
-def drill_failure(request):
-    raise RuntimeError("the drill's view fails on purpose")
-
-
-urlpatterns += [path("drill-failure/", drill_failure)]
-"""
-
-
-@dataclass
-class Readers:
-    """Readers who keep reading through nginx while the site is released: every answer kept."""
-
-    base: str
-    ca: Path
-    paths: tuple[str, ...] = ("/", "/healthz/ready")
-    answers: list[tuple[float, str, str, float]] = field(default_factory=list)
-    stopping: threading.Event = field(default_factory=threading.Event)
-
-    def run(self) -> None:
-        with httpx.Client(base_url=self.base, verify=trust(self.ca), timeout=60) as client:
-            while not self.stopping.is_set():
-                for path in self.paths:
-                    started = time.monotonic()
-                    try:
-                        outcome = str(client.get(path).status_code)
-                    except httpx.HTTPError as error:
-                        outcome = type(error).__name__
-                    self.answers.append((started, path, outcome, time.monotonic() - started))
-
-    def failures(self) -> list[tuple[float, str, str, float]]:
-        return [answer for answer in self.answers if answer[2] != "200"]
 
 
 def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readable_folder, capsys):
@@ -198,7 +162,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
                 settings.write(f"port {ports['redis']}\n")
             servers.append(spawn([require_binary("redis-server", "redis-server"), str(main)],
                                  root / "logs" / "redis.log"))  # fmt: skip
-            _wait_for_port(ports["redis"], root / "logs" / "redis.log")
+            wait_for_port(ports["redis"], root / "logs" / "redis.log")
 
         def start_redis_instance(command, match):
             name = match.group(1)
@@ -208,7 +172,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
                                   str(machine.path(f"/etc/redis/redis-{name}.conf")),
                                   "--port", str(ports["redis_limits"]), "--daemonize", "no",
                                   "--pidfile", "", "--dir", str(root / f"var/lib/redis-{name}")], log))  # fmt: skip
-            _wait_for_port(ports["redis_limits"], log)
+            wait_for_port(ports["redis_limits"], log)
 
         def clone(command, match):
             # The tests' virtualenv runs pyenv's Python, under /root (0700); a server's runs Debian's.
@@ -299,7 +263,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
         site = f"https://127.0.0.1:{ports['https']}"
 
         try:
-            created_user = not _user_exists(USER)
+            created_user = not user_exists(USER)
             # --- 1. Install, as "On a Debian server, step by step" says.
             started = time.monotonic()
             machine.play_section("On a Debian server, step by step", guide)
@@ -329,7 +293,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
             machine.play_block(guide, "Mail that arrives", "bin/manage clear_bounce")
             smtp.messages.clear()
             machine.play_block(guide, "Errors", "bin/manage sendtestemail --admins")
-            _wait_until(lambda: smtp.messages, "sendtestemail --admins mailed nobody")
+            wait_until(lambda: smtp.messages, "sendtestemail --admins mailed nobody")
             assert "owner@example.org" in str(smtp.messages[0]["To"])
             machine.play_block(guide, "Errors", "systemctl restart backcare-web backcare-worker")
             machine.play_block(
@@ -390,7 +354,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
             figures["reader requests during the update"] = f"{len(during)}, failed {len(readers.failures())}"
             figures["slowest answer during the update"] = f"{max((a[3] for a in during), default=0):.2f} s"
             assert RELEASED_SENTENCE in direct.text, "the app served the old page after the release"
-            seen = _first_seen(site, ca, RELEASED_SENTENCE)
+            seen = first_seen(site, ca, RELEASED_SENTENCE)
             figures["new page through nginx after the update"] = f"{seen:.1f} s (nginx keeps a page ≤ 1 s)"
             applied = machine.shell("bin/manage showmigrations exercises")
             assert "[X] 0999_drill_release" in applied
@@ -399,7 +363,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
             smtp.messages.clear()
             failed = httpx.get(site + "/drill-failure/", verify=trust(ca), timeout=30)
             assert failed.status_code == 500
-            _wait_until(lambda: smtp.messages, "no error mail arrived")
+            wait_until(lambda: smtp.messages, "no error mail arrived")
             time.sleep(1)
             errors = [m for m in smtp.messages if "drill-failure" in str(m["Subject"])]
             assert len(errors) == 1, [str(m["Subject"]) for m in smtp.messages]
@@ -417,7 +381,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
             figures["backup and off-machine copy"] = f"{time.monotonic() - started:.0f} s"
             smtp.messages.clear()
             machine.play_block(guide, "Backups", "systemctl start backcare-failure@")
-            _wait_until(lambda: smtp.messages, "the failure unit mailed nobody")
+            wait_until(lambda: smtp.messages, "the failure unit mailed nobody")
             assert "owner@example.org" in str(smtp.messages[0]["To"])
             snapshots = machine.play_block(guide, "Backups", "systemd-run --pipe --quiet -p User=backcare")
             assert "1 snapshots" in snapshots, snapshots
@@ -448,7 +412,7 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
                             f"dropuser --if-exists {database}"], capture_output=True, check=False)  # fmt: skip
             for uid in granted:
                 subprocess.run([require_binary("setfacl", "acl"), "-x", f"u:{uid}", "/root"], check=False)
-            if created_user and _user_exists(USER):
+            if created_user and user_exists(USER):
                 subprocess.run(
                     [require_binary("deluser", "adduser"), "--system", USER], capture_output=True, check=False
                 )
@@ -457,38 +421,6 @@ def test_the_guide_installs_releases_reports_and_restores_a_server(nginx_readabl
 
     with capsys.disabled():
         record_figures("drill", [f"{name}: {value}" for name, value in figures.items()])
-
-
-def trust(ca: Path) -> ssl.SSLContext:
-    """Certificates signed by the drill's own certificate authority."""
-    return ssl.create_default_context(cafile=str(ca))
-
-
-def _wait_for_port(port: int, log: Path) -> None:
-    assert port_opens(port), log.read_text()
-
-
-def _user_exists(name: str) -> bool:
-    try:
-        pwd.getpwnam(name)
-    except KeyError:
-        return False
-    return True
-
-
-def _wait_until(condition, message: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, message
-        time.sleep(0.2)
-
-
-def _first_seen(site: str, ca: Path, sentence: str) -> float:
-    started = time.monotonic()
-    while sentence not in httpx.get(site + "/", verify=trust(ca), timeout=30).text:
-        assert time.monotonic() - started < 5, "nginx still served the old page 5 s after the release"
-        time.sleep(0.1)
-    return time.monotonic() - started
 
 
 if __name__ == "__main__":  # pragma: no cover

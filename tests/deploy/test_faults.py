@@ -11,179 +11,25 @@ from __future__ import annotations
 
 import re
 import secrets
-import signal
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.fake_akismet import FakeAkismet
-from tests.fake_smtp import FakeSmtp
-
-from .conftest import ROOT, RedisServer, Server, manage, orm, start_redis, stop
-from .faults import CommentPoster, PrivatePostgres, Reader, Visitor, record_figures, stored_markers
+from .faults import (
+    CommentPoster,
+    Reader,
+    Visitor,
+    mail_to,
+    record_figures,
+    statuses,
+    stored_markers,
+)
+from .services import manage
 
 pytestmark = pytest.mark.deploy
 
 PAGE = "/exercises/knee-walking/"
-
-
-@pytest.fixture(scope="module")
-def fake_akismet() -> Iterator[FakeAkismet]:
-    server = FakeAkismet().start()
-    server.ham()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def fake_smtp() -> Iterator[FakeSmtp]:
-    with FakeSmtp() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def private_postgres() -> Iterator[PrivatePostgres]:
-    cluster = PrivatePostgres()
-    cluster.start()
-    yield cluster
-    cluster.cleanup()
-
-
-@pytest.fixture(scope="module")
-def fault_redis(tmp_path_factory) -> Iterator[RedisServer]:
-    """The page Redis of the suite's own: it gets stopped."""
-    server = start_redis("backcare.conf", tmp_path_factory.mktemp("fault-redis"), "--maxmemory", "64mb")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def fault_limits_redis(tmp_path_factory) -> Iterator[RedisServer]:
-    """The counters' Redis of the suite's own: it gets stopped too."""
-    server = start_redis("limits.conf", tmp_path_factory.mktemp("fault-redis-limits"))
-    yield server
-    server.stop()
-
-
-class Worker:
-    """``manage.py db_worker``, restarted like systemd's Restart=always would, when asked."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env, self.log = env, log
-        self.process: subprocess.Popen | None = None
-        self.restarts = 0
-
-    def start(self) -> None:
-        with self.log.open("a") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def keep_running(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            self.restarts += 1
-            self.start()
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop(self.process)
-
-
-@dataclass
-class Stack:
-    env: dict[str, str]
-    web: Server
-    worker: Worker
-    postgres: PrivatePostgres
-    redis: RedisServer
-    limits_redis: RedisServer
-    akismet: FakeAkismet
-    smtp: FakeSmtp
-
-    def orm(self, code: str) -> str:
-        return orm(self.env, code)
-
-    def health(self) -> dict:
-        return httpx.get(self.web.url + "/healthz", timeout=10).json()
-
-    def wait_for_the_queue_to_drain(self, timeout: float) -> float:
-        """Until no task is ready to run, then a few seconds for the one in hand (an Akismet timeout)."""
-        started = time.monotonic()
-        while True:
-            self.worker.keep_running()
-            report = self.health()
-            if report["task_queue_depth"] == 0:
-                time.sleep(5)
-                return time.monotonic() - started
-            assert time.monotonic() - started < timeout, f"tasks still queued after {timeout} s: {report}"
-            time.sleep(0.5)
-
-
-@pytest.fixture(scope="module")
-def stack(
-    production_env,
-    private_postgres,
-    fault_redis,
-    fault_limits_redis,
-    fake_akismet,
-    fake_smtp,
-    start_gunicorn,
-    tmp_path_factory,
-):
-    env = {
-        **production_env,
-        "DATABASE_URL": private_postgres.create_database("faults"),
-        "REDIS_URL": fault_redis.url,
-        "REDIS_LIMITS_URL": fault_limits_redis.url,
-        "DATABASE_POOL_MAX": "4",
-        "GUNICORN_THREADS": "4",
-        "PYTHON_AKISMET_API_KEY": "fault-suite-key",
-        "PYTHON_AKISMET_BLOG_URL": "http://127.0.0.1",
-        "AKISMET_API_URL": f"http://127.0.0.1:{fake_akismet.port}",
-        "AKISMET_IS_TEST": "1",
-        "DJANGO_LOG_LEVEL": "ERROR",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(fake_smtp.port),
-        "EMAIL_USE_TLS": "0",
-    }
-    manage(env, "migrate", "--no-input", "-v0")
-    orm(
-        env,
-        "from exercises.models import Category, Exercise\n"
-        "Exercise.objects.create(title='Knee walking', slug='knee-walking', summary='Walk on your knees.',\n"
-        "    category=Category.objects.create(name='Gentle start', slug='gentle-start'),\n"
-        "    starting_position='Kneel on a soft mat.', repetitions='about 20 steps',\n"
-        "    frequency='morning and night', duration='a few minutes', cautions='Stop if it hurts.',\n"
-        "    status='published')\n",
-    )
-    web = start_gunicorn(env)
-    worker = Worker(env, tmp_path_factory.mktemp("worker") / "worker.log")
-    worker.start()
-    yield Stack(env, web, worker, private_postgres, fault_redis, fault_limits_redis, fake_akismet, fake_smtp)
-    worker.stop()
-
-
-def statuses(outcomes) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for outcome in outcomes:
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
-    return dict(sorted(counts.items()))
 
 
 def test_redis_stopped_for_ten_seconds_costs_no_page_no_comment_and_hides_no_approval(stack, tmp_path):
@@ -287,18 +133,6 @@ def test_redis_stopped_for_ten_seconds_costs_no_page_no_comment_and_hides_no_app
 
 LOCKED = "Too many failed sign-in attempts"
 WRONG = "is not right"
-
-
-def mail_to(smtp: FakeSmtp, address: str, *, after: int) -> str:
-    """The plain-text body of the first message to ``address`` among those received after the first
-    ``after``; empty if none comes."""
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        for message in smtp.messages[after:]:
-            if address in message["To"]:
-                return message.get_body(("plain",)).get_content()
-        time.sleep(0.1)
-    return ""
 
 
 def test_with_both_redis_stopped_people_sign_in_sign_up_and_reset_and_wrong_passwords_stay_limited(stack):

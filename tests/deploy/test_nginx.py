@@ -16,7 +16,7 @@ from django.conf import settings
 from backcare.security import SECURITY_HEADERS
 from pagecache.personal import personal_cookie_names
 
-from .conftest import (
+from .services import (
     ROOT,
     Server,
     manage,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, Server, free_port, make_certificates, manage, orm, render, require_binary
+from .services import ROOT, Server, free_port, make_certificates, manage, orm, render, require_binary
 
 pytestmark = pytest.mark.deploy
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from .conftest import REDIS_PASSWORD, RedisServer, Server, orm, start_redis
 from .faults import Visitor
+from .services import REDIS_PASSWORD, RedisServer, Server, orm, start_redis
 
 pytestmark = pytest.mark.deploy
 

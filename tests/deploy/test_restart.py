@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from .conftest import wait_for
+from .services import wait_for
 from .systemd import exec_start, listening_socket, start_socket_activated
 
 pytestmark = pytest.mark.deploy

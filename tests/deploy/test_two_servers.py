@@ -6,7 +6,7 @@ import secrets
 import httpx
 import pytest
 
-from .conftest import orm
+from .services import orm
 
 pytestmark = pytest.mark.deploy
 
