@@ -5,7 +5,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -186,6 +186,7 @@ def test_one_inbox_gets_at_most_its_daily_confirmations_while_the_cache_is_down(
 
 
 def test_flood_control_still_holds_after_redis_restarted_empty(client, exercise):
+    from django.core.cache import cache
 
     assert comment_post(exercise).status_code == 302
     cache.clear()  # a restart without persistence, or the slot evicted
@@ -193,6 +194,7 @@ def test_flood_control_still_holds_after_redis_restarted_empty(client, exercise)
 
 
 def test_the_enquiry_rate_limit_still_holds_after_redis_restarted_empty(settings):
+    from django.core.cache import cache
 
     settings.CLASSES_ENQUIRY_RATE_LIMIT = 1
     teacher = TeacherFactory()
