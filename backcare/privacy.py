@@ -14,7 +14,7 @@ the admin, deciding what happens to the teacher's courses and the messages
 sent to them, which are other people's data too.
 
 ``PERSONAL_DATA`` names every model, ours and the libraries', and what a
-data request does with it; ``tests/project/test_privacy.py`` fails when a new
+data request does with it; ``tests/project/test_privacy_export.py`` fails when a new
 model is not in it.
 """
 

@@ -1,4 +1,5 @@
-"""Two teachers, each with a course, and a client signed in as the first: the admin's tests."""
+"""Teachers and courses the classes tests share: two signed-in teachers for the admin's tests,
+Gwen and Bryn for the course-alert tests."""
 
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from classes.models import AlertSubscription, Course
-from tests.classes.factories import teacher_login, weekly_course
+from tests.classes.factories import TeacherFactory, teacher_login, weekly_course
 from tests.factories import in_english
 
 
@@ -101,3 +102,13 @@ def waiting(teacher_a, teacher_b, course_a):
         make(email="for-bryn@example.org", teacher=teacher_b[1], confirmed_at=now),
         make(email="unconfirmed@example.org", teacher=teacher_a[1]),
     ]
+
+
+@pytest.fixture
+def gwen():
+    return TeacherFactory(name="Gwen Teacher", slug="gwen")
+
+
+@pytest.fixture
+def bryn():
+    return TeacherFactory(name="Bryn Teacher", slug="bryn")
