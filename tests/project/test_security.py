@@ -115,7 +115,7 @@ def test_the_server_error_page_sends_every_security_header(client, monkeypatch):
 
 
 def test_the_admin_runs_its_scripts_under_the_same_strict_policy(editor_client):
-    # The admin's login hands over to the sign-in page (backcare/accounts.py); a signed-in admin page.
+    # The admin's login hands over to the sign-in page (accounts/sign_in.py); a signed-in admin page.
     response = editor_client.get(reverse("admin:index"))
     assert response.status_code == 200
     directives = csp_directives(response["Content-Security-Policy"])
