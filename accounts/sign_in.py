@@ -40,6 +40,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.utils import get_next_redirect_url
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
@@ -50,11 +51,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from requests import RequestException
 
 from akismet_service import visitors
 from classes.permissions import is_editor
 
 from .admin_language import sign_in_language
+from .provider_sign_in import provider_unreachable
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +120,20 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             user.is_staff = user.is_superuser = False
             user.save(update_fields=["is_staff", "is_superuser"])
         return user
+
+    def on_authentication_error(
+        self, request: HttpRequest, provider: Any, error=None, exception=None, extra_context=None
+    ) -> None:
+        """A provider that stops answering half-way (the code exchange): back to the page the
+        reader came from with the same message as when it is down from the start."""
+        if isinstance(exception, RequestException):
+            state = (extra_context or {}).get("state") or {}
+            raise ImmediateHttpResponse(
+                provider_unreachable(request, provider.name, next_url=state.get("next"))
+            )
+        super().on_authentication_error(
+            request, provider, error=error, exception=exception, extra_context=extra_context
+        )
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.sign_in.log_failed_login")

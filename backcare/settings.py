@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Editors without a second factor are sent to add one (BACKCARE_REQUIRE_MFA_FOR_EDITORS).
     "accounts.sign_in.SecondFactorForEditorsMiddleware",
+    # Provider sign-in: its page's form may go to the provider; a provider that is down gets a message.
+    "accounts.provider_sign_in.ProviderSignInMiddleware",
     # A public form posted while the database is unreachable: a 503 page keeping every field.
     "operations.database_outage.KeepThePostMiddleware",
     # Outermost of ours on the way out: pages the comments tag personalised become private.
@@ -241,6 +243,8 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
+# OpenID Connect sign-in always sends a PKCE challenge (RFC 9700); the test provider requires it.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "BackCare"
