@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +10,7 @@ class ClassesConfig(AppConfig):
     def ready(self) -> None:
         from pagecache.invalidation import retire_on_change
 
+        from . import calendar
         from .models import Course, Session, Teacher, Venue
         from .signals import announce_when_published
 
@@ -17,4 +18,14 @@ class ClassesConfig(AppConfig):
 
         post_save.connect(
             announce_when_published, sender="classes.Course", dispatch_uid="classes.announce_when_published"
+        )
+        # Calendar apps keep an event whose SEQUENCE did not grow: a change on the course or the
+        # venue is a new version of each of its sessions (classes/calendar.py).
+        pre_save.connect(calendar.note_course_change, sender=Course, dispatch_uid="classes.calendar.course")
+        post_save.connect(
+            calendar.bump_sessions_of_course, sender=Course, dispatch_uid="classes.calendar.course"
+        )
+        pre_save.connect(calendar.note_venue_change, sender=Venue, dispatch_uid="classes.calendar.venue")
+        post_save.connect(
+            calendar.bump_sessions_at_venue, sender=Venue, dispatch_uid="classes.calendar.venue"
         )

@@ -33,7 +33,7 @@ from pagecache.decorators import shared_page
 from safety import signs
 
 from . import alert_tokens, alerts
-from .calendar import calendar_bytes
+from .calendar import REMINDER_PARAM, calendar_bytes, wants_reminder
 from .forms import AlertSignupForm, CourseFilterForm, EnquiryForm
 from .models import Course, Enquiry, Teacher, Venue
 from .models.courses import DatedCourse
@@ -157,21 +157,26 @@ def _ics_response(content: bytes, filename: str, *, attachment: bool) -> HttpRes
     return response
 
 
-@shared_page(scopes=["classes"])
+# The download and the webcal:// subscription are the same address; ``?reminder=hour`` adds alarms.
+@shared_page(params=[REMINDER_PARAM], scopes=["classes"])
 @require_GET
 def course_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(
         Course.objects.published().select_related("venue").prefetch_related("sessions"), slug=slug
     )
-    content = calendar_bytes([course], name=course.title, uid=f"course-{course.pk}")
+    content = calendar_bytes(
+        [course], name=course.title, uid=f"course-{course.pk}", remind=wants_reminder(request.GET)
+    )
     return _ics_response(content, f"{course.slug}.ics", attachment=True)
 
 
-@shared_page(scopes=["classes"])
+@shared_page(params=[REMINDER_PARAM], scopes=["classes"])
 @require_GET
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     courses = Course.objects.published().upcoming().select_related("venue").prefetch_related("sessions")
-    content = calendar_bytes(courses, name=_("BackCare yoga for backs classes"), uid="classes")
+    content = calendar_bytes(
+        courses, name=_("BackCare yoga for backs classes"), uid="classes", remind=wants_reminder(request.GET)
+    )
     return _ics_response(content, "backcare-classes.ics", attachment=False)
 
 

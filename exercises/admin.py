@@ -92,6 +92,15 @@ class ExerciseAdmin(TranslationAdmin):
             _("The exercise"),
             {"fields": ["starting_position", "repetitions", "frequency", "duration", "cautions"]},
         ),
+        (
+            _("Reminders"),
+            {
+                "fields": [("times_a_day", "reminder_days", "minutes")],
+                "description": _(
+                    "Readers can add reminders for this exercise to their calendar: say its dosage as numbers."
+                ),
+            },
+        ),
         (_("Picture and more text"), {"fields": ["image", "drawing", "image_alt", "body"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "author", "created_at", "updated_at"]}),
     ]

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,6 +20,9 @@ from .pictures import drawing_choices
 
 # The column suffix of each language's copy of a translated field (exercises/translation.py).
 LANGUAGE_COLUMNS = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
+# The most a reminder plan holds (exercises/reminders.py has a time of day for each of 1 to 4).
+MOST_TIMES_A_DAY = 4
+MOST_REMINDER_DAYS = 28
 
 
 class Category(models.Model):
@@ -155,6 +159,26 @@ class Exercise(PictureFields):
     duration = models.CharField(
         _("for how long"), max_length=120, help_text=_('For example "a few minutes, for a couple of days".')
     )
+    # The dosage above as numbers, for readers' calendar reminders (exercises/reminders.py):
+    # the words stay the editor's, these say when a calendar should remind.
+    times_a_day = models.PositiveSmallIntegerField(
+        _("times a day, for reminders"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MOST_TIMES_A_DAY)],
+        help_text=_("“How often” as a number, from 1 to 4: 2 for “morning and night”."),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("days, for reminders"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(MOST_REMINDER_DAYS)],
+        help_text=_("“For how long” in days: 2 for “a couple of days”; 7 for an everyday exercise."),
+    )
+    minutes = models.PositiveSmallIntegerField(
+        _("minutes each time"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("How long each reminder’s calendar entry lasts: 5 for “a few minutes”."),
+    )
     cautions = models.TextField(
         _("when to stop"),
         help_text=_("When to stop or see a professional. One point per line."),
@@ -220,7 +244,19 @@ class Exercise(PictureFields):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="exercise_published_has_date",
                 violation_error_message=_("A published exercise needs a publish date."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(times_a_day__gte=1, times_a_day__lte=MOST_TIMES_A_DAY),
+                name="exercise_times_a_day_1_to_4",
+                violation_error_message=_("Reminders can come from 1 to 4 times a day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_days__gte=1, reminder_days__lte=MOST_REMINDER_DAYS, minutes__gte=1),
+                name="exercise_reminder_days_and_minutes",
+                violation_error_message=_(
+                    "Reminders last from 1 to 28 days, for at least a minute each time."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

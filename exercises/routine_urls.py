@@ -11,4 +11,6 @@ urlpatterns = [
     path("print/", views.routine_print, name="print"),
     path("handout.pdf", views.routine_pdf, name="pdf"),
     path("follow/", views.routine_follow, name="follow"),
+    path("remind/", views.routine_remind, name="remind"),
+    path("reminders.ics", views.routine_reminders, name="reminders"),
 ]

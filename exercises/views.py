@@ -6,11 +6,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
@@ -18,7 +20,7 @@ from akismet_service import visitors
 from bilingual.languages import HREFLANG
 from pagecache.decorators import shared_page
 
-from . import builds, follow, handouts, routines
+from . import builds, follow, handouts, reminders, routines
 from .models import LANGUAGE_COLUMNS, BuiltPdf, Category, Exercise, Handout, Step
 from .structured_data import exercise_plan
 
@@ -297,3 +299,49 @@ def routine_follow(request: HttpRequest) -> HttpResponse:
         "exercises/follow.html",
         {"routine": routine, "cards": follow.cards(routine.exercises), "back_url": routine.url()},
     )
+
+
+# --- Reminders: "Remind me" from an exercise (?e=<its slug>) or from the routine ----------
+
+
+# Not kept: the first day it offers is tomorrow, which changes every day.
+@never_cache
+@require_GET
+def routine_remind(request: HttpRequest) -> HttpResponse:
+    """What the reminders will be, a choice of first day (a plain GET form), and the calendar links."""
+    routine = _routine(request)
+    start, date_problem = reminders.first_day(
+        request.GET.get(reminders.FROM_PARAM), today=timezone.localdate()
+    )
+    ics = reminders.reminders_path(routine.query, start) if routine.exercises else ""
+    single = routine.exercises[0] if len(routine.exercises) == 1 else None
+    return render(
+        request,
+        "exercises/reminders.html",
+        {
+            "routine": routine,
+            "single": single,
+            "start": start,
+            "date_problem": date_problem,
+            "plan": reminders.plan(routine.exercises, start),
+            "ics_url": ics,
+            "webcal_url": reminders.webcal_url(ics) if ics else "",
+            "back_url": single.get_absolute_url() if single else routine.url(),
+        },
+    )
+
+
+# The same address always gives the same file (the first day is in it), so it is kept like a page
+# and retired when an exercise changes.
+@shared_page(params=["e", reminders.FROM_PARAM], scopes=["exercises"])
+@require_GET
+def routine_reminders(request: HttpRequest) -> HttpResponse:
+    routine = _routine(request)
+    start = reminders.parse_day(request.GET.get(reminders.FROM_PARAM))
+    if start is None or not routine.exercises:
+        # Nothing to put in a calendar: the page says why, and offers the file that works.
+        return redirect(routine.url("routine:remind"))
+    content = reminders.calendar_bytes(routine.exercises, start=start, routine_url=routine.url())
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="back-care-reminders.ics"'
+    return response

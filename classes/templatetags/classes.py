@@ -1,9 +1,12 @@
-"""``{% upcoming_courses_box %}``: the next few courses, for the home and exercise pages."""
+"""``{% upcoming_courses_box %}``: the next few courses, for the home and exercise pages;
+``{% calendar_url %}``: the calendar links' addresses."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
 
+from ..calendar import REMINDER_HOUR, REMINDER_PARAM, webcal_url
 from ..models import Course
 
 register = template.Library()
@@ -22,3 +25,13 @@ def upcoming_courses_box(context: template.Context, *, aside: bool = False) -> d
 def upcoming_courses(count: int = 3) -> dict[str, Any]:
     """The list inside the box, read only when the kept fragment is missing."""
     return {"courses": list(Course.objects.published().upcoming().for_listing()[:count])}
+
+
+@register.simple_tag
+def calendar_url(path: str, *, subscribe: bool = False, reminder: bool = False) -> str:
+    """A calendar's address as a link offers it: ``webcal://`` to subscribe, with the reminder choice.
+
+    One feed for both: the subscription is the download's own address, so the two never differ.
+    """
+    query = "?" + urlencode({REMINDER_PARAM: REMINDER_HOUR}) if reminder else ""
+    return webcal_url(path + query) if subscribe else path + query

@@ -28,6 +28,8 @@ ENGLISH_PAGES = [
     reverse("classes:course", args=["ioga-ir-cefn-demo"]),
     reverse("classes:teacher", args=["gwen-demo"]),
     reverse("classes:enquiry", args=["gwen-demo"]),
+    reverse("routine:remind") + "?e=knee-walking",
+    reverse("routine:remind") + "?e=knee-walking,pelvic-tilts&from=2001-01-01",
     "/no-such-page/",
 ]
 # The same pages in Welsh: /cy/ before the same path.

@@ -23,6 +23,7 @@ def download(client, course: Course) -> Calendar:
 @pytest.fixture
 def autumn_course(settings):
     """Weekly at 19:00 across the end of British Summer Time (Sunday 25 October 2026)."""
+    settings.SITE_URL = "https://backcare.example.org"
     return weekly_course(date(2026, 10, 13), weeks=4, start_time=time(19), end_time=time(20, 15))
 
 
@@ -66,7 +67,9 @@ def test_session_uids_are_stable_between_downloads(client, autumn_course):
     first = [str(event["UID"]) for event in download(client, autumn_course).events]
     second = [str(event["UID"]) for event in download(client, autumn_course).events]
     assert first == second
-    assert first == [f"session-{pk}@backcare" for pk in autumn_course.sessions.values_list("pk", flat=True)]
+    assert first == [
+        f"session-{pk}@backcare.example.org" for pk in autumn_course.sessions.values_list("pk", flat=True)
+    ]
 
 
 def test_the_same_data_gives_the_same_calendar_bytes(client, autumn_course):
@@ -79,7 +82,9 @@ def test_a_cancelled_session_is_marked_cancelled_with_its_reason(client, autumn_
     session.is_cancelled, session.cancellation_reason = True, "Hall flooded"
     session.save()
     event = next(
-        e for e in download(client, autumn_course).events if str(e["UID"]) == f"session-{session.pk}@backcare"
+        e
+        for e in download(client, autumn_course).events
+        if str(e["UID"]) == f"session-{session.pk}@backcare.example.org"
     )
     assert event["STATUS"] == "CANCELLED"
     assert "Hall flooded" in str(event["DESCRIPTION"])
@@ -95,7 +100,9 @@ def test_moving_a_session_keeps_its_uid_and_raises_its_sequence(client, autumn_c
     session.date = date(2026, 10, 14)
     session.save()
     event = next(
-        e for e in download(client, autumn_course).events if str(e["UID"]) == f"session-{session.pk}@backcare"
+        e
+        for e in download(client, autumn_course).events
+        if str(e["UID"]) == f"session-{session.pk}@backcare.example.org"
     )
     assert event.start == datetime(2026, 10, 14, 19, tzinfo=LONDON)
     assert event["SEQUENCE"] == 1
