@@ -1,0 +1,102 @@
+"""Search documents for ranked full-text search (exercises.search), and what each database needs.
+
+PostgreSQL: the ``unaccent`` and ``pg_trgm`` extensions (both trusted: the database's
+owner may create them). SQLite: two FTS5 tables over the documents (English with the
+``porter`` stemmer, Welsh without), kept in step with them by triggers. Each part runs
+only on its own database. Then a document for every exercise already there.
+"""
+
+import django.db.models.deletion
+from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
+from django.db import migrations, models
+
+TABLE = "exercises_searchdocument"
+FTS_TABLES = {
+    "exercises_search_en": (("en_a", "en_b", "en_c"), "porter unicode61 remove_diacritics 2"),
+    "exercises_search_cy": (("cy_a", "cy_b", "cy_c"), "unicode61 remove_diacritics 2"),
+}
+
+
+def fts_sql() -> list[str]:
+    """The FTS5 tables (external content: the documents' table) and the triggers that keep them.
+    Made of the constants above only, so the f-strings carry no outside input."""
+    statements = []
+    for name, (columns, tokenizer) in FTS_TABLES.items():
+        listed = ", ".join(columns)
+        new = ", ".join(f"new.{column}" for column in columns)
+        old = ", ".join(f"old.{column}" for column in columns)
+        insert = f"INSERT INTO {name}(rowid, {listed}) VALUES (new.id, {new});"  # noqa: S608 (constants only)
+        remove = f"INSERT INTO {name}({name}, rowid, {listed}) VALUES ('delete', old.id, {old});"  # noqa: S608 (constants only)
+        statements += [
+            f"CREATE VIRTUAL TABLE {name} USING fts5({listed}, content='{TABLE}', content_rowid='id', tokenize='{tokenizer}')",
+            f"CREATE TRIGGER {name}_insert AFTER INSERT ON {TABLE} BEGIN {insert} END",
+            f"CREATE TRIGGER {name}_delete AFTER DELETE ON {TABLE} BEGIN {remove} END",
+            f"CREATE TRIGGER {name}_update AFTER UPDATE ON {TABLE} BEGIN {remove} {insert} END",
+        ]
+    return statements
+
+
+def create_fts(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in fts_sql():
+            schema_editor.execute(statement)
+
+
+def drop_fts(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for name in FTS_TABLES:
+            for suffix in ("insert", "delete", "update"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{suffix}")
+            schema_editor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def fill_documents(apps, schema_editor):
+    from exercises.search import document_fields
+
+    exercise_model = apps.get_model("exercises", "Exercise")
+    step_model = apps.get_model("exercises", "Step")
+    document_model = apps.get_model("exercises", "SearchDocument")
+    for exercise in exercise_model.objects.select_related("category"):
+        steps = list(step_model.objects.filter(exercise=exercise).order_by("position", "pk"))
+        document_model.objects.update_or_create(
+            exercise=exercise, defaults=document_fields(exercise, steps, exercise.category)
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("exercises", "0005_give_handout_pdfs_unguessable_names"),
+    ]
+
+    operations = [
+        UnaccentExtension(),
+        TrigramExtension(),
+        migrations.CreateModel(
+            name="SearchDocument",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("en_a", models.TextField(blank=True)),
+                ("en_b", models.TextField(blank=True)),
+                ("en_c", models.TextField(blank=True)),
+                ("cy_a", models.TextField(blank=True)),
+                ("cy_b", models.TextField(blank=True)),
+                ("cy_c", models.TextField(blank=True)),
+                ("words", models.TextField(blank=True)),
+                (
+                    "exercise",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="search_document",
+                        to="exercises.exercise",
+                    ),
+                ),
+            ],
+        ),
+        migrations.RunPython(create_fts, drop_fts),
+        migrations.RunPython(fill_documents, migrations.RunPython.noop),
+    ]
