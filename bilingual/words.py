@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from html import escape
 
 # Words, as both the SQLite ``unicode61`` tokenizer and PostgreSQL's parser see
@@ -127,15 +128,49 @@ def highlight(text: str, query_words: Iterable[str], *, mark: str = "mark") -> s
     return "".join(out)
 
 
-def trigrams(word: str) -> set[str]:
+@lru_cache(maxsize=50_000)
+def trigrams(word: str) -> frozenset[str]:
     """The trigrams of a word as PostgreSQL's ``pg_trgm`` makes them (two spaces before, one after),
-    so that the same similarity is computed in Python (SQLite) and in the database (PostgreSQL)."""
+    so that the same similarity is computed in Python (SQLite) and in the database (PostgreSQL).
+    Remembered: the exercises' words come back on every "did you mean"."""
     padded = f"  {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 
 
-def similarity(first: set[str], second: set[str]) -> float:
+def similarity(first: frozenset[str], second: frozenset[str]) -> float:
     """``pg_trgm``'s ``similarity()``: shared trigrams over all trigrams of the two words."""
     if not first or not second:
         return 0.0
     return len(first & second) / len(first | second)
+
+
+class NearestWords:
+    """The words of a vocabulary by their trigrams, to find the most similar to a word without
+    comparing it with every one (only words sharing a trigram can reach any threshold)."""
+
+    def __init__(self, vocabulary: frozenset[str]) -> None:
+        self.vocabulary = vocabulary
+        self.having: dict[str, list[str]] = {}
+        for word in vocabulary:
+            for trigram in trigrams(word):
+                self.having.setdefault(trigram, []).append(word)
+
+    def nearest(self, word: str, *, threshold: float, length_difference: int) -> str | None:
+        """The most similar word (ties: the first in code-point order) at ``threshold`` or above,
+        at most ``length_difference`` letters longer or shorter; None if there is none."""
+        mine = trigrams(word)
+        sharing = {known for trigram in mine for known in self.having.get(trigram, ())}
+        scored = [
+            (-score, known)
+            for known in sharing
+            if abs(len(known) - len(word)) <= length_difference
+            and (score := similarity(mine, trigrams(known))) >= threshold
+        ]
+        return min(scored)[1] if scored else None
+
+
+@lru_cache(maxsize=4)
+def nearest_words(vocabulary: frozenset[str]) -> NearestWords:
+    """The index of ``vocabulary``, kept while the vocabulary is the same (it changes only when
+    an exercise does)."""
+    return NearestWords(vocabulary)

@@ -30,7 +30,7 @@ from django.db import connection
 from django.db.models import Case, Q, QuerySet, When
 from django.utils.html import strip_tags
 
-from bilingual.words import radicals, similarity, trigrams, welsh_index_text, words
+from bilingual.words import nearest_words, radicals, welsh_index_text, words
 
 from .models import LANGUAGE_COLUMNS, Category, Exercise, SearchDocument, Step
 
@@ -43,6 +43,8 @@ MAX_WORD_LENGTH = 30
 WEIGHTS = (10.0, 4.0, 1.0)
 # How alike a misspelt word and a word of the exercises must be to be offered instead.
 SUGGESTION_SIMILARITY = 0.35
+# ...and at most this many letters longer or shorter.
+LENGTH_DIFFERENCE = 3
 # Welsh words this long or longer also match as the start of a longer word (*penglin*, *pengliniau*).
 PREFIX_LENGTH = 4
 
@@ -130,22 +132,17 @@ class SQLiteSearch:
             return [row[0] for row in cursor.fetchall()]
 
     def nearest(self, asked: list[str]) -> dict[str, str]:
-        vocabulary = set()
-        for row in SearchDocument.objects.values_list("words", flat=True):
-            vocabulary.update(row.split())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT term FROM exercises_search_vocabulary")  # each word once, from the index
+            vocabulary = frozenset(row[0] for row in cursor.fetchall())
+        index = nearest_words(vocabulary)
         nearest = {}
         for word in asked:
             if word in vocabulary or len(word) < 3:
                 continue
-            mine = trigrams(word)
-            scored = [
-                (score, candidate)
-                for candidate in vocabulary
-                if abs(len(candidate) - len(word)) <= 3
-                and (score := similarity(mine, trigrams(candidate))) >= SUGGESTION_SIMILARITY
-            ]
-            if scored:
-                nearest[word] = min(scored, key=lambda pair: (-pair[0], pair[1]))[1]
+            found = index.nearest(word, threshold=SUGGESTION_SIMILARITY, length_difference=LENGTH_DIFFERENCE)
+            if found:
+                nearest[word] = found
         return nearest
 
 
@@ -207,7 +204,7 @@ class PostgreSQLSearch:
             FROM unnest(%s::text[]) AS asked,
                  (SELECT DISTINCT regexp_split_to_table(words, ' ') AS word
                   FROM exercises_searchdocument) AS vocabulary
-            WHERE word <> '' AND abs(length(word) - length(asked)) <= 3
+            WHERE word <> '' AND abs(length(word) - length(asked)) <= %s
               AND similarity(word, asked) >= %s
             ORDER BY asked, similarity(word, asked) DESC, word COLLATE "C"
         """
@@ -215,7 +212,7 @@ class PostgreSQLSearch:
         if not candidates:
             return {}
         with connection.cursor() as cursor:
-            cursor.execute(sql, [candidates, SUGGESTION_SIMILARITY])
+            cursor.execute(sql, [candidates, LENGTH_DIFFERENCE, SUGGESTION_SIMILARITY])
             return {asked: word for asked, word in cursor.fetchall() if word != asked}
 
 

@@ -1,8 +1,9 @@
 """Search documents for ranked full-text search (exercises.search), and what each database needs.
 
 PostgreSQL: the ``unaccent`` and ``pg_trgm`` extensions (both trusted: the database's
-owner may create them). SQLite: two FTS5 tables over the documents (English with the
-``porter`` stemmer, Welsh without), kept in step with them by triggers. Each part runs
+owner may create them). SQLite: FTS5 tables over the documents (English with the
+``porter`` stemmer, Welsh without, and the words as written with an ``fts5vocab`` table
+that lists them once each), kept in step with them by triggers. Each part runs
 only on its own database. Then a document for every exercise already there.
 """
 
@@ -14,7 +15,10 @@ TABLE = "exercises_searchdocument"
 FTS_TABLES = {
     "exercises_search_en": (("en_a", "en_b", "en_c"), "porter unicode61 remove_diacritics 2"),
     "exercises_search_cy": (("cy_a", "cy_b", "cy_c"), "unicode61 remove_diacritics 2"),
+    # Every word as written, for "did you mean": its distinct words are read through VOCABULARY.
+    "exercises_search_words": (("words",), "unicode61 remove_diacritics 2"),
 }
+VOCABULARY = "exercises_search_vocabulary"
 
 
 def fts_sql() -> list[str]:
@@ -33,6 +37,7 @@ def fts_sql() -> list[str]:
             f"CREATE TRIGGER {name}_delete AFTER DELETE ON {TABLE} BEGIN {remove} END",
             f"CREATE TRIGGER {name}_update AFTER UPDATE ON {TABLE} BEGIN {remove} {insert} END",
         ]
+    statements.append(f"CREATE VIRTUAL TABLE {VOCABULARY} USING fts5vocab('exercises_search_words', 'row')")
     return statements
 
 
@@ -44,6 +49,7 @@ def create_fts(apps, schema_editor):
 
 def drop_fts(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(f"DROP TABLE IF EXISTS {VOCABULARY}")
         for name in FTS_TABLES:
             for suffix in ("insert", "delete", "update"):
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{suffix}")

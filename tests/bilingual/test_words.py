@@ -2,7 +2,16 @@
 
 import pytest
 
-from bilingual.words import fold, highlight, radicals, similarity, trigrams, welsh_index_text, words
+from bilingual.words import (
+    fold,
+    highlight,
+    nearest_words,
+    radicals,
+    similarity,
+    trigrams,
+    welsh_index_text,
+    words,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,3 +81,12 @@ def test_similarity_is_pg_trgm_s():
     # What PostgreSQL 15's pg_trgm answers for the same pairs.
     assert similarity(trigrams("word"), trigrams("wrod")) == pytest.approx(1 / 9)
     assert similarity(trigrams("pelvik"), trigrams("pelvic")) == pytest.approx(5 / 9)
+
+
+def test_the_nearest_word_is_the_most_similar_and_ties_go_to_code_point_order():
+    index = nearest_words(frozenset({"pelvic", "pelvis", "tilts", "knee"}))
+    assert index.nearest("pelvik", threshold=0.35, length_difference=3) == "pelvic"  # tie with pelvis
+    assert index.nearest("tilt", threshold=0.35, length_difference=3) == "tilts"
+    assert index.nearest("tilst", threshold=0.35, length_difference=3) is None  # 3 of 9 trigrams: 0.33
+    assert index.nearest("xylophone", threshold=0.35, length_difference=3) is None
+    assert index.nearest("kneeeeeeee", threshold=0.1, length_difference=3) is None  # too much longer
