@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -406,7 +407,8 @@ class SearchDocument(models.Model):
     ``english`` configuration). The Welsh columns hold each word already folded and followed by
     the radicals it could be a mutation of (``bilingual.words``): no database un-mutates Welsh.
     ``words`` is every word as written (folded), for "did you mean".
-    On SQLite two FTS5 tables follow this table by triggers (migration 0006).
+    On SQLite FTS5 tables follow this table by triggers (migration 0006); on PostgreSQL
+    the two vector columns hold the weighted ``SearchVector`` of each language.
     """
 
     exercise = models.OneToOneField(Exercise, on_delete=models.CASCADE, related_name="search_document")
@@ -417,6 +419,10 @@ class SearchDocument(models.Model):
     cy_b = models.TextField(blank=True)
     cy_c = models.TextField(blank=True)
     words = models.TextField(blank=True)
+    # PostgreSQL only (empty on SQLite): the weighted vectors of each language, written with the
+    # document (``exercises.search.refresh``) so a search reads them through a GIN index.
+    en_vector = SearchVectorField(null=True, editable=False)
+    cy_vector = SearchVectorField(null=True, editable=False)
 
     def __str__(self) -> str:
         return self.en_a

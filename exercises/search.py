@@ -14,7 +14,8 @@ databases (``tests/exercises/test_search_table.py`` runs its table of queries on
 SQLite (the embedded default): two FTS5 tables, an English one with the ``porter``
 stemmer and a Welsh one without, both ``unicode61 remove_diacritics 2``, ranked by
 ``bm25`` with column weights. PostgreSQL: weighted ``SearchVector``s (``english`` with
-``unaccent``, ``simple`` for Welsh) ranked by ``ts_rank``, and ``pg_trgm``'s ``similarity``
+``unaccent``, ``simple`` for Welsh), stored with each document and GIN-indexed, ranked by
+``ts_rank``, and ``pg_trgm``'s ``similarity``
 for the nearest words. Both read ``SearchDocument``, which the signals below keep: the
 Welsh un-mutation needs Python, so triggers could not fill it; on SQLite, triggers then
 keep the FTS5 tables in step with it (migration 0006), whatever writes it.
@@ -156,18 +157,9 @@ class PostgreSQLSearch:
     """Weighted ``SearchVector``s over SearchDocument, ``ts_rank``, and ``pg_trgm``'s ``similarity``."""
 
     def ranked(self, asked: list[str]) -> list[int]:
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-        from django.db.models import F, Func
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+        from django.db.models import F
         from django.db.models.functions import Greatest
-
-        def vector(language: str, config: str, *, unaccent: bool) -> Any:
-            parts = []
-            for column, weight in (("a", "A"), ("b", "B"), ("c", "C")):
-                text: Any = F(f"{language}_{column}")
-                if unaccent:
-                    text = Func(text, function="unaccent")
-                parts.append(SearchVector(text, config=config, weight=weight))
-            return parts[0] + parts[1] + parts[2]
 
         english_query = SearchQuery(
             " & ".join(f"'{word}'" for word in asked), config="english", search_type="raw"
@@ -182,15 +174,12 @@ class PostgreSQLSearch:
         # ts_rank's weights are {D, C, B, A}, each at most 1.
         top = max(WEIGHTS)
         weights = [0.0, WEIGHTS[2] / top, WEIGHTS[1] / top, WEIGHTS[0] / top]
-        english = vector("en", "english", unaccent=True)
-        welsh = vector("cy", "simple", unaccent=False)
         found = (
-            SearchDocument.objects.annotate(english=english, welsh=welsh)
-            .filter(Q(english=english_query) | Q(welsh=welsh_query))
+            SearchDocument.objects.filter(Q(en_vector=english_query) | Q(cy_vector=welsh_query))
             .annotate(
                 rank=Greatest(
-                    SearchRank(english, english_query, weights=weights),
-                    SearchRank(welsh, welsh_query, weights=weights),
+                    SearchRank(F("en_vector"), english_query, weights=weights),
+                    SearchRank(F("cy_vector"), welsh_query, weights=weights),
                 )
             )
             .order_by("-rank", "exercise_id")
@@ -214,6 +203,30 @@ class PostgreSQLSearch:
         with connection.cursor() as cursor:
             cursor.execute(sql, [candidates, LENGTH_DIFFERENCE, SUGGESTION_SIMILARITY])
             return {asked: word for asked, word in cursor.fetchall() if word != asked}
+
+
+def _vector(language: str, config: str, *, unaccent: bool) -> Any:
+    """A language's weighted ``SearchVector`` over its three document columns (PostgreSQL)."""
+    from django.contrib.postgres.search import SearchVector
+    from django.db.models import F, Func
+
+    parts = []
+    for column, weight in (("a", "A"), ("b", "B"), ("c", "C")):
+        text: Any = F(f"{language}_{column}")
+        if unaccent:
+            text = Func(text, function="unaccent")
+        parts.append(SearchVector(text, config=config, weight=weight))
+    return parts[0] + parts[1] + parts[2]
+
+
+def write_vectors(documents: QuerySet[Any]) -> None:
+    """Store the weighted vectors of ``documents`` (PostgreSQL; nothing to do on SQLite, whose
+    FTS5 tables follow the documents by triggers). Also used by migration 0006."""
+    if connection.vendor == "postgresql":
+        documents.update(
+            en_vector=_vector("en", "english", unaccent=True),
+            cy_vector=_vector("cy", "simple", unaccent=False),
+        )
 
 
 def _ts_term(term: str) -> str:
@@ -264,9 +277,10 @@ def refresh(exercise: Exercise) -> None:
     """Write the exercise's SearchDocument from its current fields, steps and category."""
     steps = list(Step.objects.filter(exercise_id=exercise.pk).order_by("position", "pk"))
     category = Category.objects.get(pk=exercise.category_id)
-    SearchDocument.objects.update_or_create(
+    document, _created = SearchDocument.objects.update_or_create(
         exercise_id=exercise.pk, defaults=document_fields(exercise, steps, category)
     )
+    write_vectors(SearchDocument.objects.filter(pk=document.pk))
 
 
 def refresh_all() -> None:

@@ -3,10 +3,12 @@
 PostgreSQL: the ``unaccent`` and ``pg_trgm`` extensions (both trusted: the database's
 owner may create them). SQLite: FTS5 tables over the documents (English with the
 ``porter`` stemmer, Welsh without, and the words as written with an ``fts5vocab`` table
-that lists them once each), kept in step with them by triggers. Each part runs
-only on its own database. Then a document for every exercise already there.
+that lists them once each), kept in step with them by triggers; PostgreSQL: a GIN
+index on each language's stored vector. Each part runs only on its own database.
+Then a document for every exercise already there.
 """
 
+import django.contrib.postgres.search
 import django.db.models.deletion
 from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 from django.db import migrations, models
@@ -19,6 +21,8 @@ FTS_TABLES = {
     "exercises_search_words": (("words",), "unicode61 remove_diacritics 2"),
 }
 VOCABULARY = "exercises_search_vocabulary"
+# PostgreSQL: the weighted vectors, each with a GIN index.
+VECTORS = ("en_vector", "cy_vector")
 
 
 def fts_sql() -> list[str]:
@@ -45,9 +49,15 @@ def create_fts(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
         for statement in fts_sql():
             schema_editor.execute(statement)
+    elif schema_editor.connection.vendor == "postgresql":
+        for column in VECTORS:
+            schema_editor.execute(f"CREATE INDEX {TABLE}_{column} ON {TABLE} USING gin ({column})")
 
 
 def drop_fts(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for column in VECTORS:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {TABLE}_{column}")
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(f"DROP TABLE IF EXISTS {VOCABULARY}")
         for name in FTS_TABLES:
@@ -57,7 +67,7 @@ def drop_fts(apps, schema_editor):
 
 
 def fill_documents(apps, schema_editor):
-    from exercises.search import document_fields
+    from exercises.search import document_fields, write_vectors
 
     exercise_model = apps.get_model("exercises", "Exercise")
     step_model = apps.get_model("exercises", "Step")
@@ -67,6 +77,7 @@ def fill_documents(apps, schema_editor):
         document_model.objects.update_or_create(
             exercise=exercise, defaults=document_fields(exercise, steps, exercise.category)
         )
+    write_vectors(document_model.objects.all())
 
 
 class Migration(migrations.Migration):
@@ -93,6 +104,8 @@ class Migration(migrations.Migration):
                 ("cy_b", models.TextField(blank=True)),
                 ("cy_c", models.TextField(blank=True)),
                 ("words", models.TextField(blank=True)),
+                ("en_vector", django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                ("cy_vector", django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
                 (
                     "exercise",
                     models.OneToOneField(
