@@ -426,3 +426,15 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return self.en_a
+
+
+class SearchWord(models.Model):
+    """PostgreSQL only: each word of the search documents once, with a trigram index, for "did
+    you mean" (``exercises.search``). Words are added as documents are written and never taken
+    away: a word no longer in any exercise can be suggested only if its search finds something,
+    and it never does. (SQLite lists its words from the FTS5 index itself.)"""
+
+    word = models.TextField(unique=True)
+
+    def __str__(self) -> str:
+        return self.word

@@ -188,13 +188,13 @@ class PostgreSQLSearch:
         return list(found)
 
     def nearest(self, asked: list[str]) -> dict[str, str]:
+        # "%%" is pg_trgm's similarity operator (at its default 0.3): it finds the candidates
+        # through the words' trigram index; similarity() then applies our threshold.
         sql = """
             SELECT DISTINCT ON (asked) asked, word
-            FROM unnest(%s::text[]) AS asked,
-                 (SELECT DISTINCT regexp_split_to_table(words, ' ') AS word
-                  FROM exercises_searchdocument) AS vocabulary
-            WHERE word <> '' AND abs(length(word) - length(asked)) <= %s
-              AND similarity(word, asked) >= %s
+            FROM unnest(%s::text[]) AS asked
+            JOIN exercises_searchword ON word %% asked
+            WHERE abs(length(word) - length(asked)) <= %s AND similarity(word, asked) >= %s
             ORDER BY asked, similarity(word, asked) DESC, word COLLATE "C"
         """
         candidates = [word for word in asked if len(word) >= 3]
@@ -227,6 +227,9 @@ def write_vectors(documents: QuerySet[Any]) -> None:
             en_vector=_vector("en", "english", unaccent=True),
             cy_vector=_vector("cy", "simple", unaccent=False),
         )
+        found = {word for row in documents.values_list("words", flat=True) for word in row.split()}
+        word_model = documents.model._meta.apps.get_model("exercises", "SearchWord")
+        word_model.objects.bulk_create([word_model(word=word) for word in found], ignore_conflicts=True)
 
 
 def _ts_term(term: str) -> str:

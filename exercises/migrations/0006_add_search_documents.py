@@ -4,7 +4,8 @@ PostgreSQL: the ``unaccent`` and ``pg_trgm`` extensions (both trusted: the datab
 owner may create them). SQLite: FTS5 tables over the documents (English with the
 ``porter`` stemmer, Welsh without, and the words as written with an ``fts5vocab`` table
 that lists them once each), kept in step with them by triggers; PostgreSQL: a GIN
-index on each language's stored vector. Each part runs only on its own database.
+index on each language's stored vector, and a trigram index on the words. Each part runs
+only on its own database.
 Then a document for every exercise already there.
 """
 
@@ -23,6 +24,8 @@ FTS_TABLES = {
 VOCABULARY = "exercises_search_vocabulary"
 # PostgreSQL: the weighted vectors, each with a GIN index.
 VECTORS = ("en_vector", "cy_vector")
+# PostgreSQL: every word once, with a trigram index, for "did you mean".
+WORDS = "exercises_searchword"
 
 
 def fts_sql() -> list[str]:
@@ -52,12 +55,14 @@ def create_fts(apps, schema_editor):
     elif schema_editor.connection.vendor == "postgresql":
         for column in VECTORS:
             schema_editor.execute(f"CREATE INDEX {TABLE}_{column} ON {TABLE} USING gin ({column})")
+        schema_editor.execute(f"CREATE INDEX {WORDS}_trigrams ON {WORDS} USING gin (word gin_trgm_ops)")
 
 
 def drop_fts(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for column in VECTORS:
             schema_editor.execute(f"DROP INDEX IF EXISTS {TABLE}_{column}")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {WORDS}_trigrams")
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(f"DROP TABLE IF EXISTS {VOCABULARY}")
         for name in FTS_TABLES:
@@ -114,6 +119,18 @@ class Migration(migrations.Migration):
                         to="exercises.exercise",
                     ),
                 ),
+            ],
+        ),
+        migrations.CreateModel(
+            name="SearchWord",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("word", models.TextField(unique=True)),
             ],
         ),
         migrations.RunPython(create_fts, drop_fts),
