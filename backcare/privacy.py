@@ -86,6 +86,8 @@ PERSONAL_DATA: dict[str, str] = {
     "exercises.Step": "none",
     "exercises.Handout": "none",
     "exercises.HandoutItem": "none",
+    "exercises.SearchDocument": "none",  # the exercises' own words, for search
+    "exercises.SearchWord": "none",
     "classes.Venue": "none: a hall's address, not a person's",
     "classes.Course": "none",
     "classes.Session": "none",

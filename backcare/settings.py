@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "backcare.nginx_pages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Exercise search's stored vectors on PostgreSQL (exercises.search); inert on SQLite.
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",

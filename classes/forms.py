@@ -16,6 +16,12 @@ from .models import FURTHEST_AHEAD, ONLINE_TOWN, Course, Enquiry, Teacher, Weekd
 class CourseFilterForm(forms.Form):
     """The filters on /classes/: a plain GET form, so it works without JavaScript and links can share it."""
 
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
+    )
     town = forms.ChoiceField(label=_("Town"), required=False)
     weekday = forms.TypedChoiceField(
         label=_("Day"),
@@ -38,12 +44,13 @@ class CourseFilterForm(forms.Form):
         ]
         cast(forms.ChoiceField, self.fields["teacher"]).choices = [("", _("Any teacher")), *teachers]
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+            field.widget.attrs.setdefault("class", "form-select")
 
     def filter(self, courses):
         """The courses matching every valid choice; a choice that is not on the list is ignored."""
         if not self.is_bound:
             return courses
+        # The search words (``q``) are matched afterwards, on the list: ``classes.search``.
         data = {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
         if (town := data.get("town")) == ONLINE_TOWN:
             courses = courses.filter(venue__is_online=True)

@@ -32,7 +32,7 @@ from akismet_service import visitors
 from pagecache.decorators import shared_page
 from safety import signs
 
-from . import alert_tokens, alerts
+from . import alert_tokens, alerts, search
 from .calendar import REMINDER_PARAM, calendar_bytes, wants_reminder
 from .forms import AlertSignupForm, CourseFilterForm, EnquiryForm
 from .models import Course, Enquiry, Teacher, Venue
@@ -88,7 +88,8 @@ class CourseListing:
 
     @cached_property
     def courses(self) -> list[Course]:
-        return list(self.form.filter(Course.objects.published().upcoming().for_listing()))
+        courses = list(self.form.filter(Course.objects.published().upcoming().for_listing()))
+        return search.matching(courses, self.query.get("q", ""))
 
     @cached_property
     def groups(self) -> list[tuple[str, list[Course]]]:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -60,24 +61,6 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
         if user.is_authenticated and user.is_staff:
             return self.all()
         return self.published()
-
-    def search(self, query: str) -> ExerciseQuerySet:
-        """Every word must appear in the title, summary, starting position or a step.
-
-        Both languages are searched whatever the page's: a Welsh reader finds
-        the Welsh words, and an exercise not yet translated by its English ones.
-        """
-        for word in query.split()[:10]:
-            match = Q()
-            for language in LANGUAGE_COLUMNS:
-                match |= (
-                    Q(**{f"title_{language}__icontains": word})
-                    | Q(**{f"summary_{language}__icontains": word})
-                    | Q(**{f"starting_position_{language}__icontains": word})
-                    | Q(**{f"steps__text_{language}__icontains": word})
-                )
-            self = self.filter(match)
-        return self.distinct()
 
     def for_listing(self) -> ExerciseQuerySet:
         return self.select_related("category").only(
@@ -448,3 +431,46 @@ class HandoutItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.exercise}"
+
+
+class SearchDocument(models.Model):
+    """What search reads of one exercise, kept by ``exercises.search`` (signals) as the exercise,
+    its steps or its category change: per language, the title (A), the summary and category (B),
+    and the rest (C: starting position, steps, when to stop, the body as text).
+
+    The English columns hold the text as written: the database folds accents and stems it
+    (SQLite FTS5's ``porter unicode61 remove_diacritics 2``, PostgreSQL's ``unaccent`` and
+    ``english`` configuration). The Welsh columns hold each word already folded and followed by
+    the radicals it could be a mutation of (``bilingual.words``): no database un-mutates Welsh.
+    ``words`` is every word as written (folded), for "did you mean".
+    On SQLite FTS5 tables follow this table by triggers (migration 0006); on PostgreSQL
+    the two vector columns hold the weighted ``SearchVector`` of each language.
+    """
+
+    exercise = models.OneToOneField(Exercise, on_delete=models.CASCADE, related_name="search_document")
+    en_a = models.TextField(blank=True)
+    en_b = models.TextField(blank=True)
+    en_c = models.TextField(blank=True)
+    cy_a = models.TextField(blank=True)
+    cy_b = models.TextField(blank=True)
+    cy_c = models.TextField(blank=True)
+    words = models.TextField(blank=True)
+    # PostgreSQL only (empty on SQLite): the weighted vectors of each language, written with the
+    # document (``exercises.search.refresh``) so a search reads them through a GIN index.
+    en_vector = SearchVectorField(null=True, editable=False)
+    cy_vector = SearchVectorField(null=True, editable=False)
+
+    def __str__(self) -> str:
+        return self.en_a
+
+
+class SearchWord(models.Model):
+    """PostgreSQL only: each word of the search documents once, with a trigram index, for "did
+    you mean" (``exercises.search``). Words are added as documents are written and never taken
+    away: a word no longer in any exercise can be suggested only if its search finds something,
+    and it never does. (SQLite lists its words from the FTS5 index itself.)"""
+
+    word = models.TextField(unique=True)
+
+    def __str__(self) -> str:
+        return self.word

@@ -20,7 +20,7 @@ from akismet_service import visitors
 from bilingual.languages import HREFLANG
 from pagecache.decorators import shared_page
 
-from . import builds, follow, handouts, reminders, routines
+from . import builds, follow, handouts, reminders, routines, search
 from .models import LANGUAGE_COLUMNS, BuiltPdf, Category, Exercise, Handout, Step
 from .structured_data import exercise_plan
 
@@ -33,24 +33,29 @@ PER_PAGE = 12
 
 @shared_page(params=["category", "page", "q"], scopes=["exercises"])
 class ExerciseListView(ListView):
+    """The exercises, newest first; with ``q``, those that match it, best first (``exercises.search``)."""
+
     template_name = "exercises/exercise_list.html"
     context_object_name = "exercises"
     paginate_by = PER_PAGE
 
     def get_queryset(self) -> QuerySet[Exercise]:
         exercises = Exercise.objects.published().for_listing()
-        self.query = self.request.GET.get("q", "").strip()[:100]
-        if self.query:
-            exercises = exercises.search(self.query)
         self.category = None
         if slug := self.request.GET.get("category"):
             self.category = get_object_or_404(Category, slug=slug)
             exercises = exercises.filter(category=self.category)
+        self.results = search.search(self.request.GET.get("q", ""), exercises)
+        self.query = self.results.query
+        if self.query:
+            return self.results.exercises if self.results.exercises is not None else exercises.none()
         return exercises
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             query=self.query,
+            suggestion=self.results.suggestion,
+            marks=self.results.highlight_words,
             category=self.category,
             categories=Category.objects.all(),
             **kwargs,

@@ -1,5 +1,5 @@
-"""The page's language (``{% html_lang %}``), and English text marked on Welsh pages where an
-editor has not written the Welsh yet."""
+"""The page's language (``{% html_lang %}``), English text marked on Welsh pages where an
+editor has not written the Welsh yet; ``highlight`` marks the words a search matched."""
 
 from collections.abc import Iterable
 
@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from bilingual import words
 from bilingual.languages import ENGLISH, HREFLANG, WELSH, missing_welsh, shows_english
 
 register = template.Library()
@@ -42,3 +43,9 @@ def untranslated_note(*objects: models.Model | Iterable[models.Model]) -> dict[s
         return {"show": False}
     flat = [obj for item in objects for obj in (item if isinstance(item, Iterable) else [item])]
     return {"show": any(missing_welsh(obj) for obj in flat)}
+
+
+@register.filter
+def highlight(text: str, query_words: Iterable[str] | None) -> SafeString:
+    """``text`` escaped, with the words matching the search's marked (``bilingual.words.highlight``)."""
+    return mark_safe(words.highlight(str(text), query_words or []))  # noqa: S308 (escaped by highlight)

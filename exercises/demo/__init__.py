@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone, translation
 
+from .. import search
 from ..models import Category, Exercise, Handout, HandoutItem, Step
 from ..tasks import enqueue_build
 
@@ -88,6 +89,7 @@ def _load(author: User | None) -> list[Exercise]:
                 for n, (text, text_cy) in enumerate(zip(data["steps"], welsh_steps, strict=True), 1)
             ]
         )
+        search.refresh(exercise)  # the steps were bulk-created: no signal kept its search document
         exercises.append(exercise)
     load_handout()
     return exercises

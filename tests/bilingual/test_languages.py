@@ -171,13 +171,13 @@ def test_search_on_welsh_pages_finds_welsh_words(client, site):
 
     html = client.get("/cy/exercises/", {"q": "pengliniau"}).content.decode()
 
-    assert "Cerdded y pengliniau" in html
+    assert "Cerdded y <mark>pengliniau</mark>" in html  # the matched word marked
     assert "Troi’r gwddf" not in html
 
 
 def test_search_on_welsh_pages_still_finds_exercises_not_yet_translated(client, site):
     ExerciseFactory(title="Neck turns", slug="neck-turns")
-    assert "Neck turns" in client.get("/cy/exercises/", {"q": "neck"}).content.decode()
+    assert "<mark>Neck</mark> turns" in client.get("/cy/exercises/", {"q": "neck"}).content.decode()
 
 
 def test_feeds_come_in_each_language(client, site):

@@ -20,11 +20,13 @@ ENGLISH_PAGES = [
     reverse("exercises:list"),
     reverse("exercises:list") + "?q=knee",
     reverse("exercises:list") + "?q=xylophone",
+    reverse("exercises:list") + "?q=pelvik",  # "did you mean", with marked words
     reverse("exercises:list") + "?category=lower-back",
     reverse("exercises:detail", args=["knee-walking"]),
     reverse("exercises:print", args=["knee-walking"]),
     reverse("privacy"),
     reverse("classes:list"),
+    reverse("classes:list") + "?q=aber",
     reverse("classes:course", args=["ioga-ir-cefn-demo"]),
     reverse("classes:teacher", args=["gwen-demo"]),
     reverse("classes:enquiry", args=["gwen-demo"]),

@@ -53,21 +53,6 @@ def test_steps_come_back_in_the_order_the_editor_numbered_them():
     assert [step.text for step in exercise.steps.all()] == ["first", "second", "third"]
 
 
-def test_search_matches_words_in_the_steps_as_well_as_the_title():
-    exercise = ExerciseFactory(title="Lying twist")
-    StepFactory(exercise=exercise, text="Let both knees sway to the right.")
-    ExerciseFactory(title="Neck turns")
-    assert list(Exercise.objects.published().search("sway")) == [exercise]
-
-
-def test_search_needs_every_word_and_lists_an_exercise_once():
-    exercise = ExerciseFactory(title="Knee walking", summary="Eases a stiff back")
-    StepFactory(exercise=exercise, text="Push one knee forwards.")
-    StepFactory(exercise=exercise, text="Then the other knee.")
-    assert list(Exercise.objects.search("knee stiff")) == [exercise]
-    assert list(Exercise.objects.search("knee shoulder")) == []
-
-
 def test_exercise_picture_without_a_description_is_refused():
     exercise = ExerciseFactory.build(image=picture(), image_alt=" ")
     with pytest.raises(ValidationError) as error:
