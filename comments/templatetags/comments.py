@@ -57,7 +57,9 @@ def comment_html(node: threads.Node) -> SafeString:
         comment.text,
         comment.language,
         comment.submitted_at,
+        comment.edited_at,
         comment.badge,
+        node.can_edit,
         node.awaiting_approval,
         node.is_removed,
         node.can_reply,
@@ -147,7 +149,7 @@ def comment_form_block(context: template.Context, target) -> dict:
 
 
 def _has_own(node: threads.Node) -> bool:
-    return node.own or any(_has_own(child) for child in node.children)
+    return node.own or node.can_edit or any(_has_own(child) for child in node.children)
 
 
 @register.simple_tag
