@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "backcare.nginx_pages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",  # allauth's passkey list (mfa/webauthn/authenticator_list.html) loads it
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
