@@ -84,7 +84,7 @@ def test_staff_open_the_second_factor_pages_within_the_csp(page, axe):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     axe(page)
     page.goto(reverse("mfa_activate_totp"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Access")  # the password again first
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm access")  # the password again first
     axe(page)
     page.get_by_label("Password").fill("right-password-123")
     page.get_by_role("button", name="Confirm").click()
