@@ -98,8 +98,8 @@ def enabled_pages() -> set[str]:
     return {name for route, name in _walk(get_resolver().url_patterns) if "accounts/" in route and name}
 
 
-def prepare(client, name: str, *, language: str) -> str:
-    """Sign ``client`` in as page ``name`` needs and return its address in ``language``."""
+def prepare(client, name: str) -> dict[str, str]:
+    """Sign ``client`` in as page ``name`` needs (or set up what it shows); its URL arguments."""
     visit = PAGES[name]
     users = get_user_model()
     kwargs = dict(visit.kwargs)
@@ -131,7 +131,7 @@ def prepare(client, name: str, *, language: str) -> str:
             SocialApp.objects.get_or_create(
                 provider=provider, defaults={"name": provider.title(), "client_id": "id", "secret": "secret"}
             )
-    return address(name, kwargs, language)
+    return kwargs
 
 
 def address(name: str, kwargs: dict[str, str], language: str) -> str:

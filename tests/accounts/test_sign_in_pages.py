@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings
 
-from tests.accounts.sign_in_pages import NOT_PAGES, PAGES, PASSWORD, enabled_pages, prepare
+from tests.accounts.sign_in_pages import NOT_PAGES, PAGES, PASSWORD, address, enabled_pages, prepare
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
@@ -97,8 +97,7 @@ def english_strings() -> set[str]:
 
 
 def visit(client, name: str, language: str):
-    url = prepare(client, name, language=language)
-    return client.get(url, follow=True)
+    return client.get(address(name, prepare(client, name), language), follow=True)
 
 
 def test_every_sign_in_address_the_urlconf_gives_is_walked_or_explained():
@@ -168,7 +167,7 @@ def test_a_wrong_password_is_explained_in_the_site_error_summary_keeping_the_use
 
 
 def test_staff_mid_sign_in_are_asked_for_their_code_on_a_styled_page(client):
-    prepare(client, "mfa_authenticate", language="en-gb")
+    prepare(client, "mfa_authenticate")
     html = client.get("/accounts/2fa/authenticate/").content.decode()
     assert re.search(r'<input [^>]*name="code"[^>]*class="[^"]*\bform-control\b', html)
     assert PASSWORD not in html
