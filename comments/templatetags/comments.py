@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from .. import targets, text, threads, tokens
+from .. import edits, targets, text, threads, tokens
 from ..forms import CommentForm
 from ..readers import initial_details, mark_personalised, own_comment_ids
 
@@ -154,10 +154,12 @@ def _has_own(node: threads.Node) -> bool:
 
 @register.simple_tag
 def comments_retention() -> dict[str, int]:
-    """How long each kind of comment data is kept, in days, for the privacy page: the real settings."""
+    """How long each kind of comment data is kept, in days, and how long a comment can be edited,
+    in minutes, for the privacy page: the real settings."""
     return {
         "ip_days": settings.COMMENTS_KEEP_IP_DAYS,
         "spam_days": settings.COMMENTS_KEEP_SPAM_DAYS,
         "discard_days": settings.COMMENTS_KEEP_DISCARD_DAYS,
         "trash_days": settings.COMMENTS_KEEP_TRASH_DAYS,
+        "edit_minutes": edits.EDIT_MINUTES,
     }

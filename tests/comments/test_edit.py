@@ -277,3 +277,12 @@ def test_the_cache_down_keeps_the_edit(mine, exercise, akismet_ham, edit, monkey
     mine.refresh_from_db()
     assert mine.text == "Does knee walking help with sciatica?"
     assert mine.status == Comment.Status.APPROVED
+
+
+def test_the_privacy_page_says_how_long_a_comment_can_be_edited_and_that_the_old_text_is_kept(client):
+    english = client.get(reverse("privacy")).content.decode()
+    with translation.override("cy"):
+        welsh = client.get(reverse("privacy")).content.decode()
+    assert "edit your comment for 15 minutes" in english
+    assert "earlier text" in english
+    assert "olygu eich sylw hyd at 15 munud" in welsh
