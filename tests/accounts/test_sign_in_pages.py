@@ -171,3 +171,8 @@ def test_staff_mid_sign_in_are_asked_for_their_code_on_a_styled_page(client):
     html = client.get("/accounts/2fa/authenticate/").content.decode()
     assert re.search(r'<input [^>]*name="code"[^>]*class="[^"]*\bform-control\b', html)
     assert PASSWORD not in html
+
+
+def test_an_error_tied_to_no_field_is_said_once_in_the_summary(client):
+    html = client.post("/accounts/login/", {"login": "ed", "password": "wrong"}).content.decode()
+    assert html.count("The username or e-mail address, or the password, is not right.") == 1
