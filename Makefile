@@ -57,8 +57,10 @@ assets: static/vendor/.built ## install the npm packages and copy Bootstrap into
 ADMIN_WELSH := locale/admin/cy/LC_MESSAGES/django.po locale/admin/cy/LC_MESSAGES/djangojs.po
 # locale/allauth/cy: Welsh for django-allauth's sign-in pages and e-mails (allauth has none; by hand).
 ALLAUTH_WELSH := locale/allauth/cy/LC_MESSAGES/django.po
-locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po $(ADMIN_WELSH) $(ALLAUTH_WELSH) $(VENV)/.installed
-	$(MANAGE) compilemessages -l cy --ignore=.venv --ignore=node_modules -v0
+# locale/allauth/en_GB: allauth's title-case English in the site's sentence case ("Sign in").
+ALLAUTH_ENGLISH := locale/allauth/en_GB/LC_MESSAGES/django.po
+locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po $(ADMIN_WELSH) $(ALLAUTH_WELSH) $(ALLAUTH_ENGLISH) $(VENV)/.installed
+	$(MANAGE) compilemessages -l cy -l en_GB --ignore=.venv --ignore=node_modules -v0
 
 messages: locale/cy/LC_MESSAGES/django.mo ## compile the Welsh catalogues (.po to .mo)
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     # Exercise search's stored vectors on PostgreSQL (exercises.search); inert on SQLite.
     "django.contrib.postgres",
+    "django.contrib.humanize",  # allauth's passkey list (mfa/webauthn/authenticator_list.html) loads it
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",

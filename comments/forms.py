@@ -272,3 +272,21 @@ class CommentForm(forms.Form):
         # The page it is on is already known: its address (the redirect, e-mails) costs no query.
         Comment._meta.get_field("target").set_cached_value(comment, self.target)
         return comment
+
+
+class CommentEditForm(forms.Form):
+    """The writer's new text for their own comment (``views.edit``): the comment form's text rules."""
+
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        validators=[reject_control_characters],
+        error_messages={"required": _("Please write your comment: an empty comment cannot be saved.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("text", Submit("submit", _("Save changes")))

@@ -86,6 +86,57 @@ def receive(
     return comment
 
 
+# --- Edited by its writer -------------------------------------------------------
+
+
+@transaction.atomic
+def edit(
+    comment: Comment,
+    *,
+    text: str,
+    doubt: rules.Doubt | None = None,
+    user: AbstractBaseUser | None = None,
+    now: datetime | None = None,
+) -> Comment:
+    """Replace a comment's text at its writer's request (``edits.refusal`` said they may).
+
+    The new text is saved first, with the old one kept in the history, so no
+    fault after this loses the edit. A member of staff's comment (with its
+    badge) stays published, as when it was posted. Anyone else's goes back to
+    pending and is checked again by Akismet (``recheck_reason=edit``, a task
+    on commit) and our hold rules: an edit must not slip past the checks the
+    first text passed. A doubt about the new text (warning signs) holds it for
+    a person; an old doubt goes once a person or Akismet had published it.
+    """
+    now = now or timezone.now()
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    previous_text, previous_status = locked.text, locked.status
+    locked.text = text
+    locked.edited_at = now
+    if not locked.badge:
+        if previous_status == Status.APPROVED:
+            locked.guard_reason = ""
+        if doubt is not None:
+            locked.guard_reason = doubt.reason
+        locked.change_status(Status.PENDING, now=now)
+        locked.held_reason = locked.guard_reason
+        locked.spam_verdict = api.Verdict.PENDING
+        locked.is_discard = False
+        locked.checked_at = locked.next_check_at = None
+        locked.check_attempts = 0
+    locked.save()
+    CommentEvent.objects.record(
+        locked, Kind.EDITED, actor=user, previous_text=previous_text, previous_status=previous_status
+    )
+    if doubt is not None and not locked.badge:
+        CommentEvent.objects.record(
+            locked, doubt.kind, reason=doubt.reason, **cast(dict[str, Any], doubt.detail)
+        )
+    if not locked.badge:
+        tasks.enqueue_on_commit(tasks.check_edited_comment, locked.pk)
+    return locked
+
+
 # --- Decided by a moderator -----------------------------------------------------
 
 

@@ -154,6 +154,8 @@ class Comment(models.Model):
     referrer = models.TextField(_("came from"), blank=True)
     permalink = models.TextField(_("page address"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    # When its writer last changed the text (``comments/edits.py``); readers see "edited".
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
 
     # Akismet's last answer; "unknown" is never stored here (the check is tried again instead).
     spam_verdict = models.CharField(
@@ -227,7 +229,17 @@ class Comment(models.Model):
         return self.status == self.Status.APPROVED
 
     # What a reader of the page sees of a comment: these fields, and only while it is approved.
-    PUBLIC_FIELDS = ("status", "parent_id", "name", "url", "text", "language", "submitted_at", "badge")
+    PUBLIC_FIELDS = (
+        "status",
+        "parent_id",
+        "name",
+        "url",
+        "text",
+        "language",
+        "submitted_at",
+        "edited_at",
+        "badge",
+    )
 
     @classmethod
     def from_db(
@@ -305,6 +317,7 @@ class CommentEvent(models.Model):
 
     class Kind(models.TextChoices):
         POSTED = "posted", _("Posted")
+        EDITED = "edited", _("Edited by its writer")
         CHECKED = "checked", _("Checked with Akismet")
         RECHECKED = "rechecked", _("Re-checked with Akismet")
         CHECK_FAILED = "check-failed", _("Akismet check failed")

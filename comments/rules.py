@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser
+from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from safety import signs
@@ -56,8 +57,10 @@ def local_hold_reason(comment: Comment) -> str:
     """Why a comment Akismet calls ham still waits for a person, or "" to publish it."""
     if comment.guard_reason:
         return comment.guard_reason
-    if settings.COMMENTS_HOLD_FIRST_TIME and not (
-        Comment.objects.approved().by_email(comment.email).exclude(pk=comment.pk).exists()
+    if (
+        settings.COMMENTS_HOLD_FIRST_TIME
+        and not Comment.objects.approved().by_email(comment.email).exclude(pk=comment.pk).exists()
+        and not was_published(comment)
     ):
         return FIRST_TIME
     limit = settings.COMMENTS_HOLD_LINKS
@@ -68,6 +71,18 @@ def local_hold_reason(comment: Comment) -> str:
         if word.strip() and word.strip().lower() in haystack:
             return MODERATION_WORD
     return ""
+
+
+def was_published(comment: Comment) -> bool:
+    """Whether the comment was on the page before (then edited by its writer): its first
+    text already passed the first-comment rule, so an edit is not a first comment again."""
+    if comment.edited_at is None:
+        return False
+    Kind = CommentEvent.Kind
+    published = Q(kind__in=[Kind.APPROVED, Kind.NOT_SPAM]) | Q(
+        kind=Kind.EDITED, detail__previous_status=Comment.Status.APPROVED
+    )
+    return comment.events.filter(published).exists()
 
 
 def staff_badge(user: AbstractBaseUser | None) -> str:

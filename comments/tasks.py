@@ -33,6 +33,8 @@ from .models import Comment
 logger = logging.getLogger(__name__)
 
 RECHECK_REASON = "recheck_queue"
+# What Akismet is told when its writer changed a comment's text (as WordPress does).
+EDIT_REASON = "edit"
 CLAIM_LEASE = timedelta(minutes=5)
 # Comments one re-check pass asks Akismet about at most.
 RECHECK_BATCH = 100
@@ -177,6 +179,18 @@ def check_comment(comment_id: int) -> str:
         return "nothing to do"
     with api.connect() as (client, alerts):
         result = check_now(comment, client=client, alerts=alerts)
+    _after_check(comment)
+    return str(result.verdict)
+
+
+@task
+def check_edited_comment(comment_id: int) -> str:
+    """The spam check of a comment whose writer changed its text (``lifecycle.edit``)."""
+    comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.PENDING, checked_at=None).first()
+    if comment is None or comment.check_attempts:
+        return "nothing to do"
+    with api.connect() as (client, alerts):
+        result = check_now(comment, client=client, alerts=alerts, recheck_reason=EDIT_REASON)
     _after_check(comment)
     return str(result.verdict)
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db import models
+from django.utils import timezone
 
+from . import edits
 from .models import Comment
 
 # Top-level comments on one page of a thread (their replies come with them).
@@ -22,6 +25,7 @@ SHOWN_FIELDS = (
     "text",
     "language",
     "submitted_at",
+    "edited_at",
     "badge",
 )
 
@@ -30,12 +34,17 @@ SHOWN_FIELDS = (
 class Node:
     comment: Comment
     own: bool = False  # the reader's own comment, shown to them while it waits
+    can_edit: bool = False  # the reader's own comment, still open to their edits (``edits.refusal``)
     children: list[Node] = field(default_factory=list)
     comments_open: bool = True
 
     @property
     def can_reply(self) -> bool:
         return not self.comment.reply_refusal(comments_open=self.comments_open)
+
+    @property
+    def editable_until(self) -> datetime:
+        return edits.editable_until(self.comment)
 
     @property
     def is_visible(self) -> bool:
@@ -100,7 +109,8 @@ def build(
     """Approved threads (oldest first, replies nested), plus the reader's own waiting comments.
 
     Three queries (count, top-level page, replies), and one more only for a
-    reader with comments of their own in the session.
+    reader with comments of their own in the session. The reader's own
+    comments, published or waiting, carry an "Edit" link for a while.
     """
     on_page = Comment.objects.for_object(target)
     roots = on_page.top_level_with_visible_threads().only(*SHOWN_FIELDS).order_by("submitted_at", "pk")
@@ -126,7 +136,10 @@ def build(
                 by_id[comment.pk] = node
             else:
                 _attach(by_id, node)
+    own_set, now = set(own_ids), timezone.now()
     for node in by_id.values():
+        if node.comment.pk in own_set:
+            node.can_edit = not edits.refusal(node.comment, own=True, now=now)
         node.children.sort(key=lambda child: (child.comment.submitted_at, child.comment.pk))
     return Threads(page=page, nodes=top)
 

@@ -9,7 +9,7 @@ from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from akismet_service import visitors
 
-from . import flood, lifecycle, readers, rules, targets, tokens
-from .forms import CommentForm
+from . import edits, flood, lifecycle, readers, rules, targets, tokens
+from .forms import CommentEditForm, CommentForm
 from .models import Comment, CommentEvent
 
 
@@ -207,3 +207,53 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         CommentEvent.objects.record(comment, CommentEvent.Kind.UNSUBSCRIBED)
         return render(request, "comments/unsubscribe.html", {"done": True, "target": comment.target})
     return render(request, "comments/unsubscribe.html", {"comment": comment, "target": comment.target})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reader changes their own comment's text, for a while after posting (``edits.refusal``).
+
+    A private page (the own-comments cookie proves who may see it), so unlike
+    the comment form it carries Django's CSRF token. A refusal or a mistake
+    shows the text the person typed, so nothing they wrote is lost.
+    """
+    own = pk in readers.own_comment_ids(request)
+    comment = Comment.objects.filter(pk=pk).first() if own else None
+    typed = request.POST.get("text", "") if request.method == "POST" else ""
+    if comment is None:
+        return _edit_refused(request, edits.not_own_refusal(), typed=typed, comment=None)
+    refusal = edits.refusal(comment, own=True, now=timezone.now())
+    if not refusal and request.method == "POST" and edits.edits_used_up(comment):
+        refusal = _("This comment has been edited as many times as we allow.")
+    if refusal:
+        return _edit_refused(request, refusal, typed=typed, comment=comment)
+    readers.mark_personalised(request)
+    form = CommentEditForm(request.POST if request.method == "POST" else None, initial={"text": comment.text})
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        if text != comment.text:
+            doubt = rules.warning_signs_doubt(text)
+            comment = lifecycle.edit(
+                comment,
+                text=text,
+                doubt=doubt,
+                user=request.user if request.user.is_authenticated else None,
+            )
+            if doubt is not None:
+                return _urgent_advice(comment)
+        return HttpResponseRedirect(comment.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    context = {
+        "form": form,
+        "comment": comment,
+        "editable_until": edits.editable_until(comment),
+        "target": comment.target,
+        "target_url": comment.target_url,
+    }
+    return render(request, "comments/comment_edit.html", context, status=status)
+
+
+def _edit_refused(request: HttpRequest, refusal: str, *, typed: str, comment: Comment | None) -> HttpResponse:
+    context = {"refusal": refusal, "typed": typed, "target_url": comment.target_url if comment else ""}
+    return render(request, "comments/comment_edit_refused.html", context, status=403)

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from .. import targets, text, threads, tokens
+from .. import edits, targets, text, threads, tokens
 from ..forms import CommentForm
 from ..readers import initial_details, mark_personalised, own_comment_ids
 
@@ -57,7 +57,9 @@ def comment_html(node: threads.Node) -> SafeString:
         comment.text,
         comment.language,
         comment.submitted_at,
+        comment.edited_at,
         comment.badge,
+        node.can_edit,
         node.awaiting_approval,
         node.is_removed,
         node.can_reply,
@@ -147,15 +149,17 @@ def comment_form_block(context: template.Context, target) -> dict:
 
 
 def _has_own(node: threads.Node) -> bool:
-    return node.own or any(_has_own(child) for child in node.children)
+    return node.own or node.can_edit or any(_has_own(child) for child in node.children)
 
 
 @register.simple_tag
 def comments_retention() -> dict[str, int]:
-    """How long each kind of comment data is kept, in days, for the privacy page: the real settings."""
+    """How long each kind of comment data is kept, in days, and how long a comment can be edited,
+    in minutes, for the privacy page: the real settings."""
     return {
         "ip_days": settings.COMMENTS_KEEP_IP_DAYS,
         "spam_days": settings.COMMENTS_KEEP_SPAM_DAYS,
         "discard_days": settings.COMMENTS_KEEP_DISCARD_DAYS,
         "trash_days": settings.COMMENTS_KEEP_TRASH_DAYS,
+        "edit_minutes": edits.EDIT_MINUTES,
     }

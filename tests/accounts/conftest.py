@@ -25,8 +25,10 @@ def log_in(client, login: str, password: str, *, ip: str = "192.0.2.1", next_url
 
 
 def errors(response) -> str:
-    lists = re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)
-    return " ".join(re.sub(r"<[^>]+>", "", found).strip() for found in lists)
+    """The messages in the page's error summary (templates/includes/error_summary.html)."""
+    summaries = re.findall(r'class="error-summary[^"]*".*?<ul>(.*?)</ul>', response.content.decode(), re.S)
+    items = [item for summary in summaries for item in re.findall(r"<li>(.*?)</li>", summary, re.S)]
+    return " ".join(re.sub(r"<[^>]+>", "", item).strip() for item in items)
 
 
 class FakeProvider:

@@ -29,7 +29,7 @@ def test_the_welsh_sign_in_page_is_in_welsh_with_no_english_left(client):
     text = text_of(response)
     for welsh in ("Mewngofnodi", "Enw defnyddiwr neu gyfeiriad e-bost", "Cyfrinair", "Cofio fi"):
         assert welsh in text
-    for english in ("Sign In", "Password", "Remember Me", "Forgot your password?", "Send me a sign-in code"):
+    for english in ("Sign in", "Password", "Remember me", "Forgot your password?", "Send me a sign-in code"):
         assert english not in text
     assert 'href="/cy/accounts/password/reset/"' in html
     assert 'href="/cy/accounts/login/code/"' in html
@@ -38,7 +38,7 @@ def test_the_welsh_sign_in_page_is_in_welsh_with_no_english_left(client):
 def test_the_english_sign_in_page_stays_english_at_its_old_address(client):
     response = client.get(LOGIN)
     assert response["Content-Language"] == "en-GB"
-    assert "Sign In" in text_of(response)
+    assert "Sign in" in text_of(response)
     assert "Mewngofnodi" not in text_of(response)
 
 
