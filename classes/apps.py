@@ -11,10 +11,13 @@ class ClassesConfig(AppConfig):
         from pagecache.invalidation import retire_on_change
 
         from .models import Course, Session, Teacher, Venue
-        from .signals import announce_when_published
+        from .signals import announce_when_published, send_when_queued
 
         retire_on_change(Teacher, Venue, Course, Session, scope="classes")
 
         post_save.connect(
             announce_when_published, sender="classes.Course", dispatch_uid="classes.announce_when_published"
+        )
+        post_save.connect(
+            send_when_queued, sender="classes.BookingMessage", dispatch_uid="classes.send_when_queued"
         )

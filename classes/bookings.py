@@ -154,19 +154,9 @@ def check(
 def queue(
     booking: Booking, kind: str, *, session: Session | None = None, detail: dict | None = None
 ) -> BookingMessage:
-    """Save the e-mail to send, and send it once the change that caused it is committed.
-
-    robust: a task queue that is down must not undo the change; ``sweep_bookings`` sends what waits.
-    """
-    message = BookingMessage.objects.create(booking=booking, kind=kind, session=session, detail=detail or {})
-
-    def enqueue() -> None:
-        from .tasks import send_booking_message
-
-        send_booking_message.enqueue(message.pk)
-
-    transaction.on_commit(enqueue, robust=True)
-    return message
+    """Save the e-mail to send. Once the change that caused it is committed, a task sends it
+    (``classes.signals.send_when_queued``); ``sweep_bookings`` sends what is still waiting."""
+    return BookingMessage.objects.create(booking=booking, kind=kind, session=session, detail=detail or {})
 
 
 def _locked(course_id: int) -> Course:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import bookings
-from .models import Course, Session, publishing_problem
+from .models import Booking, Course, Session, publishing_problem
 
 if TYPE_CHECKING:
     from django.db.models import Field
@@ -37,7 +37,7 @@ def day_name(day: date) -> str:
     return date_format(day, "l j F")
 
 
-def change_message(obj: Course | Session, field_names: list[str]) -> list[dict[str, Any]]:
+def change_message(obj: Course | Session | Booking, field_names: list[str]) -> list[dict[str, Any]]:
     """A LogEntry message in the shape the admin's own forms and inlines write.
 
     Untranslated, as Django writes its own (the history translates it when shown), so a

@@ -15,12 +15,12 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import bookings
 from ..models import Booking
 from ..permissions import NotFoundForOthersMixin, is_editor, teacher_of
+from ..quick_actions import change_message
 
 
 @admin.register(Booking)
@@ -96,8 +96,16 @@ class BookingAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<path:object_id>/confirm/", view(self.confirm_view), name="classes_booking_confirm"),
-            path("<path:object_id>/decline/", view(self.decline_view), name="classes_booking_decline"),
+            path(
+                "<path:object_id>/confirm/",
+                view(require_POST(self.confirm_view)),
+                name="classes_booking_confirm",
+            ),
+            path(
+                "<path:object_id>/decline/",
+                view(require_POST(self.decline_view)),
+                name="classes_booking_decline",
+            ),
             *super().get_urls(),
         ]
 
@@ -130,14 +138,11 @@ class BookingAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         }
 
     def _decide(self, request: HttpRequest, object_id: str, *, confirm: bool) -> HttpResponse:
-        return require_POST(self._decide_post)(request, object_id, confirm=confirm)
-
-    def _decide_post(self, request: HttpRequest, object_id: str, *, confirm: bool) -> HttpResponse:
+        """POST only (a link followed or prefetched changes nothing), CSRF-checked by the admin."""
         booking = self.get_object(request, unquote(object_id))  # another teacher's: 404
         if not self.has_change_permission(request, booking):
             raise PermissionDenied
         booking = bookings.decide(booking, confirm=confirm)
-        change = gettext_lazy("Confirmed the place") if confirm else gettext_lazy("Declined the request")
-        self.log_change(request, booking, [{"changed": {"fields": [str(change)]}}])
+        self.log_change(request, booking, change_message(booking, ["status"]))
         self.message_user(request, self._said(booking, confirm=confirm), messages.SUCCESS)
         return HttpResponseRedirect(self._back(request, booking))
