@@ -28,6 +28,9 @@ ENGLISH_PAGES = [
     reverse("classes:course", args=["ioga-ir-cefn-demo"]),
     reverse("classes:teacher", args=["gwen-demo"]),
     reverse("classes:enquiry", args=["gwen-demo"]),
+    # The pages of the e-mailed links need a token: tests/browser/test_booking.py audits them.
+    reverse("classes:book", args=["ioga-ir-cefn-demo"]),
+    reverse("classes:booking_sent", args=["ioga-ir-cefn-demo"]),
     "/no-such-page/",
 ]
 # The same pages in Welsh: /cy/ before the same path.
