@@ -51,6 +51,11 @@ RATE_WINDOW = 3600
 RATE_LIMIT = 5
 # A freed place waits this long for the first person on the waiting list, then goes to the next.
 OFFER_HOURS = 48
+# One request's confirmation e-mails, however often the form is sent again: the form cannot
+# be used to flood someone's inbox.
+CONFIRMATIONS_PER_REQUEST = 3
+# Booking statuses in which a course takes no requests.
+CLOSED = [Course.BookingStatus.CANCELLED, Course.BookingStatus.FULL]
 # Places held on the site: confirmed ones and those offered from the waiting list.
 HOLDING = [Status.CONFIRMED, Status.OFFERED]
 
@@ -69,10 +74,11 @@ def take_allowance(ip: str | None) -> bool:
 
 
 def is_open(course: Course) -> bool:
-    """Whether readers may ask for a place: a published course, not cancelled, with a session to come."""
+    """Whether readers may ask for a place: a published course with a session to come, neither
+    cancelled nor "Full" (the teacher's word for full with no waiting list)."""
     return (
         course.is_published
-        and course.booking_status != Course.BookingStatus.CANCELLED
+        and course.booking_status not in CLOSED
         and course.sessions.filter(is_cancelled=False, date__gte=timezone.localdate()).exists()
     )
 
@@ -146,7 +152,8 @@ def check(
         return Verdict.SPAM
     with transaction.atomic():
         Booking.objects.filter(pk=booking.pk).update(verdict=verdict)
-        if not booking.messages.filter(kind=Kind.CONFIRM_ADDRESS, sent_at__isnull=True).exists():
+        links = booking.messages.filter(kind=Kind.CONFIRM_ADDRESS)
+        if not links.filter(sent_at__isnull=True).exists() and links.count() < CONFIRMATIONS_PER_REQUEST:
             queue(booking, Kind.CONFIRM_ADDRESS)
     return verdict
 

@@ -95,7 +95,12 @@ VENUES: list[dict[str, Any]] = [
 
 DEMO_BOOKINGS = [
     ("rhian.reader@example.org", "Rhian Reader (demo)", Booking.Status.CONFIRMED, ""),
-    ("tom.reader@example.org", "Tom Reader (demo)", Booking.Status.REQUESTED, "I use a chair for floor work."),
+    (
+        "tom.reader@example.org",
+        "Tom Reader (demo)",
+        Booking.Status.REQUESTED,
+        "I use a chair for floor work.",
+    ),
 ]
 
 

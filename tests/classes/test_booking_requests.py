@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from akismet_service import api
 from classes import bookings
-from classes.models import Booking
+from classes.models import Booking, Course
 from tests.classes.booking_helpers import ask, booking, course_for, gwen, link_in
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +158,26 @@ def test_the_course_page_offers_the_form_and_a_full_course_its_waiting_list(
     html = client.get(course.get_absolute_url()).content.decode()
     assert "Join the waiting list" in html
     assert "0 of 2 left" in html
+
+
+def test_sending_the_form_again_and_again_emails_one_inbox_at_most_three_times(
+    client, course, mailoutbox, django_capture_on_commit_callbacks
+):
+    for n in range(5):
+        ask(client, django_capture_on_commit_callbacks, course, note=f"Try {n}")
+    assert Booking.objects.count() == 1
+    assert len(mailoutbox) == bookings.CONFIRMATIONS_PER_REQUEST
+
+
+@pytest.mark.parametrize("status", [Course.BookingStatus.FULL, Course.BookingStatus.CANCELLED])
+def test_a_course_marked_full_or_cancelled_takes_no_requests(
+    client, course, status, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        course.booking_status = status
+        course.save()
+    assert "Ask for a place" not in client.get(course.get_absolute_url()).content.decode()
+    response = ask(client, django_capture_on_commit_callbacks, course)
+    assert response.status_code == 410
+    assert "This course takes no more requests" in response.content.decode()
+    assert not Booking.objects.exists()
