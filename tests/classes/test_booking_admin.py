@@ -184,3 +184,15 @@ def test_places_taken_by_phone_in_the_course_list_recount_places_left(alice, ali
     alices.refresh_from_db()
     assert (alices.places_by_phone, alices.places_left, alices.booking_status) == (1, 0, "waiting")
     assert Booking.objects.get().status == "confirmed"
+
+
+def test_the_requests_own_page_has_the_buttons_outside_its_change_form(alice, alices, committed):
+    request = booking(alices, name="Rhian Reader")
+    html = alice.get(B("change", request.pk)).content.decode()
+    confirm = html.index(f'action="{B("confirm", request.pk)}"')
+    assert confirm < html.index('id="booking_form"')
+    with committed():
+        response = alice.post(B("confirm", request.pk), {"from": "change"})
+    assert response["Location"] == B("change", request.pk)
+    request.refresh_from_db()
+    assert request.status == "confirmed"
