@@ -196,3 +196,18 @@ def test_the_requests_own_page_has_the_buttons_outside_its_change_form(alice, al
     assert response["Location"] == B("change", request.pk)
     request.refresh_from_db()
     assert request.status == "confirmed"
+
+
+def test_the_start_page_reads_every_courses_requests_in_one_query(
+    alice, teacher_a, django_assert_num_queries
+):
+    for n in range(4):
+        course = course_for(teacher_a[1], title=f"Course {n}")
+        booking(course, email=f"a{n}@example.org")
+        booking(course, "waiting", email=f"b{n}@example.org")
+        booking(course, "confirmed", email=f"c{n}@example.org")
+    alice.get(reverse("admin:index"))  # warm the session and permission caches' first load
+    # As tests/classes/test_admin_start_page.py counts them: one query for every course's requests.
+    with django_assert_num_queries(10):
+        html = alice.get(reverse("admin:index")).content.decode()
+    assert html.count('class="your-request"') == 8
