@@ -41,7 +41,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import AdminLanguage
 from classes import privacy as classes_privacy
-from classes.models import AlertSubscription, Enquiry
+from classes.models import AlertSubscription, Booking, Enquiry
 from comments import privacy as comments_privacy
 from comments.lifecycle import ERASED_NAME
 from comments.models import Comment
@@ -56,6 +56,8 @@ PERSONAL_DATA: dict[str, str] = {
     "classes.Enquiry": "exported, every field; deleted",
     "classes.AlertSubscription": "exported, every field; deleted",
     "classes.PendingAlert": "exported with its sign-up; deleted with it",
+    "classes.Booking": "exported, every field; deleted (a place held goes to the waiting list)",
+    "classes.BookingMessage": "exported with its place request (what was e-mailed, when); deleted with it",
     "auth.User": "exported (not the password hash); deleted, staff only with allow_staff",
     "account.EmailAddress": "exported; deleted with the account",
     "account.EmailConfirmation": "deleted with the account (holds only a key and times)",
@@ -298,7 +300,7 @@ def erase(person: Person, *, allow_staff: bool = False, dry_run: bool = False) -
     """Remove everything held about ``person``; touch nothing of anyone else.
 
     Comments are anonymised (``comments.privacy.erase``), messages to teachers
-    and course alerts deleted (``classes.privacy.erase``), and each account
+    course alerts and place requests deleted (``classes.privacy.erase``), and each account
     deleted with its addresses, provider accounts, second factors, sessions
     and admin language. Admin history entries about what was erased lose the
     name they showed. ``dry_run`` does all of it in a transaction that is
@@ -314,17 +316,20 @@ def erase(person: Person, *, allow_staff: bool = False, dry_run: bool = False) -
         )
         enquiries = list(classes_privacy.enquiries(person.emails).values_list("pk", flat=True))
         alerts = list(classes_privacy.alert_signups(person.emails).values_list("pk", flat=True))
+        places = list(classes_privacy.place_requests(person.emails).values_list("pk", flat=True))
         erased_comments = comments_privacy.erase(*person.emails, user_ids=person.user_ids)
         counts["comments"] = erased_comments["comments"]
         counts["comment_history_emptied"] = erased_comments["history_emptied"]
         erased_classes = classes_privacy.erase(*person.emails)
         counts["enquiries"] = erased_classes["enquiries_deleted"]
         counts["course_alerts"] = erased_classes["course_alerts_deleted"]
+        counts["place_requests"] = erased_classes["place_requests_deleted"]
         _forget_in_admin_history(
             Comment, {comment.pk: str(comment) for comment in Comment.objects.filter(pk__in=comments)}
         )
         _forget_in_admin_history(Enquiry, dict.fromkeys(enquiries, ERASED_NAME))
         _forget_in_admin_history(AlertSubscription, dict.fromkeys(alerts, ERASED_NAME))
+        _forget_in_admin_history(Booking, dict.fromkeys(places, ERASED_NAME))
         counts["failed_tasks"], _ = failed_tasks_naming(person.emails).delete()
         counts["bouncing_addresses"], _ = BouncingAddress.objects.of(person.emails).delete()
         counts.update(_erase_accounts(person, dry_run=dry_run))

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from classes import alert_tokens
+from classes import alert_tokens, booking_tokens
+from classes.privacy import BOOKING_KEEP_DAYS
 from comments import tokens as comment_tokens
 from exercises.models import Exercise
 from pagecache.decorators import shared_page
@@ -30,6 +31,8 @@ class PrivacyView(TemplateView):
             enquiry_keep_days=settings.CLASSES_ENQUIRY_KEEP_DAYS,
             own_comments_cookie_days=comment_tokens.OWN_COOKIE_DAYS,
             alert_confirm_days=alert_tokens.CONFIRM_DAYS,
+            booking_confirm_days=booking_tokens.CONFIRM_DAYS,
+            booking_keep_days=BOOKING_KEEP_DAYS,
             **kwargs,
         )
 

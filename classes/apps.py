@@ -12,7 +12,7 @@ class ClassesConfig(AppConfig):
 
         from . import calendar
         from .models import Course, Session, Teacher, Venue
-        from .signals import announce_when_published
+        from .signals import announce_when_published, send_when_queued
 
         retire_on_change(Teacher, Venue, Course, Session, scope="classes")
 
@@ -28,4 +28,7 @@ class ClassesConfig(AppConfig):
         pre_save.connect(calendar.note_venue_change, sender=Venue, dispatch_uid="classes.calendar.venue")
         post_save.connect(
             calendar.bump_sessions_at_venue, sender=Venue, dispatch_uid="classes.calendar.venue"
+        )
+        post_save.connect(
+            send_when_queued, sender="classes.BookingMessage", dispatch_uid="classes.send_when_queued"
         )

@@ -15,7 +15,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone, translation
 
-from .models import Course, Session, Teacher, Venue
+from .bookings import refill
+from .models import Booking, Course, Session, Teacher, Venue
 from .permissions import teachers_group
 
 TEACHER_USERNAME = "teacher"
@@ -92,6 +93,17 @@ VENUES: list[dict[str, Any]] = [
 ]
 
 
+DEMO_BOOKINGS = [
+    ("rhian.reader@example.org", "Rhian Reader (demo)", Booking.Status.CONFIRMED, ""),
+    (
+        "tom.reader@example.org",
+        "Tom Reader (demo)",
+        Booking.Status.REQUESTED,
+        "I use a chair for floor work.",
+    ),
+]
+
+
 def _on_weekday(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
@@ -122,6 +134,7 @@ def _courses(today: date) -> list[dict[str, Any]]:
             "booking_status": Course.BookingStatus.FEW_PLACES,
             "capacity": 10,
             "places_left": 2,
+            "places_by_phone": 7,
             "price": Decimal("64.00"),
             "description": (
                 "Eight gentle classes for a stiff or sore back: breathing, small movements lying "
@@ -149,6 +162,7 @@ def _courses(today: date) -> list[dict[str, Any]]:
             "booking_status": Course.BookingStatus.OPEN,
             "capacity": 12,
             "places_left": 12,
+            "places_by_phone": 0,
             "price": Decimal("48.00"),
             "description": "Six morning classes that build on the gentle start course, at an easy pace.",
             "description_cy": "Chwe dosbarth bore sy’n adeiladu ar y cwrs ‘Dechrau’n ysgafn’, ar gyflymder hamddenol.",
@@ -168,6 +182,7 @@ def _courses(today: date) -> list[dict[str, Any]]:
             "booking_status": Course.BookingStatus.OPEN,
             "capacity": 10,
             "places_left": 7,
+            "places_by_phone": 3,
             "price": Decimal("42.00"),
             "description": "Six gentle classes for the back, taught in Welsh. Learners are welcome.",
             "description_cy": "Chwe dosbarth ioga ysgafn i’r cefn, yn Gymraeg. Croeso cynnes i ddysgwyr.",
@@ -235,6 +250,22 @@ def _load() -> dict[str, Any]:
             for week in range(weeks)
         )
         courses.append(course)
+
+    # One place confirmed and one request waiting for the teacher, on the first course.
+    for email, name, status, note in DEMO_BOOKINGS:
+        Booking.objects.update_or_create(
+            course=courses[0],
+            email=email,
+            defaults={
+                "name": name,
+                "status": status,
+                "note": note,
+                "verdict": Booking.Verdict.HAM,
+                "address_confirmed_at": timezone.now(),
+            },
+        )
+    for course in courses:
+        refill(course.pk)
 
     user, _ = get_user_model().objects.get_or_create(
         username=TEACHER_USERNAME,

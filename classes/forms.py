@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import FURTHEST_AHEAD, ONLINE_TOWN, Course, Enquiry, Teacher, Weekday
+from .models import FURTHEST_AHEAD, ONLINE_TOWN, Booking, Course, Enquiry, Teacher, Weekday
 
 
 class CourseFilterForm(forms.Form):
@@ -222,3 +222,32 @@ class AlertSignupForm(forms.Form):
             "town": value if kind == "town" else "",
             "language": self.cleaned_data.get("language", ""),
         }
+
+
+class BookingForm(forms.ModelForm):
+    """Ask for a place: no account, only what the teacher needs to know who is coming."""
+
+    class Meta:
+        model = Booking
+        fields = ["name", "email", "phone", "note"]
+        labels = {
+            "name": _("Your name"),
+            "email": _("Your e-mail address"),
+            "phone": _("Your phone number (optional)"),
+            "note": _("Anything the teacher should know (optional)"),
+        }
+        help_texts = {
+            "email": _("We e-mail you a link to confirm your request, then the teacher’s answer."),
+            "phone": _("In case the teacher needs to reach you on the day."),
+            "note": _("For example an injury, a recent operation, or if you need a chair."),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.CharField, self.fields["note"]).max_length = 1000

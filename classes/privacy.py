@@ -1,17 +1,22 @@
-"""How long enquiries and course alert sign-ups are kept (the privacy page says the same), and
-answering data requests about them."""
+"""How long enquiries, course alert sign-ups and place requests are kept (the privacy page says
+the same), and answering data requests about them."""
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Model, Q, QuerySet
+from django.db import transaction
+from django.db.models import Max, Model, Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from . import alert_tokens
-from .models import AlertSubscription, Enquiry, Teacher
+from . import alert_tokens, booking_tokens, bookings
+from .models import AlertSubscription, Booking, Enquiry, Teacher
+
+# A place request is kept until this many days after its course's last session (for the
+# teacher's register and questions afterwards), then deleted with its e-mails.
+BOOKING_KEEP_DAYS = 90
 
 
 def purge(*, now: datetime | None = None) -> dict[str, int]:
@@ -45,6 +50,22 @@ def purge_alert_signups(*, now: datetime | None = None) -> int:
     return deleted
 
 
+def purge_bookings(*, now: datetime | None = None) -> dict[str, int]:
+    """Delete place requests whose address was not confirmed within ``booking_tokens.CONFIRM_DAYS``,
+    and every request ``BOOKING_KEEP_DAYS`` after its course's last session (or, for a course
+    with no session left, after it was asked)."""
+    now = now or timezone.now()
+    unconfirmed, _ = Booking.objects.filter(
+        status=Booking.Status.UNCONFIRMED, created_at__lt=now - timedelta(days=booking_tokens.CONFIRM_DAYS)
+    ).delete()
+    cutoff = timezone.localdate(now) - timedelta(days=BOOKING_KEEP_DAYS)
+    old = Booking.objects.annotate(last=Max("course__sessions__date")).filter(
+        Q(last__lt=cutoff) | Q(last__isnull=True, created_at__lt=now - timedelta(days=BOOKING_KEEP_DAYS))
+    )
+    ended, _ = Booking.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+    return {"unconfirmed_deleted": unconfirmed, "ended_deleted": ended}
+
+
 def _addresses(emails: Iterable[str]) -> Q:
     """Matches any of these addresses, whatever their case; matches nothing when there are none."""
     condition = Q(pk__in=[])
@@ -59,6 +80,10 @@ def enquiries(emails: Iterable[str]) -> QuerySet[Enquiry]:
 
 def alert_signups(emails: Iterable[str]) -> QuerySet[AlertSubscription]:
     return AlertSubscription.objects.filter(_addresses(emails))
+
+
+def place_requests(emails: Iterable[str]) -> QuerySet[Booking]:
+    return Booking.objects.filter(_addresses(emails))
 
 
 def teacher_profiles(emails: Iterable[str], *, user_ids: Iterable[int] = ()) -> QuerySet[Teacher]:
@@ -92,6 +117,13 @@ ENQUIRY_NAMES = {
     "verdict": "spam_check",
     "check_detail": "spam_check_detail",
     "held_reason": "held_for_an_editor_because",
+}
+BOOKING_NAMES = {
+    "user_agent": "browser",
+    "referrer": "came_from",
+    "created_at": "asked_at",
+    "verdict": "spam_check",
+    "language": "language_of_the_emails",
 }
 ALERT_NAMES = {
     "user_agent": "browser",
@@ -127,19 +159,49 @@ def export(*emails: str, user_ids: Iterable[int] = ()) -> dict[str, list[dict[st
         .prefetch_related("pending__course")
         .order_by("created_at", "pk")
     ]
+    booking_rows = [
+        {
+            **_fields(booking, BOOKING_NAMES),
+            "course": booking.course.title,
+            "emails_to_you": [
+                {
+                    "what": str(message.get_kind_display()),
+                    "at": _plain(message.created_at),
+                    "sent_at": _plain(message.sent_at),
+                }
+                for message in booking.messages.all()
+            ],
+        }
+        for booking in place_requests(emails)
+        .select_related("course")
+        .prefetch_related("messages")
+        .order_by("created_at", "pk")
+    ]
     teachers = [
         {**_fields(teacher, {}), "courses": [course.title for course in teacher.courses.all()]}
         for teacher in teacher_profiles(emails, user_ids=user_ids).prefetch_related("courses")
     ]
-    return {"enquiries": enquiry_rows, "course_alerts": alert_rows, "teacher_profiles": teachers}
+    return {
+        "enquiries": enquiry_rows,
+        "course_alerts": alert_rows,
+        "place_requests": booking_rows,
+        "teacher_profiles": teachers,
+    }
 
 
 def erase(*emails: str) -> dict[str, int]:
-    """Delete the enquiries sent with these addresses and every course alert for them (with the
-    courses waiting to be announced to it). A teacher profile is not touched: see ``teacher_profiles``."""
+    """Delete the enquiries sent with these addresses, every course alert for them (with the
+    courses waiting to be announced to it) and every place request (with its e-mails); a place
+    they held goes to the waiting list. A teacher profile is not touched: see ``teacher_profiles``."""
     _, enquiries_deleted = enquiries(emails).delete()
     _, alerts_deleted = alert_signups(emails).delete()
+    with transaction.atomic():
+        courses = set(place_requests(emails).values_list("course_id", flat=True))
+        _, bookings_deleted = place_requests(emails).delete()
+        for course_id in courses:
+            bookings.refill(course_id)
     return {
         "enquiries_deleted": enquiries_deleted.get(Enquiry._meta.label, 0),
         "course_alerts_deleted": alerts_deleted.get(AlertSubscription._meta.label, 0),
+        "place_requests_deleted": bookings_deleted.get(Booking._meta.label, 0),
     }

@@ -4,7 +4,8 @@ Each form applies the same rules as the full course form (the model's own
 validation, one session per day, the publishing rule), and describes its
 change twice: for the course history, in the words Django's own forms use
 (so the history reads the same whichever way the change was made), and for
-the teacher, as what readers now see.
+the teacher, as what readers now see. Moving or cancelling a session queues a notice for
+every confirmed place (``classes.bookings.session_changed``), in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .models import Course, Session, publishing_problem
+from . import bookings
+from .models import Booking, Course, Session, publishing_problem
 
 if TYPE_CHECKING:
     from django.db.models import Field
@@ -34,7 +37,7 @@ def day_name(day: date) -> str:
     return date_format(day, "l j F")
 
 
-def change_message(obj: Course | Session, field_names: list[str]) -> list[dict[str, Any]]:
+def change_message(obj: Course | Session | Booking, field_names: list[str]) -> list[dict[str, Any]]:
     """A LogEntry message in the shape the admin's own forms and inlines write.
 
     Untranslated, as Django writes its own (the history translates it when shown), so a
@@ -59,7 +62,30 @@ def _refuse_unpublishing(session: Session, *, date_after: date | None) -> None:
         raise ValidationError(problem)
 
 
-class CancelSessionForm(forms.ModelForm):
+class SessionNoticeMixin(forms.ModelForm):
+    """Saving the change also queues the notices to the people who are coming."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.was = bookings.before(self.instance)
+
+    def save(self, commit: bool = True) -> Session:
+        with transaction.atomic():
+            session = super().save(commit)
+            self.notices = bookings.session_changed(session, was=self.was)
+        return session
+
+    def told(self) -> str:
+        if not self.notices:
+            return ""
+        return " " + ngettext(
+            "%(count)s person who is coming is being e-mailed.",
+            "%(count)s people who are coming are being e-mailed.",
+            self.notices,
+        ) % {"count": self.notices}
+
+
+class CancelSessionForm(SessionNoticeMixin, forms.ModelForm):
     submit_label = gettext_lazy("Cancel this session")
 
     class Meta:
@@ -94,13 +120,17 @@ class CancelSessionForm(forms.ModelForm):
         return change_message(self.instance, ["is_cancelled", "cancellation_reason"])
 
     def readers_see(self) -> str:
-        return _("Readers now see %(day)s as cancelled: %(reason)s.") % {
-            "day": day_name(self.instance.date),
-            "reason": self.instance.cancellation_reason,
-        }
+        return (
+            _("Readers now see %(day)s as cancelled: %(reason)s.")
+            % {
+                "day": day_name(self.instance.date),
+                "reason": self.instance.cancellation_reason,
+            }
+            + self.told()
+        )
 
 
-class MoveSessionForm(forms.ModelForm):
+class MoveSessionForm(SessionNoticeMixin, forms.ModelForm):
     submit_label = gettext_lazy("Move this session")
 
     class Meta:
@@ -135,34 +165,52 @@ class MoveSessionForm(forms.ModelForm):
 
     def readers_see(self) -> str:
         session = self.instance
-        return _("Readers now see the session of %(old)s on %(new)s, %(start)s to %(end)s.") % {
-            "old": day_name(self.moved_from),
-            "new": day_name(session.date),
-            "start": session.start_time.strftime("%H:%M"),
-            "end": session.end_time.strftime("%H:%M"),
-        }
+        return (
+            _("Readers now see the session of %(old)s on %(new)s, %(start)s to %(end)s.")
+            % {
+                "old": day_name(self.moved_from),
+                "new": day_name(session.date),
+                "start": session.start_time.strftime("%H:%M"),
+                "end": session.end_time.strftime("%H:%M"),
+            }
+            + self.told()
+        )
 
 
 class PlacesForm(forms.ModelForm):
+    """Places taken by phone and the booking status; places left are counted from them and from
+    the places confirmed on the site (``classes.bookings.recount``)."""
+
     submit_label = gettext_lazy("Save places and booking")
 
     class Meta:
         model = Course
-        fields = ["places_left", "booking_status"]
-        widgets = {"places_left": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})}
+        fields = ["places_by_phone", "booking_status"]
+        widgets = {"places_by_phone": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})}
 
-    def clean_places_left(self) -> int:
-        places: int = self.cleaned_data["places_left"]
-        if places > self.instance.capacity:
+    def clean_places_by_phone(self) -> int:
+        places: int = self.cleaned_data["places_by_phone"]
+        course = self.instance
+        on_site = course.bookings.filter(status__in=bookings.HOLDING).count()
+        if places + on_site > course.capacity:
             raise ValidationError(
                 ngettext(
-                    "This course has %(capacity)s place in total: give a number up to %(capacity)s.",
-                    "This course has %(capacity)s places in total: give a number up to %(capacity)s.",
-                    self.instance.capacity,
+                    "This course has %(capacity)s place in total and %(on_site)s taken on the site: "
+                    "give a number up to %(most)s.",
+                    "This course has %(capacity)s places in total and %(on_site)s taken on the site: "
+                    "give a number up to %(most)s.",
+                    course.capacity,
                 )
-                % {"capacity": self.instance.capacity}
+                % {"capacity": course.capacity, "on_site": on_site, "most": max(course.capacity - on_site, 0)}
             )
         return places
+
+    def save(self, commit: bool = True) -> Course:
+        with transaction.atomic():
+            course = super().save(commit)
+            # Readers' places left follow from the new number (and may go to the waiting list).
+            self.instance = bookings.refill(course.pk)
+        return self.instance
 
     def history(self) -> list[dict[str, Any]]:
         return change_message(self.instance, self.changed_data)

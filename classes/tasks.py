@@ -1,5 +1,5 @@
-"""Background work for the classes app: delivering enquiries to teachers, and the sweep for
-enquiries whose delivery task was lost."""
+"""Background work for the classes app: delivering enquiries to teachers, course alerts, the
+e-mails about place requests, and the sweeps for work whose task was lost."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from akismet_service import api
 
-from . import alerts, enquiries
-from .models import AlertSubscription, Enquiry
+from . import alerts, booking_mail, bookings, enquiries
+from .models import AlertSubscription, Booking, BookingMessage, Enquiry
 
 logger = logging.getLogger(__name__)
 
@@ -106,3 +106,68 @@ def send_course_alerts() -> int:
     """Send every alert that is due. Also run every few minutes by ``manage.py send_course_alerts``,
     which sends what the one-a-day rule held back."""
     return alerts.send_due_alerts()
+
+
+# --- Place requests ---------------------------------------------------------------
+
+
+@task
+def check_booking(booking_id: int) -> bool:
+    """Spam-check a place request; unless it is spam, its confirmation e-mail is queued. True if queued."""
+    booking = (
+        Booking.objects.select_related("course")
+        .filter(pk=booking_id, status=Booking.Status.UNCONFIRMED, verdict=Booking.Verdict.PENDING)
+        .first()
+    )
+    if booking is None:
+        return False
+    with api.connect() as (client, recorder):
+        return bookings.check(booking, client=client, alerts=recorder) != Booking.Verdict.SPAM
+
+
+@task
+def send_booking_message(message_id: int) -> bool:
+    """Send one e-mail about a place request, retried with growing gaps like an enquiry's.
+
+    After the last try (or on a backend that cannot defer) it waits unsent for
+    ``sweep_bookings``: a mail server that is down delays a notice, it never loses one.
+    """
+    message = (
+        BookingMessage.objects.select_related("booking__course__venue", "session")
+        .filter(pk=message_id, sent_at__isnull=True)
+        .first()
+    )
+    if message is None:
+        return False
+    try:
+        return booking_mail.send(message)
+    except Exception:
+        backend = task_backends[send_booking_message.backend]
+        if backend.supports_defer and message.attempts < MAX_SEND_ATTEMPTS:
+            send_booking_message.using(run_after=timezone.now() + retry_delay(message.attempts)).enqueue(
+                message_id
+            )
+        raise
+
+
+@task
+def sweep_bookings() -> int:
+    """Pass offers that ran out to the next person, check requests whose check was lost, and send
+    e-mails still waiting after ``SWEEP_AFTER``. ``manage.py sweep_bookings`` runs it. Returns e-mails sent."""
+    bookings.expire_offers()
+    cutoff = timezone.now() - SWEEP_AFTER
+    for pk in Booking.objects.filter(
+        status=Booking.Status.UNCONFIRMED, verdict=Booking.Verdict.PENDING, created_at__lt=cutoff
+    ).values_list("pk", flat=True)[:SWEEP_BATCH]:
+        try:
+            check_booking.call(pk)
+        except Exception:
+            logger.exception("Place request %s could not be checked by the sweep.", pk)
+    sent = 0
+    waiting = BookingMessage.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
+    for pk in list(waiting.values_list("pk", flat=True)[:SWEEP_BATCH]):
+        try:
+            sent += bool(send_booking_message.call(pk))
+        except Exception:
+            logger.exception("Booking e-mail %s could not be sent by the sweep.", pk)
+    return sent

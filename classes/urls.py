@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import booking_views, views
 
 app_name = "classes"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("teachers/<slug:slug>/", views.TeacherDetailView.as_view(), name="teacher"),
     path("teachers/<slug:slug>/enquire/", views.enquiry, name="enquiry"),
     path("teachers/<slug:slug>/enquire/sent/", views.EnquirySentView.as_view(), name="enquiry_sent"),
+    path("places/confirm/<str:token>/", booking_views.booking_confirm, name="booking_confirm"),
+    path("places/offer/<str:token>/", booking_views.booking_offer, name="booking_offer"),
+    path("places/cancel/<str:token>/", booking_views.booking_cancel, name="booking_cancel"),
     path("<slug:slug>/", views.CourseDetailView.as_view(), name="course"),
+    path("<slug:slug>/place/", booking_views.book, name="book"),
+    path("<slug:slug>/place/sent/", booking_views.booking_sent, name="booking_sent"),
     path("<slug:slug>/calendar.ics", views.course_calendar, name="calendar"),
 ]

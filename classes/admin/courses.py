@@ -26,6 +26,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from accessible_admin import LabelledListEditableMixin
 from bilingual.admin_filters import MissingWelshFilter, has_welsh
 
+from .. import bookings
 from ..forms import RepeatCourseForm
 from ..models import Course, Session, publishing_problem
 from ..permissions import NotFoundForOthersMixin, is_editor, teacher_of
@@ -61,6 +62,14 @@ class SessionFormSet(BaseInlineFormSet):
         if problem := publishing_problem(self.instance.is_published, dates):
             raise ValidationError(problem)
 
+    def save_existing(self, form, obj, commit: bool = True):
+        """A session moved or cancelled here tells the people who are coming, as a quick action does."""
+        was = {name: form.initial.get(name) for name in ("date", "start_time", "end_time", "is_cancelled")}
+        saved = super().save_existing(form, obj, commit)
+        if all(value is not None for value in was.values()):
+            bookings.session_changed(saved, was=was)
+        return saved
+
 
 class SessionInline(TranslationStackedInline):
     # Stacked, not tabular: every field keeps its own label, for screen readers and narrow phones.
@@ -74,9 +83,17 @@ class SessionInline(TranslationStackedInline):
 
 @admin.register(Course)
 class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, TranslationAdmin):
-    list_display = ["title", "next_session", "places_left", "booking_status", "is_published", has_welsh]
+    list_display = [
+        "title",
+        "next_session",
+        "places_left",
+        "places_by_phone",
+        "booking_status",
+        "is_published",
+        has_welsh,
+    ]
     list_display_links = ["title"]
-    list_editable = ["places_left", "booking_status"]
+    list_editable = ["places_by_phone", "booking_status"]
     # Both languages' titles, whichever language the admin is in (a bare "title" means the active one's).
     search_fields = ["title_en_gb", "title_cy", "venue__name", "venue__town"]
     prepopulated_fields = {"slug": ["title"]}
@@ -95,6 +112,7 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
                     "price",
                     "concessions",
                     "capacity",
+                    "places_by_phone",
                     "places_left",
                     "booking_status",
                     "how_to_book",
@@ -122,8 +140,8 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
 
     def get_readonly_fields(self, request: HttpRequest, obj: Course | None = None) -> list[str]:
         # A teacher's courses are theirs: the teachers field is not even in their form, so
-        # a forged value in a POST has nothing to bind to.
-        return [] if is_editor(request.user) else ["teachers"]
+        # a forged value in a POST has nothing to bind to. Places left are counted, not typed.
+        return ["places_left"] if is_editor(request.user) else ["places_left", "teachers"]
 
     def has_change_permission(self, request: HttpRequest, obj: Course | None = None) -> bool:
         return super().has_change_permission(request, obj) and self._may_manage(request, obj)
@@ -139,8 +157,15 @@ class CourseAdmin(LabelledListEditableMixin, NotFoundForOthersMixin, Translation
             return True
         return Course.objects.taught_by(request.user).filter(pk=obj.pk).exists()
 
+    def save_model(self, request: HttpRequest, obj: Course, form, change: bool) -> None:
+        if not change:
+            obj.places_left = obj.capacity  # counted again in save_related, with the places by phone
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        # Capacity or places by phone may have changed: count places left, offer any freed place.
+        bookings.refill(form.instance.pk)
         if not is_editor(request.user) and not change:
             profile = teacher_of(request.user)
             if profile is None:

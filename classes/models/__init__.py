@@ -2,7 +2,8 @@
 
 - ``teachers``, ``venues`` and ``courses``: the listings (who, where, when);
 - ``enquiries``: what readers write to a teacher;
-- ``alerts``: course alert sign-ups and what each is still owed.
+- ``alerts``: course alert sign-ups and what each is still owed;
+- ``bookings``: places readers ask for, and the e-mails each is owed.
 
 Dependencies point one way: teachers and venues know nothing else; courses know
 both; enquiries and alerts know the listings, never each other. Every name is
@@ -30,6 +31,7 @@ from .courses import (
 )
 from .enquiries import Enquiry
 from .alerts import ONLINE_TOWN, AlertSubscription, AlertSubscriptionQuerySet, AnnouncedCourse, PendingAlert
+from .bookings import Booking, BookingMessage, BookingQuerySet, BookingStatus
 # isort: on
 
 __all__ = [
@@ -41,6 +43,10 @@ __all__ = [
     "AlertSubscription",
     "AlertSubscriptionQuerySet",
     "AnnouncedCourse",
+    "Booking",
+    "BookingMessage",
+    "BookingQuerySet",
+    "BookingStatus",
     "Course",
     "CourseQuerySet",
     "Enquiry",

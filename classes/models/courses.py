@@ -187,8 +187,17 @@ class Course(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("How many people the class can take."),
     )
+    places_by_phone = models.PositiveSmallIntegerField(
+        _("places taken by phone"),
+        default=0,
+        help_text=_(
+            "Places you gave away yourself, by phone or in person. Places asked for on the site count on their own."
+        ),
+    )
+    # Kept by classes.bookings.recount: places in total less those taken by phone, those
+    # confirmed on the site and those offered from the waiting list.
     places_left = models.PositiveSmallIntegerField(
-        _("places left"), help_text=_("Update it when someone books: readers see “3 of 10 left”.")
+        _("places left"), help_text=_("Counted for you from confirmed places and places taken by phone.")
     )
     booking_status = models.CharField(
         _("booking"),
@@ -249,6 +258,10 @@ class Course(models.Model):
         }
         if broken:
             raise ValidationError(broken)
+        if self.capacity is not None and self.places_by_phone > self.capacity:
+            raise ValidationError(
+                {"places_by_phone": _("There cannot be more places taken by phone than places in total.")}
+            )
 
     @property
     def is_bookable(self) -> bool:
@@ -283,6 +296,7 @@ class Course(models.Model):
         copy.slug = unique_slug(f"{self.slug[:100]}-{start:%Y-%m}")
         copy.is_published = False
         copy.places_left = copy.capacity
+        copy.places_by_phone = 0
         copy.booking_status = Course.BookingStatus.OPEN
         copy.save()
         copy.teachers.set(self.teachers.all())

@@ -242,7 +242,7 @@ def test_every_admin_page_a_teacher_can_open_passes_axe_on_a_phone_and_a_laptop(
         page.goto(course_list)
         page.locator("#result_list tbody tr a").first.click()
         page.goto(page.url.replace("/change/", "/places/"))
-        page.get_by_label("Places left").fill("400")
+        page.get_by_label("Places taken by phone").fill("400")
         page.get_by_role("button", name="Save places and booking").click()
         page.locator(".errorlist").wait_for()
 

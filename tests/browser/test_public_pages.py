@@ -32,6 +32,9 @@ ENGLISH_PAGES = [
     reverse("classes:enquiry", args=["gwen-demo"]),
     reverse("routine:remind") + "?e=knee-walking",
     reverse("routine:remind") + "?e=knee-walking,pelvic-tilts&from=2001-01-01",
+    # The pages of the e-mailed links need a token: tests/browser/test_booking.py audits them.
+    reverse("classes:book", args=["ioga-ir-cefn-demo"]),
+    reverse("classes:booking_sent", args=["ioga-ir-cefn-demo"]),
     "/no-such-page/",
 ]
 # The same pages in Welsh: /cy/ before the same path.

@@ -61,7 +61,7 @@ def change_form_data(course: Course, **overrides) -> dict:
         "price": str(course.price),
         "concessions": course.concessions,
         "capacity": course.capacity,
-        "places_left": course.places_left,
+        "places_by_phone": course.places_by_phone,
         "booking_status": course.booking_status,
         "how_to_book": course.how_to_book,
         "is_published": "on" if course.is_published else "",

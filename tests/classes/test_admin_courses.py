@@ -200,7 +200,8 @@ def test_list_shows_the_next_session_date_and_places(alice, course_a, today):
     html = alice.get(admin_url("changelist")).content.decode()
     next_date = today + timedelta(days=7)
     assert next_date.strftime("%-d %b %Y") in html
-    assert 'name="form-0-places_left" value="4"' in html
+    assert '<td class="field-places_left">4</td>' in html
+    assert 'name="form-0-places_by_phone" value="0"' in html
 
 
 def test_the_repeat_action_sends_the_teacher_to_the_repeat_form(alice, course_a):

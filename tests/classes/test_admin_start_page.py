@@ -27,7 +27,7 @@ def day(d) -> str:
 
 
 QUICK_POSTS = {
-    "places": lambda course: ({"places_left": 0, "booking_status": "full"}, None),
+    "places": lambda course: ({"places_by_phone": 10, "booking_status": "full"}, None),
     "cancel_session": lambda course: ({"cancellation_reason_en_gb": "Taken over"}, course.sessions.first()),
     "move_session": lambda course: (
         {
@@ -178,20 +178,20 @@ def test_the_move_form_offers_the_phones_date_and_time_pickers(alice, course_a):
 
 def test_updating_places_says_what_readers_see_and_is_in_the_history(alice, course_a):
     response = alice.post(
-        quick_url("places", course_a), {"places_left": 1, "booking_status": "few"}, follow=True
+        quick_url("places", course_a), {"places_by_phone": 9, "booking_status": "few"}, follow=True
     )
     assert "Readers now see “Alice’s course” with 1 place left: Few places left." in response.content.decode()
     course_a.refresh_from_db()
     assert (course_a.places_left, course_a.booking_status) == (1, "few")
     entry = LogEntry.objects.get(action_flag=CHANGE)
-    assert entry.get_change_message() == "Changed Places left and Booking."
+    assert entry.get_change_message() == "Changed Places taken by phone and Booking."
     assert entry.user.username == "alice"
 
 
-def test_more_places_left_than_places_in_total_is_refused_with_the_total(alice, course_a):
-    response = alice.post(quick_url("places", course_a), {"places_left": 11, "booking_status": "open"})
+def test_more_places_by_phone_than_places_in_total_is_refused_with_the_total(alice, course_a):
+    response = alice.post(quick_url("places", course_a), {"places_by_phone": 11, "booking_status": "open"})
     html = response.content.decode()
-    assert "This course has 10 places in total: give a number up to 10." in html
+    assert "This course has 10 places in total and 0 taken on the site: give a number up to 10." in html
     assert 'value="11"' in html
     assert Course.objects.get(pk=course_a.pk).places_left == 4
 
@@ -216,8 +216,9 @@ def test_the_start_page_reads_the_courses_in_a_fixed_number_of_queries(
     for n in range(5):
         weekly_course(today + timedelta(days=n + 1), weeks=6, teachers=[teacher_a[1]])
     alice.get(reverse("admin:index"))  # warm the session and permission caches' first load
-    # Session, user, admin language, teacher profile, permissions (2), courses, their sessions, admin log.
-    with django_assert_num_queries(9):
+    # Session, user, admin language, teacher profile, permissions (2), courses, their sessions,
+    # the places asked for, admin log.
+    with django_assert_num_queries(10):
         alice.get(reverse("admin:index"))
 
 

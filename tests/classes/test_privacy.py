@@ -115,6 +115,7 @@ def test_erase_deletes_the_enquiries_and_alerts_of_every_address_given_and_no_ot
     assert privacy.erase("mair@example.org", "Mair@Other.example") == {
         "enquiries_deleted": 2,
         "course_alerts_deleted": 1,
+        "place_requests_deleted": 0,
     }
     assert list(Enquiry.objects.all()) == [kept]
     assert list(AlertSubscription.objects.all()) == [other_alert]

@@ -271,6 +271,7 @@ COSTLY_POSTS = [
     ("comments:post", [], "backcare_form_client"),
     ("classes:alert_signup", [], "backcare_form_client"),
     ("classes:enquiry", ["gwen"], "backcare_form_client"),
+    ("classes:book", ["gentle-backs"], "backcare_form_client"),
     ("account_login", [], "backcare_sign_in_client"),
     ("account_signup", [], "backcare_sign_in_client"),
     ("account_reset_password", [], "backcare_sign_in_client"),

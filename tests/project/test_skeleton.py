@@ -73,6 +73,8 @@ def site():
         "classes:enquiry": course.teachers.get().slug,
         "classes:enquiry_sent": course.teachers.get().slug,
         "classes:course": course.slug,
+        "classes:book": course.slug,
+        "classes:booking_sent": course.slug,
     }
     return {"slugs": slugs, "comment": comment}
 
