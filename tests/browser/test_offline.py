@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from backcare.offline import views as offline
 from exercises import demo
 
 ROUTINE = "/routine/?e=cat-and-cow,knee-walking,pelvic-tilts"
@@ -13,6 +14,13 @@ ROUTINE = "/routine/?e=cat-and-cow,knee-walking,pelvic-tilts"
 @pytest.fixture
 def demo_exercises(transactional_db):
     return demo.load()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_worker():
+    """A test that changes the release leaves no worker of that release to the next test."""
+    yield
+    offline.worker_script.cache_clear()
 
 
 @pytest.fixture
@@ -121,3 +129,36 @@ def test_without_javascript_the_offline_page_says_what_to_do(page, live_server, 
     assert page.get_by_role("heading", name="You are offline", level=1).is_visible()
     assert page.get_by_text("use your browser’s Back button").is_visible()
     assert page.get_by_role("link", name="Try again").is_visible()
+
+
+def static_caches(page) -> list[str]:
+    return page.evaluate(
+        "() => caches.keys().then(names => names.filter(name => name.startsWith('backcare-static-')))"
+    )
+
+
+def test_a_new_release_replaces_the_old_cache_and_keeps_the_pages(
+    page, live_server, demo_exercises, settings
+):
+    page.goto(ROUTINE)
+    wait_for_the_worker(page)
+    wait_until_kept(page, ROUTINE)
+    [old] = static_caches(page)
+
+    settings.BACKCARE_RELEASE = "the-next-release"  # the live server runs in this process
+    offline.worker_script.cache_clear()
+    page.evaluate(
+        "() => navigator.serviceWorker.getRegistration().then(registration => registration.update())"
+    )
+    deadline = time.monotonic() + 10
+    while static_caches(page) in ([old], []) or len(static_caches(page)) != 1:
+        assert time.monotonic() < deadline, f"the old cache stayed: {static_caches(page)}"
+        time.sleep(0.1)
+    [new] = static_caches(page)
+    assert new != old
+    wait_until_kept(page, ROUTINE)
+
+    page.context.set_offline(True)
+    page.reload()
+    assert page.get_by_role("heading", name="3 exercises in your routine").is_visible()
+    assert styled_and_drawn(page)

@@ -24,6 +24,7 @@ ENGLISH_PAGES = [
     reverse("exercises:detail", args=["knee-walking"]),
     reverse("exercises:print", args=["knee-walking"]),
     reverse("privacy"),
+    reverse("offline"),
     reverse("classes:list"),
     reverse("classes:course", args=["ioga-ir-cefn-demo"]),
     reverse("classes:teacher", args=["gwen-demo"]),
