@@ -111,7 +111,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def manifest(request: HttpRequest) -> HttpResponse:
-    """The web app manifest in the address's language: its name, and "My routine" to open on."""
+    """The web app manifest in the address's language: its name, and "My routine" to open on
+    (``#app``: static/js/offline.js opens the routine last opened in this browser)."""
     home = reverse("routine:page")
     data = {
         "id": home,
@@ -122,7 +123,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
         ),
         "lang": "cy" if translation.get_language() == "cy" else "en-GB",
         "dir": "ltr",
-        "start_url": home,
+        "start_url": f"{home}#app",
         "scope": "/",
         "display": "standalone",
         "theme_color": THEME_COLOUR,

@@ -162,3 +162,13 @@ def test_a_new_release_replaces_the_old_cache_and_keeps_the_pages(
     page.reload()
     assert page.get_by_role("heading", name="3 exercises in your routine").is_visible()
     assert styled_and_drawn(page)
+
+
+def test_the_installed_app_opens_on_the_routine_last_opened_even_offline(page, live_server, demo_exercises):
+    page.goto(ROUTINE)  # routine.js remembers it
+    wait_for_the_worker(page)
+    wait_until_kept(page, ROUTINE)
+    page.context.set_offline(True)
+    page.goto("/routine/#app")  # the manifest's start_url
+    page.wait_for_url(lambda url: url.endswith(ROUTINE))
+    assert page.get_by_role("heading", name="3 exercises in your routine").is_visible()
