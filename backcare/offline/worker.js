@@ -15,6 +15,8 @@ var STATIC_CACHE = "backcare-static-" + OFFLINE.version;
 var PAGES_CACHE = "backcare-pages";
 // The most pages kept; the least recently opened go first.
 var MAX_PAGES = 60;
+// How long a kept page waits for the network before the kept copy is shown.
+var NETWORK_WAIT_MS = 4000;
 var PRECACHED = new Set(OFFLINE.precache);
 
 // The pages kept offline, in English and under /cy/. Slugs as Django's <slug:...>.
@@ -135,14 +137,21 @@ function keep(request, response) {
   return Promise.resolve();
 }
 
+// Network first, but on a weak signal a kept copy after NETWORK_WAIT_MS (the network's answer,
+// when it comes, still replaces the copy); with no network at all, the copy or the offline page.
 function networkFirst(event) {
   var request = event.request;
-  return fetch(request).then(function (response) {
-    event.waitUntil(keep(request, response.clone()).catch(function () {}));
-    return response;
-  }, function (error) {
-    return caches.match(request.url, { cacheName: PAGES_CACHE, ignoreVary: true }).then(function (saved) {
-      if (saved) { return saved; }
+  var network = fetch(request);
+  event.waitUntil(network.then(function (response) { return keep(request, response.clone()); }).catch(function () {}));
+  function saved() {
+    return caches.match(request.url, { cacheName: PAGES_CACHE, ignoreVary: true });
+  }
+  var slow = new Promise(function (resolve) { setTimeout(resolve, NETWORK_WAIT_MS); }).then(saved).then(function (copy) {
+    return copy || network;
+  });
+  return Promise.race([network, slow]).catch(function (error) {
+    return saved().then(function (copy) {
+      if (copy) { return copy; }
       if (request.mode === "navigate") { return offlinePage(new URL(request.url)); }
       throw error;
     });
@@ -183,10 +192,13 @@ self.addEventListener("activate", function (event) {
     }).then(function (windows) {
       return Promise.all(windows.map(function (client) { return keepIfMissing(client.url).catch(function () {}); }));
     }).then(function () {
-      // Kept pages name the old release's files, now deleted: fetch them again while online.
+      // Kept pages name the old release's files, now deleted: fetch them again while online
+      // (not the PDFs, which name none and cost a build each).
       if (!old.length) { return undefined; }
       return caches.open(PAGES_CACHE).then(function (cache) { return cache.keys(); }).then(function (keys) {
-        return Promise.all(keys.map(function (key) { return keepSharedCopy(key.url).catch(function () {}); }));
+        return Promise.all(keys.filter(function (key) { return !/\.pdf$/.test(new URL(key.url).pathname); }).map(function (key) {
+          return keepSharedCopy(key.url).catch(function () {});
+        }));
       });
     });
   }));

@@ -34,22 +34,45 @@ const listeners = {};
 const never = () => new Promise(() => {});
 const context = vm.createContext({
   self: { location: new URL(input.origin), addEventListener: (type, listener) => { listeners[type] = listener; } },
-  URL, Headers, Response, fetch: never, caches: { match: never, open: never, keys: never },
+  URL, Headers, Response, fetch: never, caches: { match: never, open: never, keys: never }, setTimeout: never,
 });
 vm.runInContext(input.worker, context);
-const results = input.cases.map((c) => {
-  if (c.kind === "fetch") {
-    let answered = false;
-    listeners.fetch({ request: { method: c.method, url: new URL(c.url, input.origin).href, mode: c.mode || "navigate" },
-                      respondWith: () => { answered = true; }, waitUntil: () => {} });
-    return answered ? "answered" : "untouched";
+
+function dispatch(c) {
+  let given = null;
+  listeners.fetch({ request: { method: c.method, url: new URL(c.url, input.origin).href, mode: c.mode || "navigate" },
+                    respondWith: (answer) => { given = answer; }, waitUntil: () => {} });
+  return given;
+}
+
+// What the reader gets: the network's page, the kept copy, the offline page, or a network error.
+async function answer(c) {
+  context.fetch = { ok: () => Promise.resolve(new Response("network")), fails: () => Promise.reject(new TypeError("offline")),
+                    slow: never }[c.network];
+  context.setTimeout = c.network === "slow" ? (wait) => wait() : never;
+  context.caches = { open: never, match: (url, options) => Promise.resolve(
+    options.cacheName === "backcare-pages" ? (c.kept ? new Response("kept copy") : undefined)
+      : (/\/offline\/$/.test(url) ? new Response("offline page " + url) : undefined)) };
+  try { return await (await dispatch(c)).text(); } catch (error) { return "network error"; }
+}
+
+async function main() {
+  const results = [];
+  for (const c of input.cases) {
+    if (c.kind === "fetch") {
+      results.push(dispatch(c) ? "answered" : "untouched");
+    } else if (c.kind === "answer") {
+      results.push(await answer(c));
+    } else {
+      const r = c.response;
+      results.push(context.refusal(c.method, new URL(c.url, input.origin), {
+        type: r.type || "basic", redirected: Boolean(r.redirected), status: r.status, headers: new Headers(r.headers),
+      }));
+    }
   }
-  const r = c.response;
-  return context.refusal(c.method, new URL(c.url, input.origin), {
-    type: r.type || "basic", redirected: Boolean(r.redirected), status: r.status, headers: new Headers(r.headers),
-  });
-});
-process.stdout.write(JSON.stringify(results));
+  process.stdout.write(JSON.stringify(results));
+}
+main();
 """
 
 
@@ -243,6 +266,26 @@ def test_the_worker_never_answers_forms_the_admin_or_sign_in_and_answers_kept_pa
     cases = [{"kind": "fetch", "method": method, "url": url} for method, url in requests]
     answers = run_worker(served_worker(client), cases)
     assert answers == ["untouched"] * 7 + ["answered"] * 3
+
+
+@pytest.mark.parametrize(
+    ("url", "mode", "network", "kept", "reader_gets"),
+    [
+        ("/exercises/knee-walking/", "navigate", "ok", True, "network"),
+        ("/exercises/knee-walking/", "navigate", "fails", True, "kept copy"),
+        ("/exercises/knee-walking/", "navigate", "slow", True, "kept copy"),  # a weak signal
+        ("/cy/routine/?e=cat-and-cow", "navigate", "fails", False, "offline page /cy/offline/"),
+        ("/routine/handout.pdf?e=cat-and-cow", "no-cors", "fails", False, "network error"),
+        ("/classes/", "navigate", "fails", False, "offline page /offline/"),
+        ("/cy/classes/", "navigate", "fails", False, "offline page /cy/offline/"),
+        ("/classes/", "navigate", "ok", False, "network"),
+    ],
+)
+def test_a_kept_page_comes_from_the_network_first_then_the_copy_then_the_offline_page(
+    client, url, mode, network, kept, reader_gets
+):
+    case = {"kind": "answer", "method": "GET", "url": url, "mode": mode, "network": network, "kept": kept}
+    assert run_worker(served_worker(client), [case]) == [reader_gets]
 
 
 def test_the_pages_a_reader_opens_are_kept_only_as_every_visitor_gets_them(client, editor_client):
