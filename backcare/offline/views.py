@@ -98,6 +98,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     """``/sw.js``: revalidated on every check (``no-cache`` plus an ``ETag``), so a release arrives
     at the next visit; browsers also skip their HTTP cache for it (``updateViaCache`` defaults
     to ``imports``), nginx's micro-cache does not keep it (it is not ``public``)."""
+    if settings.DEBUG:  # development: an edited file or worker.js is a new worker at once
+        worker_script.cache_clear()
     script, version = worker_script()
     etag = f'"{version}"'
     if etag in request.headers.get("If-None-Match", ""):
