@@ -146,8 +146,10 @@ function networkFirst(event) {
   function saved() {
     return caches.match(request.url, { cacheName: PAGES_CACHE, ignoreVary: true });
   }
-  var slow = new Promise(function (resolve) { setTimeout(resolve, NETWORK_WAIT_MS); }).then(saved).then(function (copy) {
-    return copy || network;
+  var answered = false;
+  network.then(function () { answered = true; }, function () { answered = true; });
+  var slow = new Promise(function (resolve) { setTimeout(resolve, NETWORK_WAIT_MS); }).then(function () {
+    return answered ? network : saved().then(function (copy) { return copy || network; });
   });
   return Promise.race([network, slow]).catch(function (error) {
     return saved().then(function (copy) {
