@@ -32,7 +32,10 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": [CSP.NONE],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    # No web app manifest yet: add "manifest-src": [CSP.SELF] with one.
+    # The web app manifest of each language, and the service worker at /sw.js (backcare/offline/);
+    # worker-src would fall back to script-src, but says it plainly, without the nonce.
+    "manifest-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
 }
 
 # Only our own pages may load our pages, scripts, styles and pictures (nginx sends the same

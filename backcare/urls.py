@@ -12,6 +12,7 @@ from accounts.admin_language import admin_language_view
 from pagecache.decorators import shared_page
 
 from . import views
+from .offline import views as offline
 from .sitemaps import SITEMAPS
 from .view_on_site import view_on_site
 
@@ -25,6 +26,8 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 # One address per file for robots, the sitemap (which lists both languages) and the admin.
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
+    # At the root, so the worker's scope is the whole site, both languages (backcare/offline/).
+    path("sw.js", offline.service_worker, name="service_worker"),
     path(
         "sitemap.xml",
         shared_page(scopes=["exercises", "classes"])(sitemap),
@@ -42,6 +45,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("offline/", offline.OfflineView.as_view(), name="offline"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("exercises/", include("exercises.urls")),
     path(
         "e/<slug:slug>/", RedirectView.as_view(pattern_name="exercises:detail", permanent=True), name="short"

@@ -25,6 +25,7 @@ ENGLISH_PAGES = [
     reverse("exercises:detail", args=["knee-walking"]),
     reverse("exercises:print", args=["knee-walking"]),
     reverse("privacy"),
+    reverse("offline"),
     reverse("classes:list"),
     reverse("classes:list") + "?q=aber",
     reverse("classes:course", args=["ioga-ir-cefn-demo"]),
