@@ -67,6 +67,18 @@ const content = [
   ...["layout.py", "helper.py", "utils.py", "templatetags/*.py"].map((name) => join(crispyForms, name)),
 ];
 
+// Every --bs-* custom property our own stylesheets read with var().
+function ourVariables() {
+  const names = new Set();
+  for (const entry of readdirSync("static/css")) {
+    if (!entry.endsWith(".css")) continue;
+    for (const match of readFileSync(join("static/css", entry), "utf8").matchAll(/var\((--bs-[\w-]+)/g)) {
+      names.add(match[1]);
+    }
+  }
+  return [...names];
+}
+
 const safelist = {
   standard: [
     // The error summary and fields crispy marks invalid; Django's message levels
@@ -84,6 +96,8 @@ const safelist = {
   ],
   // The theme variables on :root and [data-bs-theme] stay whole.
   greedy: [/data-bs-theme/],
+  // Bootstrap's custom properties that our stylesheets (static/css/) read.
+  variables: ourVariables(),
 };
 
 const source = "node_modules/bootstrap/dist/css/bootstrap.min.css";
@@ -94,8 +108,9 @@ const [result] = await new PurgeCSS().purge({
   // Keyframes and font faces nothing names are dropped too.
   keyframes: true,
   fontFace: true,
-  // Custom properties stay: site.css reads Bootstrap's --bs-* variables.
-  variables: false,
+  // Custom properties no kept rule reads are dropped too, less those our own
+  // stylesheets read (safelist.variables, checked by tests/project/test_stylesheet.py).
+  variables: true,
 });
 
 // The compiled file's source map describes the whole file: point at none. Its
