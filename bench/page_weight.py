@@ -115,16 +115,18 @@ def kib(size: float) -> str:
 def table(rows: list[dict]) -> str:
     lines = [
         "| page | HTML KiB (sent) | first visit KiB | ≤ 25 KiB | next visit KiB | ≤ 10 KiB "
-        "| Lighthouse performance | largest contentful paint |",
-        "|---|--:|--:|:-:|--:|:-:|--:|--:|",
+        "| first visit KiB by Lighthouse | Lighthouse performance | largest contentful paint |",
+        "|---|--:|--:|:-:|--:|:-:|--:|--:|--:|",
     ]
     for row in rows:
         score = row.get("performance")
         lcp = row.get("lcp_ms")
+        lighthouse_bytes = row.get("lighthouse_transfer_bytes")
         lines.append(
             f"| {row['title']} (`{row['path']}`) | {kib(row['page_bytes'])} ({row['compressed']}) "
             f"| {kib(row['first_visit_bytes'])} | {'yes' if row['first_visit_bytes'] <= FIRST_VISIT_GOAL else '**no**'} "
             f"| {kib(row['next_visit_bytes'])} | {'yes' if row['next_visit_bytes'] <= NEXT_VISIT_GOAL else '**no**'} "
+            f"| {'–' if lighthouse_bytes is None else kib(lighthouse_bytes)} "
             f"| {'–' if score is None else score} | {'–' if lcp is None else f'{lcp / 1000:.2f} s'} |"
         )
     return "\n".join(lines)
