@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.browser.production_site import production_site
@@ -94,3 +96,26 @@ def test_page_scores_100_for_accessibility_best_practices_and_seo(reports, path)
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_nothing_from_anywhere_but_the_site(reports, site, path):
     assert reports[path]["origins"] == [site]
+
+
+# The bytes behind the scores, on the same production-like site (gunicorn alone).
+
+
+def test_public_pages_come_gzipped_from_gunicorn_alone_hits_included(site):
+    for path in PAGES:
+        # Each gunicorn worker keeps its own (local-memory) cache here: ask until one has it.
+        answers = [httpx.get(site + path, headers={"Accept-Encoding": "gzip"}) for _ in range(6)]
+        assert all(answer.headers["Content-Encoding"] == "gzip" for answer in answers), path
+        assert "hit" in [answer.headers.get("X-Page-Cache") for answer in answers], path
+
+
+def test_hashed_static_files_are_cached_for_years_as_immutable(site):
+    html = httpx.get(site + "/exercises/knee-walking/").text
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.[0-9a-f]{12}\.(?:css|js|svg))"', html)
+    assert any("/vendor/bootstrap/" in asset for asset in assets)
+    for asset in assets:
+        cache_control = httpx.get(site + asset).headers["Cache-Control"]
+        assert "immutable" in cache_control, asset
+        max_age = re.search(r"max-age=(\d+)", cache_control)
+        assert max_age, asset
+        assert int(max_age[1]) >= 365 * 24 * 3600, asset
