@@ -9,7 +9,7 @@
 //
 // CATEGORIES: comma-separated Lighthouse categories, e.g.
 // "accessibility,best-practices,seo" (tests/browser/test_lighthouse.py) or
-// "performance" (bench/lighthouse.py). Lighthouse's defaults otherwise: a
+// "performance" (bench/page_weight.py). Lighthouse's defaults otherwise: a
 // mobile page on simulated slow 4G.
 //
 // Nothing leaves the machine: Chromium's background networking (updates, safe

@@ -4,7 +4,7 @@ The site runs as production runs it without nginx (tests/browser/production_site
 gunicorn, DEBUG off, static files hashed and served by WhiteNoise, the demo
 content), and bin/lighthouse.mjs drives Debian's Chromium through Lighthouse's
 default mobile audit, with only these three categories (performance is too
-noisy on a shared machine to assert: bench/lighthouse.py prints it). Nothing
+noisy on a shared machine to assert: bench/page_weight.py prints it). Nothing
 leaves 127.0.0.1: Chromium's background networking is off and any other
 address meets a closed proxy, and Lighthouse's error reporting is off.
 """
