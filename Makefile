@@ -42,15 +42,19 @@ node_modules/.installed: package.json package-lock.json .npmrc
 	echo '{}' > $(OBSERVATORY_HSTS)
 	@touch $@
 
-# Bootstrap is served from our own static files, never a CDN.
-static/vendor/.built: node_modules/.installed
+# Bootstrap is served from our own static files, never a CDN, and only the part
+# our pages use: bin/build-css.mjs purges its compiled CSS against our templates,
+# the Python and JavaScript that write classes, and the crispy-bootstrap5
+# templates our forms render (README, "Decisions"). Rebuilt when any of them changes.
+CSS_SOURCES = $(shell git ls-files '*.html' '*.txt' '*.py' 'static/js/*.js' | grep -v -E '^(tests|bench)/')
+static/vendor/.built: node_modules/.installed $(VENV)/.installed bin/build-css.mjs $(CSS_SOURCES)
 	rm -rf static/vendor
-	mkdir -p static/vendor/bootstrap/css
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/css/
+	node bin/build-css.mjs static/vendor/bootstrap/css/bootstrap.min.css \
+	  "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
 	@touch $@
 
-assets: static/vendor/.built ## install the npm packages and copy Bootstrap into static/vendor
+assets: static/vendor/.built ## install the npm packages and build the site's Bootstrap into static/vendor
 
 # The Welsh interface: the .po is the source, the .mo is built (never committed).
 # locale/admin/cy: Welsh for the Django admin strings Django's own Welsh lacks (written by hand).

@@ -84,6 +84,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz, before the host check and the HTTPS redirect: probed by IP on loopback.
     "operations.health.HealthCheckMiddleware",
+    # Pages anyone may be sent go gzipped when gunicorn serves alone, never one with a secret
+    # (backcare/compression.py); above the page cache, so its hits are compressed too.
+    "backcare.compression.CompressPublicPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside WhiteNoise and the page cache: static files and replayed pages get them too.
     "backcare.security.SecurityHeadersMiddleware",
