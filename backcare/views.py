@@ -80,3 +80,29 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+
+
+@require_GET
+def bare_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """An exercise page with its comments as a bare Django view would render it: the yardstick
+    for the rendered exercise page (bench/profile_budgets.py, the goal "≤ 1.2× a bare page").
+
+    The same exercise, steps, 30 comments and comment fields in one plain template, with the
+    same middleware, and none of the site's own work: no kept fragment, no crispy form, no
+    per-comment memo. Routed only with ``BACKCARE_BENCH_FLOOR=1``, like the floor.
+    """
+    from django import forms
+
+    from comments.models import Comment
+
+    class BareCommentForm(forms.Form):
+        name = forms.CharField(max_length=245)
+        email = forms.EmailField()
+        url = forms.URLField(required=False)
+        text = forms.CharField(widget=forms.Textarea)
+        token = forms.CharField(widget=forms.HiddenInput)
+
+    exercise = Exercise.objects.select_related("category").prefetch_related("steps").get(slug=slug)
+    comments = Comment.objects.for_object(exercise).approved().order_by("submitted_at")
+    context = {"exercise": exercise, "comments": comments, "form": BareCommentForm(initial={"token": "x"})}
+    return render(request, "bench/bare_page.html", context)

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import ExerciseFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -62,3 +64,8 @@ def test_privacy_page_says_how_long_enquiries_are_kept(client, settings):
 
 def test_the_benchmarks_floor_page_does_not_exist_on_a_real_site(client):
     assert client.get("/bench/floor/").status_code == 404
+
+
+def test_the_benchmarks_bare_page_does_not_exist_on_a_real_site(client, db):
+    ExerciseFactory(slug="knee-walking")
+    assert client.get("/bench/bare/knee-walking/").status_code == 404
