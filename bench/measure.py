@@ -248,7 +248,7 @@ def tasks_waiting() -> int:
 
     with psycopg.connect(ENV["DATABASE_URL"], connect_timeout=5) as connection:
         row = connection.execute(
-            "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status IN ('READY', 'RUNNING') "
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING') "
             "AND (run_after IS NULL OR run_after <= now())"
         ).fetchone()
     return int(row[0]) if row else 0

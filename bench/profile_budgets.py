@@ -3,6 +3,7 @@
     .venv/bin/python bench/profile_budgets.py              # CPU ms of each, and the top functions
     .venv/bin/python bench/profile_budgets.py --top 40     # more functions per profile
     .venv/bin/python bench/profile_budgets.py --figures-only --json OUT.json   # bench/run's use
+    .venv/bin/python bench/profile_budgets.py --save DIR   # also each raw profile, DIR/<name>.pstats
     BENCH_ROUNDS=300 .venv/bin/python bench/profile_budgets.py
 
 In-process, production settings (DEBUG off, page cache off), a throwaway
@@ -106,6 +107,10 @@ def top(profile: cProfile.Profile, count: int, order: str = "cumulative") -> str
 
 
 def report(title: str, profile: cProfile.Profile, count: int) -> None:
+    if "--save" in sys.argv:  # the raw profile, for pstats or snakeviz
+        folder = Path(sys.argv[sys.argv.index("--save") + 1])
+        folder.mkdir(parents=True, exist_ok=True)
+        profile.dump_stats(folder / f"{title.replace(' ', '-').replace(',', '')}.pstats")
     print(f"--- {title}: top {count} by cumulative CPU (s, over all rounds) ---\n{top(profile, count)}\n")
     print(f"--- {title}: top {count // 2} by own CPU ---\n{top(profile, count // 2, 'tottime')}\n")
 
