@@ -249,7 +249,8 @@ def tasks_waiting() -> int:
     with psycopg.connect(ENV["DATABASE_URL"], connect_timeout=5) as connection:
         row = connection.execute(
             "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING') "
-            "AND (run_after IS NULL OR run_after <= now())"
+            # django-tasks-db stores "no run_after" as the largest date, not NULL
+            "AND (run_after <= now() OR run_after > now() + interval '1000 years')"
         ).fetchone()
     return int(row[0]) if row else 0
 
