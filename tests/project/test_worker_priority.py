@@ -24,4 +24,6 @@ def test_the_task_worker_is_niced_below_the_web_workers():
 
 def test_bench_run_starts_its_worker_as_niced_as_production():
     start = next(line for line in (ROOT / "bench" / "run").read_text().splitlines() if "db_worker" in line)
-    assert re.search(rf"\bnice -n {nice_of('backcare-worker.service')}\b", start)
+    default = re.search(r'\bnice -n "\$\{BENCH_WORKER_NICE:-(\d+)\}"', start)
+    assert default is not None
+    assert int(default.group(1)) == nice_of("backcare-worker.service")
