@@ -63,6 +63,7 @@ urlpatterns += i18n_patterns(
 
 if settings.BENCH_FLOOR:  # bench/run's yardstick (bench/measure.py, target "floor")
     urlpatterns.append(path("bench/floor/", views.framework_floor, name="bench-floor"))
+    urlpatterns.append(path("bench/bare/<slug:slug>/", views.bare_page, name="bench-bare"))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

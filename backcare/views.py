@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -8,6 +9,7 @@ from django.views.generic import TemplateView
 from classes import alert_tokens, booking_tokens
 from classes.privacy import BOOKING_KEEP_DAYS
 from comments import tokens as comment_tokens
+from comments.models import Comment
 from exercises.models import Exercise
 from pagecache.decorators import shared_page
 
@@ -83,3 +85,28 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+
+
+class BareCommentForm(forms.Form):
+    """The comment fields as a bare Django form (``bare_page``)."""
+
+    name = forms.CharField(max_length=245)
+    email = forms.EmailField()
+    url = forms.URLField(required=False)
+    text = forms.CharField(widget=forms.Textarea)
+    token = forms.CharField(widget=forms.HiddenInput)
+
+
+@require_GET
+def bare_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """An exercise page with its comments as a bare Django view would render it: the yardstick
+    for the rendered exercise page (bench/profile_budgets.py, the goal "≤ 1.2× a bare page").
+
+    The same exercise, steps, 30 comments and comment fields in one plain template, with the
+    same middleware, and none of the site's own work: no kept fragment, no crispy form, no
+    per-comment memo. Routed only with ``BACKCARE_BENCH_FLOOR=1``, like the floor.
+    """
+    exercise = Exercise.objects.select_related("category").prefetch_related("steps").get(slug=slug)
+    comments = Comment.objects.for_object(exercise).approved().order_by("submitted_at")
+    context = {"exercise": exercise, "comments": comments, "form": BareCommentForm(initial={"token": "x"})}
+    return render(request, "bench/bare_page.html", context)

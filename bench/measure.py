@@ -56,6 +56,8 @@ class Target:
 
 
 SPAM_PER_SECOND = 20
+# After the comment POST target, how long the (niced) worker may take to check what was posted.
+DRAIN_SECONDS = float(ENV.get("BENCH_DRAIN_SECONDS", "180"))
 
 TARGETS = [
     Target(
@@ -66,6 +68,12 @@ TARGETS = [
     ),
     Target("home", "home page, rendered (PAGE_CACHE=0), gunicorn", WEB_NOCACHE + "/", "web_nocache"),
     Target("uncached", "exercise page, rendered (PAGE_CACHE=0), gunicorn", WEB_NOCACHE + PAGE, "web_nocache"),
+    Target(
+        "bare",
+        "a bare Django page of the same shape (bench/bare/, no kept part), gunicorn",
+        WEB_NOCACHE + "/bench/bare/knee-walking/",
+        "web_nocache",
+    ),
     Target(
         "app_cache",
         "exercise page from the app's cache (Redis), gunicorn",
@@ -234,10 +242,34 @@ def measure(target: Target, post_env: dict[str, str] | None, notes: list[str] | 
             (notes if notes is not None else []).append(f"spam_wave: the spam posts: {wave.stop()}.")
 
 
+def tasks_waiting() -> int:
+    """Tasks the worker has yet to run now (deferred re-checks not counted)."""
+    import psycopg
+
+    with psycopg.connect(ENV["DATABASE_URL"], connect_timeout=5) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING') "
+            # django-tasks-db stores "no run_after" as the largest date, not NULL
+            "AND (run_after <= now() OR run_after > now() + interval '1000 years')"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def drain(limit: float = DRAIN_SECONDS) -> tuple[float, int]:
+    """Wait until the task worker has caught up (at most ``limit`` s): (seconds waited, tasks left)."""
+    started = time.monotonic()
+    while (waiting := tasks_waiting()) and time.monotonic() - started < limit:
+        time.sleep(0.5)
+    return time.monotonic() - started, waiting
+
+
 def _measure(target: Target, post_env: dict[str, str] | None, script: str) -> dict:
     warm, _ = wrk(target.url, WARMUP, script, post_env)
     warm.communicate(timeout=int(WARMUP) + 30)
+    if target.post:
+        drain()  # the warm-up's checks are not this run's
 
+    load = Path("/proc/loadavg").read_text().split()[0]
     groups = server_groups()
     before = {name: cpu_ticks(pids) for name, pids in groups.items()}
     started = time.monotonic()
@@ -250,13 +282,17 @@ def _measure(target: Target, post_env: dict[str, str] | None, script: str) -> di
     output = process.stdout.read()
     elapsed = time.monotonic() - started
     after_groups = server_groups()
+    window_ticks = {name: cpu_ticks(pids) for name, pids in after_groups.items()}
+    drained_s, left = drain() if target.post else (0.0, 0)
     line = next((row for row in output.splitlines() if row.startswith("BENCH_JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no result for {target.key}:\n{output}")
     data = json.loads(line.removeprefix("BENCH_JSON "))
     cpu_ms = {}
+    if target.post:  # the worker's checks of these posts, run after wrk stopped, are theirs too
+        after_groups = server_groups()
     for name, pids in after_groups.items():
-        after = cpu_ticks(pids)
+        after = cpu_ticks(pids) if target.post else window_ticks[name]
         start = before.get(name, {})
         ticks = sum(value - start.get(pid, 0) for pid, value in after.items())
         if name != "postgres":
@@ -284,6 +320,9 @@ def _measure(target: Target, post_env: dict[str, str] | None, script: str) -> di
         "cpu_ms": cpu_ms,
         "worker_rss_mb": max(peak_rss.values(), default=0.0),
         "elapsed_s": elapsed,
+        "load": float(load),
+        "drain_s": drained_s,
+        "tasks_left": left,
         "wrk_output": output,
     }
 
@@ -298,6 +337,57 @@ def prepare_post(notes: list[str]) -> dict[str, str] | None:
     post_file.write_text(post.as_wrk_file())
     time.sleep(MIN_FORM_AGE)
     return {"BENCH_POST_FILE": str(post_file)}
+
+
+# The WordPress peer: a default WordPress install serving a post with 30 comments, measured
+# with the same wrk settings on this kind of machine (issue 5): 19.5 req/s. BENCH_WORDPRESS_URL
+# measures a running one instead.
+WORDPRESS_RPS = 19.5
+
+
+def wordpress(notes: list[str]) -> dict:
+    url = ENV.get("BENCH_WORDPRESS_URL", "")
+    if not url:
+        rps = float(ENV.get("BENCH_WORDPRESS_RPS", WORDPRESS_RPS))
+        notes.append(
+            f"wordpress: not run here; its recorded {rps} req/s (BENCH_WORDPRESS_URL to measure one)."
+        )
+        return {"rps": rps, "measured": False, "load": None}
+    load = float(Path("/proc/loadavg").read_text().split()[0])
+    process, _ = wrk(url, DURATION, "report.lua")
+    output, _ = process.communicate(timeout=int(DURATION) + 60)
+    line = next(row for row in output.splitlines() if row.startswith("BENCH_JSON "))
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    return {"rps": data["requests"] / (data["duration_us"] / 1e6), "measured": True, "load": load, "url": url}
+
+
+def run_in_process(notes: list[str]) -> dict | None:
+    """bench/profile_budgets.py's figures: CPU per comment POST and per render, in one process."""
+    out = TMP / "in-process.json"
+    env = {key: value for key, value in ENV.items() if not key.startswith(("DATABASE_URL", "REDIS"))}
+    env["BENCH_ROUNDS"] = ENV.get("BENCH_IN_PROCESS_ROUNDS", "200")
+    print("bench: in-process figures (bench/profile_budgets.py) …", flush=True)
+    done = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(BENCH_DIR / "profile_budgets.py"), "--figures-only", "--json", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if done.returncode != 0 or not out.exists():
+        notes.append(f"in_process: bench/profile_budgets.py failed: {done.stderr.strip()[-300:]}")
+        return None
+    figures = json.loads(out.read_text())
+    notes.append(
+        f"in_process: bench/profile_budgets.py, {figures['rounds']} rounds, SQLite and local memory, "
+        f"1-minute load average {figures['load_start']} to {figures['load_end']}: comment POST "
+        f"{figures['post_web_ms']:.2f} ms web + {figures['post_worker_ms']:.2f} ms task worker; exercise page "
+        f"{figures['page_ms']:.2f} ms ({figures['page_cold_ms']:.2f} ms with nothing kept), bare page "
+        f"{figures['bare_ms']:.2f} ms ({figures['bare_cold_ms']:.2f} ms)."
+    )
+    return figures
 
 
 def check_target(target: Target, notes: list[str]) -> bool:
@@ -342,6 +432,18 @@ def main() -> None:
             flush=True,
         )
     notes.append(f"fake Akismet answered {fetch(ENV['BENCH_AKISMET_URL'] + '/stats')[2].decode()} calls.")
+    if "comment_post" in results:
+        r = results["comment_post"]
+        notes.append(
+            f"comment_post: server CPU includes the worker checking the posts after wrk stopped: "
+            f"{r['drain_s']:.0f} s to catch up, {r['tasks_left']} tasks still waiting."
+        )
+    if not only or "wordpress" in only:
+        results["wordpress"] = wordpress(notes)
+    if not only or "in_process" in only:
+        in_process = run_in_process(notes)
+        if in_process:
+            results["in_process"] = in_process
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
     summary = "\n".join(

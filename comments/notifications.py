@@ -142,17 +142,29 @@ def _release(comment: Comment, field: str) -> None:
     Comment.objects.filter(pk=comment.pk).update(**{field: None})
 
 
+def _moderators_may_be_told(comment: Comment) -> bool:
+    """Held, once Akismet's verdict (or a failed check) is known."""
+    verdict_known = comment.checked_at is not None or comment.check_attempts > 0
+    return comment.status == Comment.Status.PENDING and verdict_known
+
+
+def may_be_due(comment: Comment) -> bool:
+    """Whether ``send_due`` could send anything for ``comment`` as it is now.
+
+    Spam and trash never get e-mail, so the check of a spam post enqueues no
+    e-mail task (``comments/tasks.py``): in a spam wave that is one task, its
+    row and its run, less per post. A moderator who later publishes one
+    enqueues its e-mail then (``lifecycle._decide``).
+    """
+    return comment.status == Comment.Status.APPROVED or _moderators_may_be_told(comment)
+
+
 def send_due(comment: Comment, *, site_url: str | None = None) -> list[str]:
     """Send whatever e-mail is now due for ``comment``; each kind at most once. Returns what was sent."""
     site_url = site_url if site_url is not None else settings.SITE_URL
     sent: list[str] = []
     target = comment.target
-    verdict_known = comment.checked_at is not None or comment.check_attempts > 0
-    if (
-        comment.status == Comment.Status.PENDING
-        and verdict_known
-        and _claim(comment, "moderators_notified_at")
-    ):
+    if _moderators_may_be_told(comment) and _claim(comment, "moderators_notified_at"):
         try:
             if notify_moderators(
                 comment, target=target, recipients=settings.COMMENTS_MODERATORS, site_url=site_url

@@ -168,7 +168,8 @@ def report_due(
 def _after_check(comment: Comment) -> None:
     if comment.next_check_at is not None:
         enqueue_on_commit(recheck_comment, comment.pk, run_after=comment.next_check_at)
-    enqueue_on_commit(send_notifications, comment.pk)
+    if notifications.may_be_due(comment):
+        enqueue_on_commit(send_notifications, comment.pk)
 
 
 @task
@@ -217,7 +218,8 @@ def recheck_comments() -> int:
         checked += recheck_due(client=client, alerts=alerts)
         reported = report_due(client=client)
     for comment in checked:
-        enqueue_on_commit(send_notifications, comment.pk)
+        if notifications.may_be_due(comment):
+            enqueue_on_commit(send_notifications, comment.pk)
     return len(checked) + len(reported)
 
 

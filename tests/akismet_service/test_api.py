@@ -1,5 +1,6 @@
 """akismet_service/api.py: one client, always closed; what Akismet is told."""
 
+import ssl
 from datetime import UTC, datetime
 
 import akismet
@@ -90,3 +91,19 @@ def test_a_submission_of_a_saved_row_uses_akismets_names_and_tolerates_no_addres
         comment_date_gmt=written,
         author="Gwen",
     )
+
+
+def _tls_context_of(client: akismet.SyncClient):
+    return client._http_client._transport._pool._ssl_context
+
+
+@pytest.mark.parametrize("api_url", ["", "http://127.0.0.1:9"])
+def test_every_check_reuses_the_processes_one_verifying_tls_context(configured_akismet, settings, api_url):
+    """Building a TLS context reads the whole CA bundle (about 30 ms of CPU), and the task worker
+    made a new client for every comment it checked: the context is made once per process."""
+    settings.AKISMET_API_URL = api_url  # Akismet itself, or redirected (AKISMET_API_URL)
+    with api.connect() as (first, _alerts), api.connect() as (second, _alerts):
+        context = _tls_context_of(first)
+        assert _tls_context_of(second) is context
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import ExerciseFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -62,3 +64,25 @@ def test_privacy_page_says_how_long_enquiries_are_kept(client, settings):
 
 def test_the_benchmarks_floor_page_does_not_exist_on_a_real_site(client):
     assert client.get("/bench/floor/").status_code == 404
+
+
+def test_the_benchmarks_bare_page_does_not_exist_on_a_real_site(client, db):
+    ExerciseFactory(slug="knee-walking")
+    assert client.get("/bench/bare/knee-walking/").status_code == 404
+
+
+def test_the_benchmarks_bare_page_renders_an_exercise_with_its_comments(rf):
+    """bench/run's yardstick for the exercise page (routed only with BACKCARE_BENCH_FLOOR=1)."""
+    from backcare import views
+    from comments.models import Comment
+    from tests.comments.factories import CommentFactory
+
+    exercise = ExerciseFactory(slug="knee-walking", title="Knee walking")
+    CommentFactory(on=exercise, text="Does this help with sciatica?")
+    assert Comment.objects.approved().count() == 1
+    response = views.bare_page(rf.get("/bench/bare/knee-walking/"), "knee-walking")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Knee walking" in html
+    assert "Does this help with sciatica?" in html
+    assert 'name="text"' in html
