@@ -70,7 +70,7 @@ def test_reader_filters_by_town_and_downloads_the_calendar(page, live_server, ax
     axe(page)
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Add to calendar").click()
+        page.get_by_role("link", name="Download, without reminders").click()
     download = download_info.value
     assert download.suggested_filename == f"{borth.slug}.ics"
     calendar = Calendar.from_ical(Path(download.path()).read_bytes())
