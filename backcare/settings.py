@@ -171,7 +171,9 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60)
 BENCH_FLOOR = env_bool("BACKCARE_BENCH_FLOOR", False)
-PAGE_CACHE_RECONCILE_SECONDS = env_int("PAGE_CACHE_RECONCILE_SECONDS", 10 if REDIS_URL else 0)
+# The longest a cached page can outlive a change saved while Redis could not be told, in a
+# process that saw nothing of the outage: shorter than any outage that could hide a change.
+PAGE_CACHE_RECONCILE_SECONDS = env_int("PAGE_CACHE_RECONCILE_SECONDS", 2 if REDIS_URL else 0)
 
 # --- Tasks ------------------------------------------------------------------
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")

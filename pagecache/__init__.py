@@ -38,8 +38,10 @@ pages later: a bump that fails is written to the database
 (``models.MissedPageInvalidation``) and the first process that reaches
 the cache again bumps the site-wide generation before serving any page. A
 process that saw no failure itself checks for such rows every
-``PAGE_CACHE_RECONCILE_SECONDS``. So a page cached before the outage is never
-served after a change made during it.
+``PAGE_CACHE_RECONCILE_SECONDS`` (2 s with Redis). So a page cached before an
+outage is never served after a change made during it once the cache is back;
+a hiccup shorter than that interval, which this process never saw, can leave
+the old page up for at most the interval.
 
 Personal pages are never shared (``personal.py``): a request carrying a
 session, a message or a cookie an app declared personal, or from a signed-in

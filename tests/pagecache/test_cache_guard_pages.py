@@ -2,7 +2,11 @@
 change made during the outage is served once the cache is back; health says so."""
 
 import logging
+import os
 import socket
+import subprocess
+import sys
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -101,6 +105,45 @@ def test_a_process_that_saw_no_outage_still_drops_pages_older_than_a_missed_chan
 
     assert "changed on the other server" in client.get(exercise.get_absolute_url()).content.decode()
     assert not MissedPageInvalidation.objects.exists()
+
+
+def production_reconcile_seconds() -> int:
+    """``PAGE_CACHE_RECONCILE_SECONDS`` as a server with Redis and no override gets it."""
+    env = {key: value for key, value in os.environ.items() if key != "PAGE_CACHE_RECONCILE_SECONDS"}
+    env.update(REDIS_URL="redis://127.0.0.1:9/0", DJANGO_SETTINGS_MODULE="backcare.settings")
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; print(settings.PAGE_CACHE_RECONCILE_SECONDS)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(shown.stdout.strip().splitlines()[-1])
+
+
+def test_a_process_that_looked_just_before_a_ten_second_outage_and_saw_none_of_it_serves_the_change(
+    client, exercise, settings, monkeypatch
+):
+    """The fault suite's case: this worker checked for missed changes just before Redis hung for
+    about 10 s, served no page during it (its readers were elsewhere), and is asked once Redis is back."""
+    settings.PAGE_CACHE_RECONCILE_SECONDS = production_reconcile_seconds()
+    clock = SimpleNamespace(now=1000.0)
+    monkeypatch.setattr("pagecache.invalidation.time", SimpleNamespace(monotonic=lambda: clock.now))
+    reconciler.next_check = 0
+    client.get(exercise.get_absolute_url())  # looks (nothing missed) and caches the page
+    assert client.get(exercise.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    clock.now += 0.1  # Redis hangs; another server approves, cannot tell Redis, writes it down
+    Exercise.objects.filter(pk=exercise.pk).update(title="Knee walking, changed during the outage")
+    MissedPageInvalidation.objects.create()
+    clock.now += 9.8  # Redis answers again (the suite's outage is 10 s, give or take its 0.2 s tick)
+
+    page = client.get(exercise.get_absolute_url())
+    assert "changed during the outage" in page.content.decode()
 
 
 def test_a_page_read_just_as_another_server_applies_the_missed_changes_is_not_served(
