@@ -79,6 +79,7 @@ def server_groups() -> dict[str, list[int]]:
             ("web", "BENCH_WEB_PID"),
             ("web_nocache", "BENCH_WEB_NOCACHE_PID"),
             ("nginx", "BENCH_NGINX_PID"),
+            ("nginx_capped", "BENCH_NGINX_CAPPED_PID"),
             ("redis", "BENCH_REDIS_PID"),
             ("worker", "BENCH_WORKER_PID"),
         )

@@ -39,6 +39,11 @@ PRODUCTION = {
     "SIGN_IN_BURST": "20",
     "PDF_RATE": "30r/m",
     "PDF_BURST": "60",
+    # …and one for every address together, on the same form posts: a rate, the posts over
+    # it let through at once, and how many may wait their turn before one is refused.
+    "SITE_FORM_RATE": "5r/s",
+    "SITE_FORM_DELAY": "30",
+    "SITE_FORM_BURST": "60",
     # nginx/tls.conf
     "TLS_CERTIFICATE": "/etc/letsencrypt/live/example.org/fullchain.pem",
     "TLS_CERTIFICATE_KEY": "/etc/letsencrypt/live/example.org/privkey.pem",

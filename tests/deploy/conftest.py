@@ -181,7 +181,7 @@ def server_b(start_gunicorn, postgres_env) -> Server:
 
 @pytest.fixture(scope="session")
 def start_nginx(nginx_readable_folder) -> Iterator[Callable[..., Server]]:
-    """``start_nginx(upstream, env, listen=..., tls=..., extra=...)``: the deploy/ site in front of
+    """``start_nginx(upstream, env, listen=..., tls=..., extra=..., values=...)``: the deploy/ site in front of
     ``upstream``, serving ``env``'s static and media folders, on a free port; stopped at the end."""
     started: list[Server] = []
 
@@ -193,6 +193,7 @@ def start_nginx(nginx_readable_folder) -> Iterator[Callable[..., Server]]:
         listen: str = "",
         tls: str = "",
         extra: str = "",
+        values: dict[str, str] | None = None,
     ) -> Server:
         folder = nginx_readable_folder("nginx")
         static_root, media_root = Path(env["DJANGO_STATIC_ROOT"]), Path(env["DJANGO_MEDIA_ROOT"])
@@ -207,6 +208,7 @@ def start_nginx(nginx_readable_folder) -> Iterator[Callable[..., Server]]:
             listen=listen,
             tls=tls,
             extra=extra,
+            values=values,
         )
         process = spawn([*nginx_command(config), "-g", "daemon off;"], folder / "nginx.log")
         scheme = "https" if "ssl" in listen.split() else "http"

@@ -206,9 +206,10 @@ def write_nginx_config(
     listen: str = "",
     tls: str = "",
     extra: str = "",
+    values: dict[str, str] | None = None,
 ) -> tuple[Path, int]:
     """The site in a whole config. ``listen``: after the address, e.g. "ssl http2"; ``tls``: its TLS
-    lines; ``extra``: more of the http block."""
+    lines; ``extra``: more of the http block; ``values``: other placeholders than production's."""
     port = port or free_port()
     site = render.render_file(
         ROOT / "deploy" / "nginx" / "backcare.conf",
@@ -219,6 +220,7 @@ def write_nginx_config(
         CACHE_DIR=str(folder / "cache"),
         STATIC_ROOT=str(static_root),
         MEDIA_ROOT=str(media_root),
+        **(values or {}),
     )
     (folder / "backcare.conf").write_text(site)
     main = render.render_file(
