@@ -96,6 +96,16 @@ def test_static_files_served_by_the_app_may_be_loaded_by_our_pages_only(client):
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"
 
 
+def test_static_files_served_by_the_app_carry_no_document_only_policy_as_from_nginx(client):
+    """A permissions policy governs documents: on each of a page's files it only cost bytes."""
+    for path in ("/static/css/site.css", "/static/js/site.js", "/static/img/favicon.svg"):
+        response = client.get(path)
+        assert b"".join(response.streaming_content)
+        assert response.status_code == 200, path
+        assert "Permissions-Policy" not in response, path
+    assert "camera=()" in client.get("/sw.js")["Permissions-Policy"]  # the worker is no static file
+
+
 def test_the_server_error_page_sends_every_security_header(client, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
