@@ -44,9 +44,12 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import profile_pages
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH))
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
 PAGE = "/exercises/knee-walking/"
@@ -60,19 +63,9 @@ def load_average() -> str:
 def setup_environment(folder: str, akismet_port: int) -> None:
     for name in ("REDIS_URL", "REDIS_LIMITS_URL", "DJANGO_CSRF_TRUSTED_ORIGINS", "BACKCARE_SITE_URL"):
         os.environ.pop(name, None)  # bench/run's stack: this script keeps to its own SQLite and memory
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="backcare.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="profile-" + "x" * 50,
-        DJANGO_ALLOWED_HOSTS="testserver",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DATABASE_URL=f"sqlite:///{folder}/profile.sqlite3",
-        DJANGO_STATIC_ROOT=f"{folder}/static",
-        DJANGO_MEDIA_ROOT=f"{folder}/media",
-        DJANGO_LOG_LEVEL="ERROR",
-        PAGE_CACHE="0",
+    profile_pages.setup_environment(
+        folder,
         TASKS_BACKEND="database",
-        BENCH_TMP=folder,
         COMMENTS_FLOOD_SECONDS="0",
         PYTHON_AKISMET_API_KEY="bench-key",
         PYTHON_AKISMET_BLOG_URL="http://testserver",
@@ -81,14 +74,6 @@ def setup_environment(folder: str, akismet_port: int) -> None:
         NO_PROXY="127.0.0.1,localhost",
         no_proxy="127.0.0.1,localhost",
     )
-    python = sys.executable
-    for command in (
-        [python, "manage.py", "migrate", "-v0"],
-        [python, "manage.py", "collectstatic", "--no-input", "-v0"],
-        [python, "manage.py", "load_demo", "--i-know-this-is-production"],
-        [python, "bench/load_data.py", f"{folder}/data-notes.json"],
-    ):
-        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
 def cpu_profile() -> cProfile.Profile:
