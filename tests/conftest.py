@@ -4,11 +4,13 @@ import json
 import os
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.cache import cache
 
 from akismet_service import api
@@ -178,6 +180,46 @@ def akismet_sync_client(configured_akismet, akismet_sync_class):
 
 
 # --- Real browser -------------------------------------------------------------
+
+
+class OneRequestAtATime(StaticFilesHandler):
+    """The live server's handler, answering one request at a time.
+
+    With SQLite in memory, Django's live server gives every request thread the test's one
+    connection, and two requests using it at once fail ("bad parameter or other API misuse").
+    A browser asks for several pages at once (the service worker keeps a page's follow-along
+    and print pages together), so requests queue here; connections stay threaded. The body is
+    read and the response closed inside the lock: a streamed body and Django's
+    ``request_finished`` use the connection too.
+    """
+
+    lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            response = super().__call__(environ, start_response)
+            try:
+                body = b"".join(response)
+            finally:
+                response.close()
+        return [body]
+
+
+@pytest.fixture(scope="session")
+def live_server(request) -> Iterator:
+    """pytest-django's live server, serialised (``OneRequestAtATime``) when it shares an in-memory
+    SQLite connection; pytest-django's own ``_live_server_helper`` finds it by this name."""
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    if server.thread.connections_override:
+        server.thread.static_handler = OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
